@@ -1,0 +1,358 @@
+"""Closed-form quantities and bounds of the RMax/CMod shift-invariance theory.
+
+Theorem numbers follow v2 of Leterme et al. [1]_. Frequencies are pairs
+``(omega_y, omega_x)`` stored on the last axis of an array of shape ``(..., 2)``;
+every function is vectorised over the leading axes.
+
+References
+----------
+.. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+   of Max Pooling Feature Maps in Convolutional Neural Networks",
+   arXiv:2209.11740.
+"""
+from numbers import Integral
+
+import numpy as np
+
+__all__ = [
+    "alpha",
+    "beta",
+    "gamma_sq",
+    "gamma",
+    "is_pathological",
+    "bound_applies",
+    "cmod_shift_bound",
+    "discrepancy_bound",
+    "rmax_shift_bound",
+]
+
+TWO_PI = 2.0 * np.pi
+
+
+def _check_kappa(kappa):
+    kappa = float(kappa)
+    if not 0.0 < kappa <= TWO_PI:
+        raise ValueError(f"kappa must lie in (0, 2*pi], got {kappa!r}")
+    return kappa
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_pairs(name, x):
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 0 or x.shape[-1] != 2:
+        raise ValueError(
+            f"{name} must have shape (..., 2) (pairs (y, x)), got shape {x.shape}"
+        )
+    bad = x[~np.isfinite(x)]
+    if bad.size:
+        raise ValueError(f"{name} must be finite, got {float(bad[0])}")
+    return x
+
+
+def alpha(kappa, u):
+    """Shift term ``alpha = kappa * (|u_1| + |u_2|) / 2``.
+
+    Parameters
+    ----------
+    kappa : float
+        Filter bandwidth, in ``(0, 2*pi]``.
+    u : array_like, shape (..., 2)
+        Shift vector(s) ``(u_y, u_x)``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        ``alpha(kappa, u)`` for each shift.
+
+    Examples
+    --------
+    >>> float(alpha(1.0, (2, -4)))
+    3.0
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 2.9.
+    """
+    kappa = _check_kappa(kappa)
+    u = _check_pairs("u", u)
+    return kappa * np.abs(u).sum(axis=-1) / 2.0
+
+
+def beta(q, m, kappa):
+    """Pooling/subsampling term ``beta = q * m * kappa``.
+
+    Parameters
+    ----------
+    q : int
+        Max-pooling half-width, ``q >= 0`` (window ``(2q+1) x (2q+1)``).
+    m : int
+        Subsampling factor, ``m >= 1``.
+    kappa : float
+        Filter bandwidth, in ``(0, 2*pi]``.
+
+    Returns
+    -------
+    float
+        ``q * m * kappa``.
+
+    Examples
+    --------
+    >>> beta(1, 2, 0.5)
+    1.0
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 3.11.
+    """
+    q = _check_int("q", q, 0)
+    m = _check_int("m", m, 1)
+    return q * m * _check_kappa(kappa)
+
+
+def gamma_sq(omega, *, q=1):
+    """Squared gap ``gamma_q(omega)^2`` between max pooling of a sinusoid and its modulus.
+
+    With the ``n_q = (2q+1)^2`` phases ``<omega, p> mod 2*pi``, ``p`` in
+    ``{-q..q}^2``, sorted as ``0 = H_0 <= ... <= H_{n_q-1}`` and ``H_{n_q} = 2*pi``,
+    ``dH_i = H_{i+1} - H_i``::
+
+        gamma_q(omega)^2 = 3/2 + 1/(4 pi) sum_i (sin(dH_i) - 8 sin(dH_i / 2))
+                         = E_phi[(1 - max_p cos(phi + <omega, p>))^2],
+
+    ``phi`` uniform on ``[0, 2*pi)``. It is ``2*pi``-periodic in each coordinate.
+
+    Parameters
+    ----------
+    omega : array_like, shape (..., 2)
+        Frequencies ``(omega_y, omega_x)``.
+    q : int, optional
+        Max-pooling half-width, ``q >= 0``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        ``gamma_q(omega)^2``, in ``[0, 3/2]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(gamma_sq((0.0, 0.0)))
+    1.5
+    >>> round(float(gamma_sq((np.pi, 0.0))), 4)
+    0.2268
+    >>> gamma_sq(np.zeros((5, 7, 2)), q=2).shape
+    (5, 7)
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
+    """
+    omega = _check_pairs("omega", omega)
+    q = _check_int("q", q, 0)
+    r = np.arange(-q, q + 1)
+    grid = np.stack(np.meshgrid(r, r, indexing="ij"), axis=-1).reshape(-1, 2)
+    phases = np.sort(np.mod(omega @ grid.T, TWO_PI), axis=-1)
+    d = np.diff(phases, axis=-1, append=TWO_PI)
+    return 1.5 + (np.sin(d) - 8.0 * np.sin(d / 2.0)).sum(axis=-1) / (4.0 * np.pi)
+
+
+def gamma(omega, *, q=1):
+    """Gap ``gamma_q(omega) = sqrt(gamma_sq(omega, q=q))``.
+
+    Parameters
+    ----------
+    omega : array_like, shape (..., 2)
+        Frequencies ``(omega_y, omega_x)``.
+    q : int, optional
+        Max-pooling half-width, ``q >= 0``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        ``gamma_q(omega)``, in ``[0, sqrt(3/2)]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(float(gamma((np.pi / 2, np.pi / 2))), 4)
+    0.133
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
+    """
+    # clip: rounding can leave a tiny negative value where gamma_q is 0
+    return np.sqrt(np.maximum(gamma_sq(omega, q=q), 0.0))
+
+
+def is_pathological(theta, m, *, atol=1e-8):
+    """Whether ``theta`` is a pathological frequency, i.e. lies in ``(pi/m) Z^2``.
+
+    ``gamma_q`` is evaluated at ``m * theta``; it is worst on ``(2*pi/m) Z^2``
+    (where ``m * theta = 0 mod 2*pi``) and large on the rest of ``(pi/m) Z^2``.
+    This returns True where both coordinates of ``m * theta`` are multiples of
+    ``pi``, up to ``atol`` measured on ``theta``.
+
+    Parameters
+    ----------
+    theta : array_like, shape (..., 2)
+        Filter centre frequencies ``(theta_y, theta_x)``.
+    m : int
+        Subsampling factor, ``m >= 1``.
+    atol : float, optional
+        Absolute tolerance on the distance from ``theta`` to ``(pi/m) Z^2``
+        (per coordinate).
+
+    Returns
+    -------
+    bool or ndarray of bool, shape (...)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_pathological([[np.pi / 2, 0.0], [np.pi / 2, 0.3]], 2).tolist()
+    [True, False]
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, discussion after Thm 3.11.
+    """
+    theta = _check_pairs("theta", theta)
+    m = _check_int("m", m, 1)
+    r = np.mod(m * theta, np.pi)
+    dist = np.minimum(r, np.pi - r) / m
+    return np.all(dist <= atol, axis=-1)
+
+
+def bound_applies(kappa, m):
+    """Validity condition ``kappa <= pi / m`` of the CMod shift bound.
+
+    Parameters
+    ----------
+    kappa : float
+        Filter bandwidth, in ``(0, 2*pi]``.
+    m : int
+        Subsampling factor, ``m >= 1``.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bound_applies(np.pi / 2, 2), bound_applies(np.pi / 2, 4)
+    (True, False)
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 2.9.
+    """
+    return _check_kappa(kappa) <= np.pi / _check_int("m", m, 1)
+
+
+def cmod_shift_bound(kappa, u):
+    """Bound ``alpha(kappa, u)`` on ``||CMod(T_u X) - CMod X|| / ||CMod X||``.
+
+    Valid (Thm 2.9) when the filter lies in ``J(theta, kappa)`` with
+    ``kappa <= pi / m``; see :func:`bound_applies`. The value is returned
+    whether or not the condition holds.
+
+    Parameters
+    ----------
+    kappa : float
+        Filter bandwidth, in ``(0, 2*pi]``.
+    u : array_like, shape (..., 2)
+        Shift vector(s) ``(u_y, u_x)``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(float(cmod_shift_bound(np.pi / 4, (1, 1))), 4)
+    0.7854
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 2.9.
+    """
+    return alpha(kappa, u)
+
+
+def discrepancy_bound(theta, kappa, m, *, q=1):
+    """Bound ``(beta + gamma_q(m * theta))^2`` on ``E[P^2]``.
+
+    ``P = ||CMod X - RMax X|| / ||CMod X||`` (Thm 3.11).
+
+    Parameters
+    ----------
+    theta : array_like, shape (..., 2)
+        Filter centre frequencies ``(theta_y, theta_x)``.
+    kappa : float
+        Filter bandwidth, in ``(0, 2*pi]``.
+    m : int
+        Subsampling factor, ``m >= 1``.
+    q : int, optional
+        Max-pooling half-width, ``q >= 0``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+
+    Examples
+    --------
+    >>> round(float(discrepancy_bound((0.0, 0.0), 0.1, 2, q=0)), 4)
+    1.5
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 3.11.
+    """
+    theta = _check_pairs("theta", theta)
+    b = beta(q, m, kappa)
+    return (b + gamma(m * theta, q=q)) ** 2
+
+
+def rmax_shift_bound(theta, kappa, m, u, *, q=1):
+    """Bound ``2 (beta + gamma_q(m * theta)) + alpha(kappa, u)`` on ``E[R]``.
+
+    ``R = ||RMax(T_u X) - RMax X|| / ||CMod X||`` (Thm 4.2). ``theta`` and ``u``
+    broadcast against each other over their leading axes.
+
+    Parameters
+    ----------
+    theta : array_like, shape (..., 2)
+        Filter centre frequencies ``(theta_y, theta_x)``.
+    kappa : float
+        Filter bandwidth, in ``(0, 2*pi]``.
+    m : int
+        Subsampling factor, ``m >= 1``.
+    u : array_like, shape (..., 2)
+        Shift vector(s) ``(u_y, u_x)``.
+    q : int, optional
+        Max-pooling half-width, ``q >= 0``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+
+    Examples
+    --------
+    >>> round(float(rmax_shift_bound((0.0, 0.0), 0.5, 2, (1, 1), q=1)), 4)
+    4.9495
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 4.2.
+    """
+    theta = _check_pairs("theta", theta)
+    b = beta(q, m, kappa)
+    return 2.0 * (b + gamma(m * theta, q=q)) + alpha(kappa, u)
