@@ -1,0 +1,275 @@
+"""Q-shift filter families and the filter banks of the dual-tree packet transform.
+
+All filters are stored as **cross-correlation weights**: filtering a signal ``x``
+of length ``N`` with ``f`` at stride ``s`` gives
+``y[n] = sum_k x[(s*n + k) mod N] * f[k]``.
+
+From a Q-shift low-pass ``h0a`` of even length ``L``:
+
+- tree a: ``ha = h0a[::-1]``, ``ga[n] = (-1)**(n+1) * ha[L-1-n]``;
+- tree b: ``hb = h0a``, ``gb[n] = (-1)**n * ha[n]`` (the time reverse of tree a);
+- first stage (length ``L+2``): tree a ``low = [0, 0, ha]``, ``high = [ga, 0, 0]``;
+  tree b ``low = [0, ha, 0]``, ``high = [0, -ga, 0]`` (a one-sample offset);
+- packet stage ``(h, g)``: ``(ha, ga)`` by default, or any orthonormal
+  PyWavelets wavelet.
+
+References
+----------
+.. [1] N. G. Kingsbury, "Design of Q-shift complex wavelets for image
+   processing using frequency domain energy minimization", ICIP 2003.
+.. [2] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet and
+   M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+import pywt
+
+__all__ = [
+    "FilterPair",
+    "DualTreeFilters",
+    "list_wavelets",
+    "qshift_lowpass",
+    "dual_tree_filters",
+]
+
+_QSHIFT_H0A = {
+    "qshift_06": (
+        0.03516383657149474, 0.0, -0.08832942445107285, 0.23389032060723564,
+        0.7602723690661257, 0.5875182977235605, 0.0, -0.11430183714424873, 0.0, 0.0,
+    ),
+    "qshift_a": (
+        0.051130405283831656, -0.013975370246888838, -0.10983605166597087,
+        0.26383956105893763, 0.7666284677930372, 0.5636557101270515,
+        0.0008736226952170968, -0.1002312195074762, -0.0016896812725281543,
+        -0.006181881892116438,
+    ),
+    "qshift_b": (
+        0.003253142763653182, -0.00388321199915849, 0.03466034684485349,
+        -0.03887280126882779, -0.11720388769911527, 0.27529538466888204,
+        0.7561456438925225, 0.5688104207121227, 0.011866092033797,
+        -0.1067118046866654, 0.023825384794920298, 0.01702522388155399,
+        -0.005439475937274115, -0.004556895628475491,
+    ),
+    "qshift_c": (
+        -0.0047616119384559135, -0.00044602278926228516, -7.144197327965012e-05,
+        0.034914612306842195, -0.03727389579989796, -0.11591145742744076,
+        0.2763686431330317, 0.7563937651990367, 0.567134484100133,
+        0.01463740596447335, -0.11255888425752203, 0.02228926326692271,
+        0.018498682724156248, -0.0072026778782583465, -0.0002276522058977718,
+        0.002430349945148675,
+    ),
+    "qshift_d": (
+        -0.002284127440270531, 0.0012098941630734423, -0.011834794515430786,
+        0.0012834569993443994, 0.044365221606616996, -0.05327610880304726,
+        -0.1133058863621428, 0.2809028632221865, 0.7528160380878561,
+        0.5658080673964587, 0.024550152433666563, -0.12018854471079482,
+        0.018156493945546453, 0.03152637712208465, -0.006628794612430063,
+        -0.0025761743066007948, 0.0012775586538069982, 0.002411869456666278,
+    ),
+}
+
+_ORTHO_TOL = 1e-10
+
+
+@dataclass(frozen=True)
+class FilterPair:
+    """A two-channel analysis pair (cross-correlation weights, same length)."""
+
+    low: np.ndarray
+    high: np.ndarray
+
+    def __len__(self):
+        return self.low.size
+
+
+@dataclass(frozen=True)
+class DualTreeFilters:
+    """Every filter pair the dual-tree packet transform uses.
+
+    Attributes
+    ----------
+    name : str
+        The Q-shift family (``"custom"`` for a user low-pass).
+    packet_name : str
+        The packet-stage wavelet (``"tree_a"`` when it is the Q-shift tree-a pair).
+    h0a : ndarray
+        The Q-shift low-pass it was built from.
+    first_a, first_b : FilterPair
+        First-stage pairs of trees a and b (length ``L + 2``).
+    qshift_a, qshift_b : FilterPair
+        ``(ha, ga)`` and ``(hb, gb)``.
+    packet : FilterPair
+        ``(h, g)``, shared by both trees below a main-stage high-pass.
+    """
+
+    name: str
+    packet_name: str
+    h0a: np.ndarray
+    first_a: FilterPair
+    first_b: FilterPair
+    qshift_a: FilterPair
+    qshift_b: FilterPair
+    packet: FilterPair
+
+
+def list_wavelets():
+    """Names of the built-in Q-shift families.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> list_wavelets()
+    ['qshift_06', 'qshift_a', 'qshift_b', 'qshift_c', 'qshift_d']
+    """
+    return sorted(_QSHIFT_H0A)
+
+
+def _orthonormality_error(h):
+    """Largest deviation of ``sum_k h[k] h[k + 2l]`` from ``delta_l``."""
+    full = np.correlate(h, h, mode="full")
+    centre = h.size - 1
+    even_lags = full[centre % 2::2]
+    target = np.zeros_like(even_lags)
+    target[(centre - centre % 2) // 2] = 1.0
+    return float(np.max(np.abs(even_lags - target)))
+
+
+def _validated_lowpass(h, what):
+    h = np.asarray(h)
+    if h.dtype.kind not in "iuf" or h.ndim != 1:
+        raise ValueError(f"{what} must be a 1D real array, got dtype {h.dtype} and shape {h.shape}")
+    h = h.astype(np.float64)
+    if h.size < 2 or h.size % 2:
+        raise ValueError(f"{what} must have an even length >= 2, got length {h.size}")
+    if not np.all(np.isfinite(h)):
+        raise ValueError(f"{what} has non-finite coefficients")
+    err = _orthonormality_error(h)
+    if err > _ORTHO_TOL:
+        raise ValueError(
+            f"{what} is not orthonormal: sum_k h[k] h[k+2l] deviates from delta_l "
+            f"by {err:.3g} (allowed {_ORTHO_TOL:g})"
+        )
+    if abs(h.sum() - np.sqrt(2.0)) > 1e-8:
+        raise ValueError(f"{what} must be a low-pass with sum sqrt(2), got sum {h.sum():.6g}")
+    return h
+
+
+def qshift_lowpass(wavelet="qshift_a"):
+    """The Q-shift low-pass ``h0a`` of a family, or a validated user filter.
+
+    Parameters
+    ----------
+    wavelet : str or array_like
+        A name from :func:`list_wavelets`, or an orthonormal low-pass of even
+        length (``sum h = sqrt 2``, ``sum_k h[k] h[k+2l] = delta_l`` to 1e-10).
+
+    Returns
+    -------
+    ndarray of float64
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or a filter that is not an orthonormal low-pass.
+
+    Examples
+    --------
+    >>> qshift_lowpass("qshift_b").size
+    14
+    """
+    if isinstance(wavelet, str):
+        try:
+            return np.array(_QSHIFT_H0A[wavelet])
+        except KeyError:
+            raise ValueError(
+                f"unknown wavelet {wavelet!r}; choose one of {list_wavelets()} "
+                "or pass an orthonormal Q-shift low-pass array"
+            ) from None
+    return _validated_lowpass(wavelet, "the Q-shift low-pass")
+
+
+def _alternating_flip(h):
+    """High-pass ``g[n] = (-1)**(n+1) h[L-1-n]`` of an orthonormal low-pass."""
+    n = np.arange(h.size)
+    return (-1.0) ** (n + 1) * h[::-1]
+
+
+def _packet_pair(packet_wavelet, tree_a):
+    if packet_wavelet is None:
+        return "tree_a", tree_a
+    if isinstance(packet_wavelet, str):
+        try:
+            w = pywt.Wavelet(packet_wavelet)
+        except ValueError:
+            raise ValueError(
+                f"unknown packet_wavelet {packet_wavelet!r}; use None for the Q-shift "
+                "tree-a pair or an orthogonal PyWavelets name such as 'db5' or 'sym4'"
+            ) from None
+        if not w.orthogonal:
+            raise ValueError(
+                f"packet_wavelet {packet_wavelet!r} is not orthogonal; "
+                "the packet stage needs an orthonormal filter bank"
+            )
+        # PyWavelets filters by convolution: its weights reversed are ours.
+        h = _validated_lowpass(np.asarray(w.dec_lo)[::-1], f"packet_wavelet {packet_wavelet!r}")
+        return packet_wavelet, FilterPair(h, _alternating_flip(h))
+    if isinstance(packet_wavelet, FilterPair):
+        low = _validated_lowpass(packet_wavelet.low, "packet_wavelet low-pass")
+        return "custom", FilterPair(low, np.asarray(packet_wavelet.high, dtype=np.float64))
+    raise TypeError(
+        f"packet_wavelet must be None, a PyWavelets name or a FilterPair, "
+        f"got {type(packet_wavelet).__name__}"
+    )
+
+
+def dual_tree_filters(wavelet="qshift_a", packet_wavelet=None):
+    """All filter pairs of the dual-tree packet transform.
+
+    Parameters
+    ----------
+    wavelet : str or array_like
+        Q-shift family name (see :func:`list_wavelets`) or an orthonormal
+        Q-shift low-pass ``h0a``.
+    packet_wavelet : None, str or FilterPair
+        Pair used below a main-stage high-pass; ``None`` means the tree-a
+        Q-shift pair ``(ha, ga)``, a string any orthogonal PyWavelets wavelet
+        (e.g. ``"db5"``).
+
+    Returns
+    -------
+    DualTreeFilters
+
+    Examples
+    --------
+    >>> f = dual_tree_filters("qshift_a")
+    >>> len(f.first_a), len(f.qshift_a)
+    (12, 10)
+    >>> bool(abs(f.qshift_a.low.sum() - 2 ** 0.5) < 1e-12)
+    True
+    """
+    h0a = qshift_lowpass(wavelet)
+    name = wavelet if isinstance(wavelet, str) else "custom"
+    ha = h0a[::-1].copy()
+    ga = _alternating_flip(ha)
+    n = np.arange(ha.size)
+    hb = h0a.copy()
+    gb = (-1.0) ** n * ha
+    z1, z2 = np.zeros(1), np.zeros(2)
+    first_a = FilterPair(np.concatenate([z2, ha]), np.concatenate([ga, z2]))
+    first_b = FilterPair(np.concatenate([z1, ha, z1]), np.concatenate([z1, -ga, z1]))
+    tree_a = FilterPair(ha, ga)
+    packet_name, packet = _packet_pair(packet_wavelet, tree_a)
+    return DualTreeFilters(
+        name=name,
+        packet_name=packet_name,
+        h0a=h0a,
+        first_a=first_a,
+        first_b=first_b,
+        qshift_a=tree_a,
+        qshift_b=FilterPair(hb, gb),
+        packet=packet,
+    )

@@ -1,0 +1,252 @@
+"""Packet-tree rules, packet ordering and frequency tiles.
+
+Tree rules (Bayram and Selesnick): every node of a real packet tree is split by
+one filter pair, chosen by how the node was reached:
+
+============================  ======================================
+node                          split by
+============================  ======================================
+root of tree a / tree b       first-stage pair of that tree
+first-stage low, tree a / b   ``(ha, ga)`` / ``(hb, gb)``
+first-stage high, tree a / b  ``(hb, gb)`` / ``(ha, ga)`` (trees swap)
+low child of a Q-shift node   the same Q-shift pair again
+anything below a Q-shift      the packet pair ``(h, g)``
+high-pass, and below
+============================  ======================================
+
+Natural (Paley) index: the path from the root, most significant bit first, 0
+for low and 1 for high. Frequency band = inverse Gray code of the natural index.
+
+Frequency convention: a packet's characteristic frequency ``theta`` is the
+**input** frequency it responds to (for ``x[n] = cos(<omega, n>)`` with omega
+in the packet's tile, that packet's output has the most energy). Filtering is
+cross-correlation, so a kernel ``K`` responds to input frequency ``omega``
+through ``sum_t K[t] exp(1j * omega * t)``.
+
+2D frequency order: ``P = 2 * 4**J`` packets tile the half-plane
+``omega_x >= 0`` with squares of side ``pi / 2**J``, ``2**(J+1)`` rows by
+``2**J`` columns; packet ``p = r * 2**J + c`` has centre
+``theta = (-pi + (r + 1/2) pi / 2**J, (c + 1/2) pi / 2**J)``.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "gray",
+    "inverse_gray",
+    "node_types",
+    "equivalent_kernels_1d",
+    "orientation_1d",
+    "Layout2D",
+    "layout_2d",
+    "layout_1d",
+    "tile_centres",
+    "lowpass_mask",
+    "band_centres_1d",
+]
+
+# Filter-pair ids, in the order of :func:`filter_table`.
+FIRST_A, FIRST_B, QSHIFT_A, QSHIFT_B, PACKET = range(5)
+
+
+def gray(b):
+    """Gray code ``b ^ (b >> 1)``: frequency band -> natural index."""
+    b = np.asarray(b)
+    return b ^ (b >> 1)
+
+
+def inverse_gray(i):
+    """Inverse Gray code: natural index -> frequency band.
+
+    Examples
+    --------
+    >>> inverse_gray(np.arange(4)).tolist()
+    [0, 1, 3, 2]
+    """
+    b = np.array(i, copy=True)
+    shift = np.array(i) >> 1
+    while np.any(shift):
+        b ^= shift
+        shift >>= 1
+    return b
+
+
+def node_types(level, tree):
+    """Filter pair splitting each node, per depth.
+
+    Parameters
+    ----------
+    level : int
+        Number of levels J.
+    tree : {"a", "b"}
+
+    Returns
+    -------
+    ndarray of int, shape (J, 2**(J-1))
+        ``types[j, i]`` is the pair id that splits natural node ``i`` at depth
+        ``j`` (entries past ``2**j`` are unused and set to -1).
+    """
+    types = np.full((level, max(1, 2 ** (level - 1))), -1, dtype=np.int64)
+    types[0, 0] = FIRST_A if tree == "a" else FIRST_B
+    if level > 1:
+        types[1, :2] = (QSHIFT_A, QSHIFT_B) if tree == "a" else (QSHIFT_B, QSHIFT_A)
+    for j in range(2, level):
+        parents = types[j - 1, : 2 ** (j - 1)]
+        qshift = parents != PACKET
+        types[j, 0 : 2 ** j : 2] = np.where(qshift, parents, PACKET)
+        types[j, 1 : 2 ** j : 2] = PACKET
+    return types
+
+
+def filter_table(filters):
+    """The filter pairs in id order, as a list of ``(low, high)`` arrays."""
+    pairs = (filters.first_a, filters.first_b, filters.qshift_a, filters.qshift_b, filters.packet)
+    return [(p.low, p.high) for p in pairs]
+
+
+def equivalent_kernels_1d(filters, level, tree):
+    """Equivalent cross-correlation kernels of every packet of one real tree.
+
+    Packet ``i`` (natural order) computes
+    ``y[n] = sum_t x[(2**J n + t) mod N] K_i[t]``.
+
+    Parameters
+    ----------
+    filters : DualTreeFilters
+    level : int
+    tree : {"a", "b"}
+
+    Returns
+    -------
+    ndarray, shape (2**J, K)
+        Kernels in natural order, zero-padded to a common length.
+    """
+    table = filter_table(filters)
+    types = node_types(level, tree)
+    kernels = [np.ones(1)]
+    for j in range(level):
+        children = []
+        for i, k in enumerate(kernels):
+            for f in table[types[j, i]]:
+                up = np.zeros((f.size - 1) * 2 ** j + 1)
+                up[:: 2 ** j] = f
+                children.append(np.convolve(k, up))
+        kernels = children
+    size = max(k.size for k in kernels)
+    return np.array([np.pad(k, (0, size - k.size)) for k in kernels])
+
+
+def _one_sided_energy(kernels, n_fft):
+    """Energy of each kernel's response at input frequencies > 0 and < 0."""
+    response = np.fft.ifft(kernels, n=n_fft, axis=-1) * n_fft
+    energy = np.abs(response) ** 2
+    half = n_fft // 2
+    return energy[..., 1:half].sum(-1), energy[..., half + 1 :].sum(-1)
+
+
+def orientation_1d(filters, level):
+    """Side of the frequency axis each 1D complex packet responds to.
+
+    The complex packet ``psi_i = K_a,i + 1j K_b,i`` is nearly one-sided; this
+    measures on which side its response lies.
+
+    Returns
+    -------
+    ndarray of int, shape (2**J,)
+        +1 where packet ``i`` (natural order) responds to ``omega > 0``, else -1.
+    """
+    psi = equivalent_kernels_1d(filters, level, "a") + 1j * equivalent_kernels_1d(filters, level, "b")
+    positive, negative = _one_sided_energy(psi, 64 * 2 ** level)
+    return np.where(positive >= negative, 1, -1)
+
+
+@dataclass(frozen=True)
+class Layout2D:
+    """How the four real trees combine into packets in frequency order.
+
+    For packet ``p``: natural indices ``iv`` (axis -2) and ``ih`` (axis -1),
+    ``sign`` = -1 for ``(T_aa - T_bb) + 1j (T_ba + T_ab)`` and +1 for
+    ``(T_aa + T_bb) + 1j (T_ba - T_ab)``, and ``conj`` = -1 where that packet is
+    conjugated (so that it responds to ``omega_x >= 0``), +1 otherwise.
+    """
+
+    iv: np.ndarray
+    ih: np.ndarray
+    sign: np.ndarray
+    conj: np.ndarray
+
+
+def layout_2d(orientation):
+    """Frequency-order layout of the 2D complex packets.
+
+    Parameters
+    ----------
+    orientation : ndarray of int, shape (2**J,)
+        Output of :func:`orientation_1d` (the same filters run along both axes).
+
+    Returns
+    -------
+    Layout2D
+    """
+    n = orientation.size
+    size = 2 * n * n
+    iv, ih, sign, conj = (np.zeros(size, dtype=np.int64) for _ in range(4))
+    band = inverse_gray(np.arange(n))
+    for v in range(n):
+        for h in range(n):
+            for s in (-1, 1):
+                # s = -1: psi_v (x) psi_h; s = +1: psi_v (x) conj(psi_h)
+                sy, sx = orientation[v], -s * orientation[h]
+                c = 1 if sx > 0 else -1
+                sy *= c
+                row = n + band[v] if sy > 0 else n - 1 - band[v]
+                p = row * n + band[h]
+                iv[p], ih[p], sign[p], conj[p] = v, h, s, c
+    return Layout2D(iv, ih, sign, conj)
+
+
+def layout_1d(orientation):
+    """Natural index and conjugation of each 1D packet in frequency order.
+
+    Returns
+    -------
+    natural : ndarray of int, shape (2**J,)
+    conj : ndarray of int, shape (2**J,)
+        -1 where the packet ``K_a + 1j K_b`` is conjugated to respond to
+        ``omega >= 0``.
+    """
+    natural = gray(np.arange(orientation.size))
+    return natural, orientation[natural].astype(np.int64)
+
+
+def tile_centres(level):
+    """Tile centres ``theta = (theta_y, theta_x)`` of the 2D packets.
+
+    Returns
+    -------
+    ndarray, shape (2 * 4**J, 2)
+
+    Examples
+    --------
+    >>> tile_centres(1)[:2] / np.pi
+    array([[-0.75,  0.25],
+           [-0.75,  0.75]])
+    """
+    n = 2 ** level
+    r, c = np.divmod(np.arange(2 * n * n), n)
+    step = np.pi / n
+    return np.stack([-np.pi + (r + 0.5) * step, (c + 0.5) * step], axis=-1)
+
+
+def lowpass_mask(level):
+    """True for the two packets whose tiles touch the origin."""
+    n = 2 ** level
+    mask = np.zeros(2 * n * n, dtype=bool)
+    mask[[(n - 1) * n, n * n]] = True
+    return mask
+
+
+def band_centres_1d(level):
+    """Centre frequencies ``(b + 1/2) pi / 2**J`` of the 1D packets."""
+    return (np.arange(2 ** level) + 0.5) * np.pi / 2 ** level
