@@ -109,43 +109,114 @@ def _take(buf, offset, rows, cols):
 
 
 @nb.njit(cache=True, nogil=True)
-def _assemble_coeffs(xa, xb, out, iv, ih, sign, conj, h, w, col_b, up):
-    """Complex packets from the four trees; ``out`` is the real view (P, up*h, 2*up*w)."""
-    for p in range(iv.size):
-        s = sign[p]
-        cs = conj[p]
-        for ux in range(up * w):
-            r = ih[p] * up * w + ux
-            for uy in range(up * h):
-                cy = iv[p] * up * h + uy
-                aa = xa[r, cy]
-                ba = xa[r, col_b + cy]
-                ab = xb[r, cy]
-                bb = xb[r, col_b + cy]
-                out[p, uy, 2 * ux] = aa + s * bb
-                out[p, uy, 2 * ux + 1] = cs * (ba - s * ab)
+def _shapes(H, W, layout):
+    """(y-pass output rows, y-pass input columns, x-pass output rows) of a layout."""
+    yrows = H if layout == DECIMATED else 2 * H
+    zcols = 2 * W if layout == DECIMATED else (4 * W if layout == UNDECIMATED else 3 * W)
+    xrows = W if layout == DECIMATED else 2 * W
+    return yrows, zcols, xrows
 
 
 @nb.njit(cache=True, nogil=True)
-def _assemble_rmax_cmod(xa, xb, rmax, cmod, iv, ih, sign, h, w, H, q, plane):
+def scratch_size(H, W, layout):
+    """Elements of per-image scratch that :func:`forward_one` needs."""
+    yrows, zcols, _ = _shapes(H, W, layout)
+    nz = 2 if layout == RMAX_CMOD else 1
+    return nz * H * zcols + 3 * yrows * zcols
+
+
+@nb.njit(cache=True, nogil=True)
+def forward_one(x, types, filt, start, stop, level, layout, scratch):
+    """Both passes for one image; returns the y-tree outputs ``(ya, yb)``.
+
+    The image is transposed and filtered along x by x-trees a and b, whose
+    outputs are transposed into the columns of the y-pass input(s)
+    (A/B = x-tree a/b, "full" = last x-stage undecimated, "even" = its even
+    samples):
+
+    - DECIMATED: both y-trees read ``[A | B]``;
+    - UNDECIMATED: both read ``[A full | B full]``;
+    - RMAX_CMOD: y-tree a reads ``[A full | B even]``, y-tree b ``[A even | B full]``.
+
+    So ``ya`` holds ``T_aa`` then ``T_ab`` side by side, ``yb`` holds ``T_ba``
+    then ``T_bb``. Scratch holds, in order: za, (zb), ya, yb, tmp; the x-pass
+    runs in ya/yb (and reads the transposed image from tmp) before they are
+    needed, and za is free once the y-pass is done.
+    """
+    H, W = x.shape
+    yrows, zcols, xrows = _shapes(H, W, layout)
+    zsize = H * zcols
+    ysize = yrows * zcols
+    za = _take(scratch, 0, H, zcols)
+    off = zsize
+    zb = za
+    if layout == RMAX_CMOD:
+        zb = _take(scratch, off, H, zcols)
+        off += zsize
+    ya = scratch[off : off + ysize]
+    yb = scratch[off + ysize : off + 2 * ysize]
+    tmp = scratch[off + 2 * ysize : off + 3 * ysize]
+    xt = _take(tmp, 0, W, H)
+    transpose_rows(x, xt, 0, 1)
+    xstride = 2 if layout == DECIMATED else 1
+    for hh in range(2):
+        xo = tree_analysis(xt, types[hh], filt, start, stop, level, xstride, ya, yb)
+        if layout == RMAX_CMOD:
+            if hh == 0:
+                transpose_rows(xo, za, 0, 1)
+                transpose_rows(xo, zb, 0, 2)
+            else:
+                transpose_rows(xo, za, 2 * W, 2)
+                transpose_rows(xo, zb, W, 1)
+        else:
+            transpose_rows(xo, za, hh * xrows, 1)
+    final_even = (level - 1) % 2 == 0
+    tree_analysis(za, types[0], filt, start, stop, level, xstride,
+                  ya if final_even else tmp, tmp if final_even else ya)
+    tree_analysis(zb, types[1], filt, start, stop, level, xstride,
+                  yb if final_even else tmp, tmp if final_even else yb)
+    return ya.reshape(yrows, zcols), yb.reshape(yrows, zcols)
+
+
+@nb.njit(cache=True, nogil=True)
+def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, col_b):
+    """Complex packets from the four trees; ``out`` is the real view (P, h, 2w)."""
+    for p in range(iv.size):
+        s = sign[p]
+        cs = conj[p]
+        for ny in range(h):
+            r = iv[p] * h + ny
+            c0 = ih[p] * w
+            orow = out[p, ny]
+            for nx in range(w):
+                aa = ya[r, c0 + nx]
+                ab = ya[r, col_b + c0 + nx]
+                ba = yb[r, c0 + nx]
+                bb = yb[r, col_b + c0 + nx]
+                orow[2 * nx] = aa + s * bb
+                orow[2 * nx + 1] = cs * (ba - s * ab)
+
+
+@nb.njit(cache=True, nogil=True)
+def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, plane):
     """RMax and CMod of every packet from the RMAX_CMOD layout (see forward_one)."""
     h2 = 2 * h
     w2 = 2 * w
     for p in range(iv.size):
         s = sign[p]
-        r0 = ih[p] * w2
-        ca = iv[p] * h2
-        cb = H + iv[p] * h2
-        for ux in range(w2):
-            for uy in range(h2):
-                plane[uy, ux] = xa[r0 + ux, ca + uy] + s * xb[r0 + ux, cb + uy]
-        cba = 2 * H + iv[p] * h
-        cab = iv[p] * h
-        for nx in range(w):
-            r = r0 + 2 * nx
-            for ny in range(h):
+        r0 = iv[p] * h2
+        ca = ih[p] * w2
+        cb = W + ih[p] * w2
+        for uy in range(h2):
+            for ux in range(w2):
+                plane[uy, ux] = ya[r0 + uy, ca + ux] + s * yb[r0 + uy, cb + ux]
+        cab = 2 * W + ih[p] * w
+        cba = ih[p] * w
+        for ny in range(h):
+            r = r0 + 2 * ny
+            for nx in range(w):
                 re = plane[2 * ny, 2 * nx]
-                im = xa[r, cba + ny] - s * xb[r, cab + ny]
+                im = yb[r, cba + nx] - s * ya[r, cab + nx]
                 cmod[p, ny, nx] = np.sqrt(re * re + im * im)
         for ny in range(h):
             for nx in range(w):
@@ -159,84 +230,22 @@ def _assemble_rmax_cmod(xa, xb, rmax, cmod, iv, ih, sign, h, w, H, q, plane):
                 rmax[p, ny, nx] = best
 
 
-@nb.njit(cache=True, nogil=True)
-def _shapes(H, W, layout):
-    """(y-pass rows, x-pass input columns, x-pass output rows) of a layout."""
-    yrows = H if layout == DECIMATED else 2 * H
-    zcols = 2 * yrows if layout != RMAX_CMOD else 3 * H
-    xrows = W if layout == DECIMATED else 2 * W
-    return yrows, zcols, xrows
-
-
-@nb.njit(cache=True, nogil=True)
-def scratch_size(H, W, layout):
-    """Elements of per-image scratch that :func:`forward_one` needs."""
-    yrows, zcols, xrows = _shapes(H, W, layout)
-    nz = 2 if layout == RMAX_CMOD else 1
-    return nz * W * zcols + 3 * xrows * zcols
-
-
-@nb.njit(cache=True, nogil=True)
-def forward_one(x, yt, xt, filt, start, stop, level, layout, scratch):
-    """Both passes for one image; returns ``(xa, xb, col_b)``.
-
-    Layouts of the x-pass inputs (columns; A/B = y-tree a/b, "full" = last
-    y-stage undecimated, "even" = its even rows):
-    DECIMATED: both x-trees read ``[A | B]``; UNDECIMATED: ``[A full | B full]``;
-    RMAX_CMOD: x-tree a reads ``[A full | B even]``, x-tree b ``[A even | B full]``.
-    Scratch holds, in order: za, (zb), xa, xb, tmp. The y-pass runs in xa/xb
-    before they are needed, and za is free once the x-pass is done.
-    """
-    H, W = x.shape
-    yrows, zcols, xrows = _shapes(H, W, layout)
-    zsize = W * zcols
-    xsize = xrows * zcols
-    za = _take(scratch, 0, W, zcols)
-    off = zsize
-    zb = za
-    if layout == RMAX_CMOD:
-        zb = _take(scratch, off, W, zcols)
-        off += zsize
-    xa = scratch[off : off + xsize]
-    xb = scratch[off + xsize : off + 2 * xsize]
-    tmp = scratch[off + 2 * xsize : off + 3 * xsize]
-    ystride = 2 if layout == DECIMATED else 1
-    for v in range(2):
-        y = tree_analysis(x, yt[v], filt, start, stop, level, ystride, xa, xb)
-        if layout == RMAX_CMOD:
-            if v == 0:
-                transpose_rows(y, za, 0, 1)
-                transpose_rows(y, zb, 0, 2)
-            else:
-                transpose_rows(y, za, 2 * H, 2)
-                transpose_rows(y, zb, H, 1)
-        else:
-            transpose_rows(y, za, v * yrows, 1)
-    last = 2 if layout == DECIMATED else 1
-    final_even = (level - 1) % 2 == 0
-    tree_analysis(za, xt[0], filt, start, stop, level, last,
-                  xa if final_even else tmp, tmp if final_even else xa)
-    tree_analysis(zb, xt[1], filt, start, stop, level, last,
-                  xb if final_even else tmp, tmp if final_even else xb)
-    return xa.reshape(xrows, zcols), xb.reshape(xrows, zcols), yrows
-
-
 @nb.njit(cache=True, parallel=True)
-def forward_batch(x, out, yt, xt, filt, start, stop, level, layout, iv, ih, sign, conj, scratch):
+def forward_batch(x, out, types, filt, start, stop, level, layout, iv, ih, sign, conj, scratch):
     """Complex coefficients of a batch ``x (B, H, W)``; ``out`` real view ``(B, P, h', 2w')``."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
-    h = H >> level
-    w = W >> level
     up = 1 if layout == DECIMATED else 2
+    h = up * (H >> level)
+    w = up * (W >> level)
     for t in nb.prange(nthreads):
         for i in range(t, B, nthreads):
-            xa, xb, col_b = forward_one(x[i], yt, xt, filt, start, stop, level, layout, scratch[t])
-            _assemble_coeffs(xa, xb, out[i], iv, ih, sign, conj, h, w, col_b, up)
+            ya, yb = forward_one(x[i], types, filt, start, stop, level, layout, scratch[t])
+            _assemble_coeffs(ya, yb, out[i], iv, ih, sign, conj, h, w, up * W)
 
 
 @nb.njit(cache=True, parallel=True)
-def rmax_cmod_batch(x, rmax, cmod, yt, xt, filt, start, stop, level, q, iv, ih, sign, scratch):
+def rmax_cmod_batch(x, rmax, cmod, types, filt, start, stop, level, q, iv, ih, sign, scratch):
     """RMax and CMod of every packet for a batch ``x (B, H, W)``."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
@@ -244,59 +253,64 @@ def rmax_cmod_batch(x, rmax, cmod, yt, xt, filt, start, stop, level, q, iv, ih, 
     w = W >> level
     for t in nb.prange(nthreads):
         for i in range(t, B, nthreads):
-            xa, xb, _ = forward_one(x[i], yt, xt, filt, start, stop, level, RMAX_CMOD, scratch[t])
+            ya, yb = forward_one(x[i], types, filt, start, stop, level, RMAX_CMOD, scratch[t])
             plane = scratch[t, : 4 * h * w].reshape(2 * h, 2 * w)
-            _assemble_rmax_cmod(xa, xb, rmax[i], cmod[i], iv, ih, sign, h, w, H, q, plane)
+            _assemble_rmax_cmod(ya, yb, rmax[i], cmod[i], iv, ih, sign, h, w, W, q, plane)
 
 
 @nb.njit(cache=True, nogil=True)
-def _split_coeffs(coeffs, xa, xb, iv, ih, sign, conj, h, w, H):
-    """Inverse of :func:`_assemble_coeffs` (decimated): the four trees, halved."""
+def _split_coeffs(coeffs, ya, yb, iv, ih, sign, conj, h, w, W):
+    """Adjoint of :func:`_assemble_coeffs`, halved: the four trees from the packets."""
     for p in range(iv.size):
         s = sign[p]
         cs = conj[p]
-        for nx in range(w):
-            r = ih[p] * w + nx
-            for ny in range(h):
-                cy = iv[p] * h + ny
-                re = coeffs[p, ny, 2 * nx]
-                im = cs * coeffs[p, ny, 2 * nx + 1]
-                # re = aa + s bb, im = ba - s ab, and the partner packet has -s.
-                xa[r, cy] += 0.5 * re
-                xb[r, H + cy] += 0.5 * s * re
-                xa[r, H + cy] += 0.5 * im
-                xb[r, cy] -= 0.5 * s * im
+        for ny in range(h):
+            r = iv[p] * h + ny
+            c0 = ih[p] * w
+            for nx in range(w):
+                re = 0.5 * coeffs[p, ny, 2 * nx]
+                im = 0.5 * cs * coeffs[p, ny, 2 * nx + 1]
+                # re = aa + s bb and im = ba - s ab; the partner packet has -s.
+                ya[r, c0 + nx] += re
+                yb[r, W + c0 + nx] += s * re
+                yb[r, c0 + nx] += im
+                ya[r, W + c0 + nx] -= s * im
+
+
+def inverse_scratch_size(H, W):
+    """Elements of per-image scratch that :func:`inverse_batch` needs."""
+    return 10 * H * W
 
 
 @nb.njit(cache=True, parallel=True)
-def inverse_batch(coeffs, x, yt, xt, filt, start, stop, level, iv, ih, sign, conj, scratch):
+def inverse_batch(coeffs, x, types, filt, start, stop, level, iv, ih, sign, conj, scratch):
     """Images ``x (B, H, W)`` from coefficients (real view ``(B, P, h, 2w)``)."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
     h = H >> level
     w = W >> level
+    n = H * W
     for t in nb.prange(nthreads):
         buf = scratch[t]
-        xa = buf[: 2 * H * W].reshape(W, 2 * H)
-        xb = buf[2 * H * W : 4 * H * W].reshape(W, 2 * H)
-        z = buf[4 * H * W : 6 * H * W].reshape(W, 2 * H)
-        zt = buf[6 * H * W : 8 * H * W].reshape(W, 2 * H)
-        p0 = buf[8 * H * W : 10 * H * W]
-        p1 = buf[10 * H * W : 12 * H * W]
-        yv = buf[12 * H * W : 13 * H * W].reshape(H, W)
-        yfull = buf[13 * H * W : 14 * H * W].reshape(H, W)
+        ya = buf[: 2 * n].reshape(H, 2 * W)
+        yb = buf[2 * n : 4 * n].reshape(H, 2 * W)
+        z = buf[4 * n : 6 * n].reshape(H, 2 * W)
+        zb = buf[6 * n : 8 * n].reshape(H, 2 * W)
+        p0 = buf[8 * n : 10 * n]
+        xt = buf[2 * n : 3 * n].reshape(W, H)
+        xr = buf[3 * n : 4 * n].reshape(W, H)
         for i in range(t, B, nthreads):
-            xa[:] = 0
-            xb[:] = 0
-            _split_coeffs(coeffs[i], xa, xb, iv, ih, sign, conj, h, w, H)
-            tree_synthesis(xa, z, xt[0], filt, start, stop, level, p0, p1)
-            tree_synthesis(xb, zt, xt[1], filt, start, stop, level, p0, p1)
-            z += zt
+            ya[:] = 0
+            yb[:] = 0
+            _split_coeffs(coeffs[i], ya, yb, iv, ih, sign, conj, h, w, W)
+            tree_synthesis(ya, z, types[0], filt, start, stop, level, p0, buf[6 * n : 8 * n])
+            tree_synthesis(yb, zb, types[1], filt, start, stop, level, p0, buf[: 2 * n])
+            z += zb
             out = x[i]
             out[:] = 0
-            for v in range(2):
-                transpose_rows(z[:, v * H : (v + 1) * H], yv, 0, 1)
-                tree_synthesis(yv, yfull, yt[v], filt, start, stop, level, p0, p1)
-                for r in range(H):
-                    for c in range(W):
-                        out[r, c] += 0.25 * yfull[r, c]
+            for hh in range(2):
+                transpose_rows(z[:, hh * W : (hh + 1) * W], xt, 0, 1)
+                tree_synthesis(xt, xr, types[hh], filt, start, stop, level, p0, zb.ravel())
+                for c in range(W):
+                    for r in range(H):
+                        out[r, c] += 0.25 * xr[c, r]

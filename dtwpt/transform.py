@@ -306,9 +306,9 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
     scratch = _scratch(threads, _kernels.scratch_size(Hp, Wp, kind), batch.dtype)
-    _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, plan.types,
-                           plan.filt_as(batch.dtype), plan.start, plan.stop, level, kind,
-                           lay.iv, lay.ih, lay.sign, lay.conj, scratch)
+    _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, plan.filt_as(batch.dtype),
+                           plan.start, plan.stop, level, kind, lay.iv, lay.ih,
+                           lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), scratch)
     return Packets2D(
         coeffs=out.reshape(lead + out.shape[1:]),
         theta=tree.tile_centres(level),
@@ -356,11 +356,11 @@ def idtcwpt2(packets):
     Hp, Wp = h << level, w << level
     out = np.empty((B, Hp, Wp), dtype=real)
     threads = max(1, min(numba.get_num_threads(), B))
-    scratch = _scratch(threads, 14 * Hp * Wp, real)
+    scratch = _scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
     lay = plan.layout
-    _kernels.inverse_batch(c.view(real), out, plan.types, plan.types, plan.filt_as(real),
-                           plan.start, plan.stop, level, lay.iv, lay.ih, lay.sign, lay.conj,
-                           scratch)
+    _kernels.inverse_batch(c.view(real), out, plan.types, plan.filt_as(real), plan.start,
+                           plan.stop, level, lay.iv, lay.ih, lay.sign.astype(real),
+                           lay.conj.astype(real), scratch)
     (top, _), (left, _) = packets.pad
     H, W = packets.shape
     out = out[:, top : top + H, left : left + W]
