@@ -1,0 +1,172 @@
+"""Per-packet metrics of the paper's experiments.
+
+For one image and one packet, with ``Ymod = CMod X``, ``Ymax = RMax X`` and
+``'`` marking the shifted image:
+
+- discrepancy ``rho = ||Ymod - Ymax|| / ||Ymod||`` (the figures show ``rho**2``);
+- shift stability ``rho_max = ||Ymax' - Ymax|| / ||Ymod||`` and
+  ``rho_mod = ||Ymod' - Ymod|| / ||Ymod||``.
+
+Norms run over the last two (spatial) axes; where ``||Ymod|| = 0`` the ratio
+is NaN. Kernel metrics (:func:`energy_concentration`, :func:`analyticity`)
+measure the packets' equivalent kernels on a fine DFT grid, in the
+input-frequency convention of :mod:`dtwpt.tree`.
+
+References
+----------
+.. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+   invariance of max pooling feature maps in convolutional neural networks",
+   arXiv:2209.11740, Section 5 and Table 1.
+"""
+import numpy as np
+
+from .operators import packet_kernels
+
+__all__ = [
+    "discrepancy",
+    "shift_stability",
+    "kernel_energy_spectra",
+    "energy_concentration",
+    "analyticity",
+]
+
+
+def _norm(y):
+    return np.sqrt(np.sum(np.abs(np.asarray(y, dtype=np.float64)) ** 2, axis=(-2, -1)))
+
+
+def _ratio(num, den):
+    num, den = np.broadcast_arrays(num, den)
+    out = np.full(num.shape, np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def _same_shape(*arrays):
+    shapes = {np.shape(a) for a in arrays}
+    if len(shapes) != 1:
+        raise ValueError(f"arrays must have the same shape, got {sorted(shapes)}")
+    if np.ndim(arrays[0]) < 2:
+        raise ValueError(f"arrays must be (..., h, w), got shape {np.shape(arrays[0])}")
+
+
+def discrepancy(ymax, ymod):
+    """``rho = ||Ymod - Ymax|| / ||Ymod||`` over the last two axes.
+
+    Parameters
+    ----------
+    ymax, ymod : array_like, shape (..., h, w)
+        RMax and CMod outputs (e.g. from :func:`dtwpt.rmax_cmod`).
+
+    Returns
+    -------
+    ndarray, shape (...)
+        float64; NaN where ``Ymod`` is zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(discrepancy(np.zeros((2, 2)), np.ones((2, 2))))
+    1.0
+    """
+    _same_shape(ymax, ymod)
+    return _ratio(_norm(np.subtract(ymod, ymax)), _norm(ymod))
+
+
+def shift_stability(y, y_shifted, ymod):
+    """``||Y' - Y|| / ||Ymod||``: ``rho_max`` for RMax outputs, ``rho_mod`` for CMod.
+
+    Parameters
+    ----------
+    y, y_shifted : array_like, shape (..., h, w)
+        Outputs for the image and its shifted copy.
+    ymod : array_like, shape (..., h, w)
+        CMod output of the unshifted image (the normaliser).
+
+    Returns
+    -------
+    ndarray, shape (...)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(shift_stability(np.ones((2, 2)), np.ones((2, 2)), np.ones((2, 2))))
+    0.0
+    """
+    _same_shape(y, y_shifted, ymod)
+    return _ratio(_norm(np.subtract(y_shifted, y)), _norm(ymod))
+
+
+def kernel_energy_spectra(kernels, n_fft):
+    """``|sum_t K[t] exp(1j <omega, t>)|**2`` on an ``n_fft x n_fft`` DFT grid.
+
+    Returns
+    -------
+    ndarray, shape (L, n_fft, n_fft)
+        DFT ordering (index ``k`` is ``omega = 2 pi k / n_fft`` modulo 2 pi).
+    """
+    kernels = np.asarray(kernels)
+    return np.abs(np.fft.ifft2(kernels, s=(n_fft, n_fft)) * n_fft ** 2) ** 2
+
+
+def _grid_size(level, kernel_size):
+    n = 2 ** (level + 4)
+    while n < kernel_size:
+        n *= 2
+    return n
+
+
+def energy_concentration(level, *, wavelet="qshift_a", packet_wavelet=None):
+    """Largest share of each packet kernel's energy in a ``kappa_J``-square window.
+
+    The window is periodic, of side ``kappa_J = pi / 2**(J-1)`` (twice a tile),
+    and slides over the whole frequency plane: this is the Table 1 statistic.
+
+    Returns
+    -------
+    ndarray, shape (P,)
+        One share per packet, in frequency order.
+
+    Examples
+    --------
+    >>> c = energy_concentration(2)
+    >>> c.shape, bool(0.9 < c.mean() < 1)
+    ((32,), True)
+    """
+    kernels, _ = packet_kernels(level, wavelet=wavelet, packet_wavelet=packet_wavelet)
+    n = _grid_size(level, kernels.shape[-1])
+    side = n // 2 ** level
+    shares = np.empty(len(kernels))
+    for p, k in enumerate(kernels):
+        e = kernel_energy_spectra(k[None], n)[0]
+        # Sliding periodic box sum through 2D cumulative sums of the tiled spectrum.
+        tiled = np.pad(e, ((0, side), (0, side)), mode="wrap")
+        c = np.pad(tiled.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+        box = c[side:, side:] - c[:-side, side:] - c[side:, :-side] + c[:-side, :-side]
+        shares[p] = box[:n, :n].max() / e.sum()
+    return shares
+
+
+def analyticity(level, *, wavelet="qshift_a", packet_wavelet=None):
+    """Share of each packet's spectral energy at input frequencies ``omega_x > 0``.
+
+    Energy on the lines ``omega_x = 0`` and ``omega_x = pi`` counts half. One
+    minus this is the energy on the wrong side.
+
+    Returns
+    -------
+    ndarray, shape (P,)
+
+    Examples
+    --------
+    >>> a = analyticity(2)
+    >>> bool(a.min() > 0.75)
+    True
+    """
+    kernels, _ = packet_kernels(level, wavelet=wavelet, packet_wavelet=packet_wavelet)
+    n = _grid_size(level, kernels.shape[-1])
+    e = kernel_energy_spectra(kernels, n)
+    weight = np.zeros(n)
+    weight[1 : n // 2] = 1.0
+    weight[[0, n // 2]] = 0.5
+    return (e * weight).sum(axis=(-2, -1)) / e.sum(axis=(-2, -1))
