@@ -1,0 +1,17 @@
+"""Run every module's docstring examples."""
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "dtwpt.filters", "dtwpt.tree", "dtwpt.transform", "dtwpt.operators",
+    "dtwpt.metrics", "dtwpt.theory", "dtwpt.data", "dtwpt.plotting",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
