@@ -33,7 +33,8 @@ def analysis_level(src, dst, types, filt, start, stop, blen, stride):
             o = (2 * b + half) * nout
             for n in range(nout):
                 row = dst[o + n]
-                row[:] = 0
+                for c in range(ncols):
+                    row[c] = 0
                 for k in range(start[t, half], stop[t, half]):
                     w = filt[t, half, k]
                     srow = src[base + (stride * n + k) % blen]
@@ -96,11 +97,13 @@ def tree_synthesis(src, dst, types, filt, start, stop, level, buf0, buf1):
 def transpose_rows(src, dst, col0, step):
     """``dst[:, col0 + i] = src[i * step, :]`` for every ``i``."""
     n = src.shape[0] // step
+    out = dst[:, col0 : col0 + n]
     for i0 in range(0, n, 16):
         i1 = min(i0 + 16, n)
         for c in range(src.shape[1]):
+            orow = out[c]
             for i in range(i0, i1):
-                dst[c, col0 + i] = src[i * step, c]
+                orow[i] = src[i * step, c]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -181,53 +184,94 @@ def forward_one(x, types, filt, start, stop, level, layout, scratch):
 @nb.njit(cache=True, nogil=True)
 def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, col_b):
     """Complex packets from the four trees; ``out`` is the real view (P, h, 2w)."""
+    # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
     for p in range(iv.size):
         s = sign[p]
         cs = conj[p]
+        c0 = ih[p] * w
         for ny in range(h):
             r = iv[p] * h + ny
-            c0 = ih[p] * w
+            aa = ya[r, c0 : c0 + w]
+            ab = ya[r, col_b + c0 : col_b + c0 + w]
+            ba = yb[r, c0 : c0 + w]
+            bb = yb[r, col_b + c0 : col_b + c0 + w]
             orow = out[p, ny]
             for nx in range(w):
-                aa = ya[r, c0 + nx]
-                ab = ya[r, col_b + c0 + nx]
-                ba = yb[r, c0 + nx]
-                bb = yb[r, col_b + c0 + nx]
-                orow[2 * nx] = aa + s * bb
-                orow[2 * nx + 1] = cs * (ba - s * ab)
+                orow[2 * nx] = aa[nx] + s * bb[nx]
+                orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
 
 
 @nb.njit(cache=True, nogil=True)
-def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, plane):
-    """RMax and CMod of every packet from the RMAX_CMOD layout (see forward_one)."""
+def rmax_scratch_size(h, w, q):
+    """Elements of the pooling scratch of :func:`_assemble_rmax_cmod`."""
+    return (2 * h + 2 * q) * (2 * w + 2 * q) + (2 * h + 2 * q) * w + 2 * w
+
+
+@nb.njit(cache=True, nogil=True)
+def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
+    """RMax and CMod of every packet from the RMAX_CMOD layout (see forward_one).
+
+    The real part on the undecimated grid goes into a plane with a periodic
+    halo of ``q`` samples, so the centred max pool needs no modulo; it runs
+    separably (along x, then along y).
+    """
     h2 = 2 * h
     w2 = 2 * w
+    rows = h2 + 2 * q
+    cols = w2 + 2 * q
+    plane = pool[: rows * cols].reshape(rows, cols)
+    rowmax = pool[rows * cols : rows * cols + rows * w].reshape(rows, w)
+    window = pool[rows * cols + rows * w :]
     for p in range(iv.size):
         s = sign[p]
         r0 = iv[p] * h2
         ca = ih[p] * w2
         cb = W + ih[p] * w2
-        for uy in range(h2):
+        for i in range(rows):
+            uy = (i - q) % h2
+            arow = ya[r0 + uy, ca : ca + w2]
+            brow = yb[r0 + uy, cb : cb + w2]
+            prow = plane[i]
+            inner = prow[q : q + w2]
             for ux in range(w2):
-                plane[uy, ux] = ya[r0 + uy, ca + ux] + s * yb[r0 + uy, cb + ux]
+                inner[ux] = arow[ux] + s * brow[ux]
+            for j in range(q):
+                prow[j] = prow[w2 + j]
+                prow[q + w2 + j] = prow[q + j]
         cab = 2 * W + ih[p] * w
         cba = ih[p] * w
         for ny in range(h):
             r = r0 + 2 * ny
+            prow = plane[q + 2 * ny, q:]
+            ab = ya[r, cab : cab + w]
+            ba = yb[r, cba : cba + w]
+            orow = cmod[p, ny]
             for nx in range(w):
-                re = plane[2 * ny, 2 * nx]
-                im = yb[r, cba + nx] - s * ya[r, cab + nx]
-                cmod[p, ny, nx] = np.sqrt(re * re + im * im)
+                re = prow[2 * nx]
+                im = ba[nx] - s * ab[nx]
+                orow[nx] = np.sqrt(re * re + im * im)
+        for i in range(rows):
+            # Running max over the window along x at every sample (contiguous,
+            # so it vectorises), then keep the even samples.
+            prow = plane[i]
+            run = window[:w2]
+            for u in range(w2):
+                run[u] = prow[u]
+            for d in range(1, 2 * q + 1):
+                shifted = prow[d : d + w2]
+                for u in range(w2):
+                    run[u] = max(run[u], shifted[u])
+            mrow = rowmax[i]
+            for nx in range(w):
+                mrow[nx] = run[2 * nx]
         for ny in range(h):
+            orow = rmax[p, ny]
             for nx in range(w):
-                best = plane[2 * ny, 2 * nx]
-                for dy in range(-q, q + 1):
-                    yy = (2 * ny + dy) % h2
-                    for dx in range(-q, q + 1):
-                        v = plane[yy, (2 * nx + dx) % w2]
-                        if v > best:
-                            best = v
-                rmax[p, ny, nx] = best
+                orow[nx] = rowmax[2 * ny, nx]
+            for d in range(1, 2 * q + 1):
+                mrow = rowmax[2 * ny + d]
+                for nx in range(w):
+                    orow[nx] = max(orow[nx], mrow[nx])
 
 
 @nb.njit(cache=True, parallel=True)
@@ -254,8 +298,8 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, start, stop, level, q, iv, ih, s
     for t in nb.prange(nthreads):
         for i in range(t, B, nthreads):
             ya, yb = forward_one(x[i], types, filt, start, stop, level, RMAX_CMOD, scratch[t])
-            plane = scratch[t, : 4 * h * w].reshape(2 * h, 2 * w)
-            _assemble_rmax_cmod(ya, yb, rmax[i], cmod[i], iv, ih, sign, h, w, W, q, plane)
+            pool = scratch[t, scratch_size(H, W, RMAX_CMOD) :]
+            _assemble_rmax_cmod(ya, yb, rmax[i], cmod[i], iv, ih, sign, h, w, W, q, pool)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -264,17 +308,22 @@ def _split_coeffs(coeffs, ya, yb, iv, ih, sign, conj, h, w, W):
     for p in range(iv.size):
         s = sign[p]
         cs = conj[p]
+        c0 = ih[p] * w
         for ny in range(h):
             r = iv[p] * h + ny
-            c0 = ih[p] * w
+            crow = coeffs[p, ny]
+            aa = ya[r, c0 : c0 + w]
+            ab = ya[r, W + c0 : W + c0 + w]
+            ba = yb[r, c0 : c0 + w]
+            bb = yb[r, W + c0 : W + c0 + w]
             for nx in range(w):
-                re = 0.5 * coeffs[p, ny, 2 * nx]
-                im = 0.5 * cs * coeffs[p, ny, 2 * nx + 1]
+                re = 0.5 * crow[2 * nx]
+                im = 0.5 * cs * crow[2 * nx + 1]
                 # re = aa + s bb and im = ba - s ab; the partner packet has -s.
-                ya[r, c0 + nx] += re
-                yb[r, W + c0 + nx] += s * re
-                yb[r, c0 + nx] += im
-                ya[r, W + c0 + nx] -= s * im
+                aa[nx] += re
+                bb[nx] += s * re
+                ba[nx] += im
+                ab[nx] -= s * im
 
 
 def inverse_scratch_size(H, W):
