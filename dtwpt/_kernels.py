@@ -31,15 +31,20 @@ def analysis_level(src, dst, types, filt, start, stop, blen, stride):
         base = b * blen
         for half in range(2):
             o = (2 * b + half) * nout
+            k0 = start[t, half]
             for n in range(nout):
                 row = dst[o + n]
                 for c in range(ncols):
                     row[c] = 0
-                for k in range(start[t, half], stop[t, half]):
+                r = (stride * n + k0) % blen
+                for k in range(k0, stop[t, half]):
                     w = filt[t, half, k]
-                    srow = src[base + (stride * n + k) % blen]
+                    srow = src[base + r]
                     for c in range(ncols):
                         row[c] += w * srow[c]
+                    r += 1
+                    if r == blen:
+                        r = 0
 
 
 @nb.njit(cache=True, nogil=True)
@@ -54,13 +59,18 @@ def synthesis_level(src, dst, types, filt, start, stop, blen):
         base = b * blen
         for half in range(2):
             o = (2 * b + half) * nout
+            k0 = start[t, half]
             for n in range(nout):
                 srow = src[o + n]
-                for k in range(start[t, half], stop[t, half]):
+                r = (2 * n + k0) % blen
+                for k in range(k0, stop[t, half]):
                     w = filt[t, half, k]
-                    row = dst[base + (2 * n + k) % blen]
+                    row = dst[base + r]
                     for c in range(ncols):
                         row[c] += w * srow[c]
+                    r += 1
+                    if r == blen:
+                        r = 0
 
 
 @nb.njit(cache=True, nogil=True)
