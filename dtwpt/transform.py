@@ -449,7 +449,9 @@ def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiza
         trees.append(leaves.reshape(2 ** level, Np >> level, -1).copy())
     ta, tb = trees
     nat, conj = plan.natural_1d, plan.conj_1d
-    coeffs = ta[nat] + 1j * conj[:, None, None] * tb[nat]
+    coeffs = np.empty(ta.shape, dtype=np.complex64 if cols.dtype == np.float32 else np.complex128)
+    coeffs.real = ta[nat]
+    coeffs.imag = conj[:, None, None] * tb[nat]
     coeffs = np.moveaxis(coeffs, -1, 0).reshape(lead + coeffs.shape[:2])
     return Packets1D(coeffs, tree.band_centres_1d(level), level, wavelet, packet_wavelet, mode,
                      axis, N, pad)
