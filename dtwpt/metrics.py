@@ -32,7 +32,7 @@ __all__ = [
 
 
 def _norm(y):
-    return np.sqrt(np.sum(np.abs(np.asarray(y, dtype=np.float64)) ** 2, axis=(-2, -1)))
+    return np.sqrt(np.sum(np.abs(np.asarray(y)).astype(np.float64) ** 2, axis=(-2, -1)))
 
 
 def _ratio(num, den):

@@ -233,7 +233,9 @@ def hilbert_companion(V, u=None):
     """Complex companion ``W = V + 1j H(V)`` of a real 2D kernel.
 
     ``hat W(omega) = (1 + sign <omega, u>) hat V(omega)`` on the kernel's own
-    ``k x k`` DFT grid (``hat`` is the DFT, ``exp(-1j <omega, t>)``); the sign
+    ``k x k`` grid, where ``hat K(omega) = sum_t K[t] exp(+1j <omega, t>)`` is
+    the response to input frequency ``omega`` (the convention of ``theta``
+    throughout dtwpt, so ``u = theta`` keeps the packet's own side). The sign
     is made odd under ``omega -> -omega`` so that ``Re W = V`` exactly.
 
     Parameters
@@ -241,8 +243,8 @@ def hilbert_companion(V, u=None):
     V : array_like, shape (k, k) or (L, k, k)
         Real kernel(s).
     u : array_like of 2 floats, optional
-        Direction ``(u_y, u_x)``; by default each kernel's dominant frequency
-        (the DFT peak).
+        Direction ``(u_y, u_x)``; by default each kernel's dominant input
+        frequency (the peak of ``|hat V|``).
 
     Returns
     -------
@@ -259,7 +261,7 @@ def hilbert_companion(V, u=None):
     """
     V, single = _kernel_stack(V, "V", complex_ok=False)
     V = V.astype(np.float64).reshape((-1,) + V.shape[-2:])
-    spectrum = np.fft.fft2(V)
+    spectrum = np.fft.ifft2(V)  # input-frequency response, up to a factor k*k
     wy, wx = _frequency_grid(V.shape[-2:])
     if u is None:
         peak = np.abs(spectrum).reshape(len(V), -1).argmax(-1)
@@ -274,7 +276,7 @@ def hilbert_companion(V, u=None):
     for i, (d, s) in enumerate(zip(dirs, spectrum)):
         sgn = np.sign(d[0] * wy + d[1] * wx)
         odd = 0.5 * (sgn - sgn[np.ix_(*flip)])
-        out[i] = np.fft.ifft2((1 + odd) * s)
+        out[i] = np.fft.fft2((1 + odd) * s)
         out[i].real = V[i]
     return out[0] if single else out
 
