@@ -1,0 +1,266 @@
+"""Throughput of dtwpt against a PyWavelets baseline, with the project's goals.
+
+Run from anywhere::
+
+    python benchmarks/compare_peers.py [--batch 64] [--size 224] [--level 3]
+                                       [--repeat 5] [--quick] [--json PATH]
+
+What is timed, for float32 and float64 inputs:
+
+- ``dtwpt.dtcwpt2(x, level)`` on a batch of images (after a warm-up call, so
+  Numba compilation and cache loading are excluded);
+- ``dtwpt.rmax_cmod(x, level)`` on the same batch;
+- ``dtwpt.dtcwpt2`` on a single image, in milliseconds (median of many calls);
+- the PyWavelets equivalent of the transform: per image, four
+  ``pywt.WaveletPacket2D`` trees (one per pair of real trees ``(a|b, a|b)``),
+  ``mode="periodization"``, all ``4**level`` leaves computed, the batch spread
+  over two threads. PyWavelets cannot change filters from node to node, so all
+  four trees use the tree-a Q-shift pair, which costs the same arithmetic as
+  the dual-tree filters;
+- the cold start of a fresh interpreter that imports dtwpt and runs both
+  operators once, with a warm Numba cache.
+
+Throughput goals are checked against the best of ``--repeat`` runs (the
+figure least disturbed by other processes); single-image latency against the
+median. On a shared machine the numbers are noisy: compare runs made under the
+same load.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+import numba
+import numpy as np
+import pywt
+
+import dtwpt
+
+#: Goals of the project: (kind, dtype) -> (comparison, threshold, unit).
+GOALS = {
+    ("dtcwpt2 batch", "float32"): (">=", 2500.0, "img/s"),
+    ("dtcwpt2 batch", "float64"): (">=", 1500.0, "img/s"),
+    ("rmax_cmod batch", "float32"): (">=", 1500.0, "img/s"),
+    ("rmax_cmod batch", "float64"): (">=", 1000.0, "img/s"),
+    ("dtcwpt2 / PyWavelets", "float32"): (">=", 10.0, "x"),
+    ("dtcwpt2 / PyWavelets", "float64"): (">=", 10.0, "x"),
+    ("dtcwpt2 single", "float32"): ("<", 1.0, "ms"),
+    ("cold start (warm cache)", "-"): ("<=", 2.0, "s"),
+}
+
+COLD_START_CODE = (
+    "import dtwpt, numpy as np; "
+    "dtwpt.dtcwpt2(np.zeros((64, 64), np.float32), 3); "
+    "dtwpt.rmax_cmod(np.zeros((64, 64)), 3)"
+)
+
+
+# ------------------------------------------------------------------- timing
+def time_calls(fn, repeat):
+    """Wall-clock seconds of ``repeat`` calls of ``fn`` after one warm-up call.
+
+    Parameters
+    ----------
+    fn : callable
+        Called without arguments.
+    repeat : int
+        Number of timed calls.
+
+    Returns
+    -------
+    list of float
+    """
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def throughput(n_images, times):
+    """Best and median images per second from a list of durations."""
+    return n_images / min(times), n_images / statistics.median(times)
+
+
+# --------------------------------------------------------------- PyWavelets
+def qshift_pywt_wavelet(name="qshift_a"):
+    """A ``pywt.Wavelet`` made of the tree-a Q-shift pair of ``name``.
+
+    dtwpt stores cross-correlation weights; PyWavelets convolves, so its
+    decomposition filters are ours reversed and its reconstruction filters
+    are ours as stored.
+    """
+    pair = dtwpt.dual_tree_filters(name).qshift_a
+    lo, hi = np.asarray(pair.low, float), np.asarray(pair.high, float)
+    bank = (lo[::-1].tolist(), hi[::-1].tolist(), lo.tolist(), hi.tolist())
+    return pywt.Wavelet("qa", filter_bank=bank)
+
+
+def pywt_image(image, wavelet, level):
+    """Four full 2D wavelet-packet trees of one image; returns the leaf count."""
+    leaves = 0
+    for _ in range(4):  # trees (a, a), (a, b), (b, a), (b, b)
+        wp = pywt.WaveletPacket2D(image, wavelet, mode="periodization", maxlevel=level)
+        for node in wp.get_level(level):
+            leaves += node.data.size > 0
+    return leaves
+
+
+def pywt_batch(x, wavelet, level, pool):
+    """:func:`pywt_image` over a batch of images, spread over ``pool``."""
+    return sum(pool.map(lambda img: pywt_image(img, wavelet, level), x))
+
+
+# --------------------------------------------------------------- cold start
+def cold_start():
+    """Seconds of two fresh interpreters running :data:`COLD_START_CODE`.
+
+    The first run fills the Numba cache if needed; the second measures the
+    start-up a user sees once the cache is warm.
+    """
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", COLD_START_CODE], check=True)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+# ----------------------------------------------------------------- report
+def goal_text(kind, dtype):
+    goal = GOALS.get((kind, dtype))
+    return "" if goal is None else f"{goal[0]} {goal[1]:g} {goal[2]}"
+
+
+def goal_met(kind, dtype, value):
+    goal = GOALS.get((kind, dtype))
+    if goal is None:
+        return ""
+    op, threshold, _ = goal
+    ok = {">=": value >= threshold, "<": value < threshold, "<=": value <= threshold}[op]
+    return "yes" if ok else "NO"
+
+
+def format_table(rows):
+    """Fixed-width text table of result rows.
+
+    Each row is a dict with ``kind``, ``dtype``, ``unit``, ``best``, ``median``
+    and ``checked`` (the figure compared to the goal).
+    """
+    header = ("measurement", "dtype", "best", "median", "unit", "goal", "met")
+    lines = [header]
+    for r in rows:
+        lines.append((
+            r["kind"], r["dtype"], f"{r['best']:.4g}", f"{r['median']:.4g}", r["unit"],
+            goal_text(r["kind"], r["dtype"]), goal_met(r["kind"], r["dtype"], r["checked"]),
+        ))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for i, line in enumerate(lines):
+        out.append("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def row(kind, dtype, unit, best, median, checked=None):
+    return {"kind": kind, "dtype": dtype, "unit": unit, "best": best, "median": median,
+            "checked": best if checked is None else checked}
+
+
+# ------------------------------------------------------------------- main
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--batch", type=int, default=64, help="images per batch (default 64)")
+    p.add_argument("--size", type=int, default=224, help="image side (default 224)")
+    p.add_argument("--level", type=int, default=3, help="transform level J (default 3)")
+    p.add_argument("--repeat", type=int, default=None,
+                   help="timed runs per batch measurement (default 5, 2 with --quick)")
+    p.add_argument("--quick", action="store_true",
+                   help="fewer repeats, fewer single-image calls, PyWavelets on <= 16 images")
+    p.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    repeat = args.repeat or (2 if args.quick else 5)
+    n_single = 30 if args.quick else 300
+    n_pywt = min(args.batch, 16) if args.quick else args.batch
+    level, size, batch = args.level, args.size, args.batch
+
+    print(f"dtwpt {dtwpt.__version__} | numpy {np.__version__} | numba {numba.__version__} "
+          f"({numba.get_num_threads()} threads, layer {numba.config.THREADING_LAYER}) | "
+          f"PyWavelets {pywt.__version__}")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}")
+    print(f"batch {batch} x {size} x {size}, level {level}, {repeat} repeats; "
+          f"PyWavelets on {n_pywt} images, 2 threads; single image: {n_single} calls")
+    print("(timings are wall clock; other processes on the machine add noise)\n")
+
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((batch, size, size))
+    wavelet = qshift_pywt_wavelet()
+    rows = []
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for dtype in ("float32", "float64"):
+            x = base.astype(dtype)
+            x1 = np.ascontiguousarray(x[0])
+
+            t = time_calls(lambda: dtwpt.dtcwpt2(x, level), repeat)
+            fwd = throughput(batch, t)
+            rows.append(row("dtcwpt2 batch", dtype, "img/s", *fwd))
+
+            t = time_calls(lambda: dtwpt.rmax_cmod(x, level), repeat)
+            rc = throughput(batch, t)
+            rows.append(row("rmax_cmod batch", dtype, "img/s", *rc))
+
+            xp = x[:n_pywt]
+            t = time_calls(lambda: pywt_batch(xp, wavelet, level, pool), repeat)
+            ref = throughput(n_pywt, t)
+            rows.append(row("PyWavelets 4 x WP2D batch", dtype, "img/s", *ref))
+
+            rows.append(row("dtcwpt2 / PyWavelets", dtype, "x",
+                            fwd[0] / ref[0], fwd[1] / ref[1]))
+            rows.append(row("rmax_cmod / PyWavelets", dtype, "x",
+                            rc[0] / ref[0], rc[1] / ref[1]))
+
+            t = time_calls(lambda: dtwpt.dtcwpt2(x1, level), n_single)
+            ms = [1e3 * s for s in t]
+            med = statistics.median(ms)
+            rows.append(row("dtcwpt2 single", dtype, "ms", min(ms), med, checked=med))
+
+    first, second = cold_start()
+    rows.append(row("cold start (warm cache)", "-", "s", second, second))
+
+    print(format_table(rows))
+    print(f"\ncold start: first run {first:.2f} s, second run {second:.2f} s")
+    print("goals are checked against 'best' for throughput and ratios, "
+          "'median' for single-image latency")
+
+    if args.json:
+        figures = {
+            "config": {"batch": batch, "size": size, "level": level, "repeat": repeat,
+                       "pywt_images": n_pywt, "single_calls": n_single,
+                       "numba_threads": numba.get_num_threads(), "cpus": os.cpu_count(),
+                       "versions": {"dtwpt": dtwpt.__version__, "numpy": np.__version__,
+                                    "numba": numba.__version__, "pywt": pywt.__version__}},
+            "results": [dict(r, goal=goal_text(r["kind"], r["dtype"]),
+                             met=goal_met(r["kind"], r["dtype"], r["checked"]))
+                        for r in rows],
+            "cold_start_s": {"first": first, "second": second},
+        }
+        with open(args.json, "w") as fh:
+            json.dump(figures, fh, indent=2)
+        print(f"wrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()

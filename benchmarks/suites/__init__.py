@@ -1,0 +1,1 @@
+"""asv benchmark suites for dtwpt (see ``benchmarks/README.md``)."""
