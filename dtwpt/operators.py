@@ -244,7 +244,8 @@ def hilbert_companion(V, u=None):
         Real kernel(s).
     u : array_like of 2 floats, optional
         Direction ``(u_y, u_x)``; by default each kernel's dominant input
-        frequency (the peak of ``|hat V|``).
+        frequency (the peak of ``|hat V|`` over ``omega_x > 0``, or
+        ``omega_x = 0, omega_y >= 0``).
 
     Returns
     -------
@@ -264,7 +265,9 @@ def hilbert_companion(V, u=None):
     spectrum = np.fft.ifft2(V)  # input-frequency response, up to a factor k*k
     wy, wx = _frequency_grid(V.shape[-2:])
     if u is None:
-        peak = np.abs(spectrum).reshape(len(V), -1).argmax(-1)
+        # A real kernel's |hat V| is even: search one half-plane so ties break the same way.
+        half = (wx > 0) | ((wx == 0) & (wy >= 0))
+        peak = (np.abs(spectrum) * half).reshape(len(V), -1).argmax(-1)
         dirs = np.stack([wy.ravel()[peak], wx.ravel()[peak]], axis=-1)
     else:
         u = np.asarray(u, dtype=np.float64)
