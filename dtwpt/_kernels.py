@@ -237,7 +237,7 @@ def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, col_b):
 @nb.njit(cache=True, nogil=True)
 def rmax_scratch_size(h, w, q):
     """Elements of the pooling scratch of :func:`_assemble_rmax_cmod`."""
-    return (2 * h + 2 * q) * (2 * w + 2 * q) + (2 * h + 2 * q) * w + 2 * w
+    return (2 * h + 2 * q) * (2 * w + 2 * q) + 2 * w + 2 * q
 
 
 @nb.njit(cache=True, nogil=True)
@@ -246,15 +246,14 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
 
     The real part on the undecimated grid goes into a plane with a periodic
     halo of ``q`` samples, so the centred max pool needs no modulo; it runs
-    separably (along x, then along y).
+    separably (along y, then along x).
     """
     h2 = 2 * h
     w2 = 2 * w
     rows = h2 + 2 * q
     cols = w2 + 2 * q
     plane = pool[: rows * cols].reshape(rows, cols)
-    rowmax = pool[rows * cols : rows * cols + rows * w].reshape(rows, w)
-    window = pool[rows * cols + rows * w :]
+    colmax = pool[rows * cols : rows * cols + cols]
     for p in range(iv.size):
         s = sign[p]
         r0 = iv[p] * h2
@@ -283,28 +282,22 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
                 re = prow[2 * nx]
                 im = ba[nx] - s * ab[nx]
                 orow[nx] = np.sqrt(re * re + im * im)
-        for i in range(rows):
-            # Running max over the window along x at every sample (contiguous,
-            # so it vectorises), then keep the even samples.
-            prow = plane[i]
-            run = window[:w2]
-            for u in range(w2):
-                run[u] = prow[u]
-            for d in range(1, 2 * q + 1):
-                shifted = prow[d : d + w2]
-                for u in range(w2):
-                    run[u] = max(run[u], shifted[u])
-            mrow = rowmax[i]
-            for nx in range(w):
-                mrow[nx] = run[2 * nx]
+        # Max over the window rows first (contiguous, so it vectorises), then
+        # along x at the even samples.
         for ny in range(h):
+            top = plane[2 * ny]
+            for u in range(cols):
+                colmax[u] = top[u]
+            for d in range(1, 2 * q + 1):
+                below = plane[2 * ny + d]
+                for u in range(cols):
+                    colmax[u] = max(colmax[u], below[u])
             orow = rmax[p, ny]
             for nx in range(w):
-                orow[nx] = rowmax[2 * ny, nx]
-            for d in range(1, 2 * q + 1):
-                mrow = rowmax[2 * ny + d]
-                for nx in range(w):
-                    orow[nx] = max(orow[nx], mrow[nx])
+                best = colmax[2 * nx]
+                for d in range(1, 2 * q + 1):
+                    best = max(best, colmax[2 * nx + d])
+                orow[nx] = best
 
 
 @nb.njit(cache=True, parallel=True)
