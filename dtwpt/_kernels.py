@@ -145,89 +145,117 @@ def _take(buf, offset, rows, cols):
 
 
 @nb.njit(cache=True, nogil=True)
-def _shapes(H, W, layout):
-    """(y-pass output rows, y-pass input columns, x-pass output rows) of a layout."""
-    yrows = H if layout == DECIMATED else 2 * H
-    zcols = 2 * W if layout == DECIMATED else (4 * W if layout == UNDECIMATED else 3 * W)
-    xrows = W if layout == DECIMATED else 2 * W
-    return yrows, zcols, xrows
+def strips(W, level, layout):
+    """Column layout of the y-pass: ``(wa, wb, G)``.
 
-
-@nb.njit(cache=True, nogil=True)
-def scratch_size(H, W, layout):
-    """Elements of per-image scratch that :func:`forward_one` needs."""
-    yrows, zcols, _ = _shapes(H, W, layout)
-    nz = 2 if layout == RMAX_CMOD else 1
-    return nz * H * zcols + 3 * yrows * zcols
-
-
-@nb.njit(cache=True, nogil=True)
-def forward_one(x, types, filt, start, stop, level, layout, scratch):
-    """Both passes for one image; returns the y-tree outputs ``(ya, yb)``.
-
-    The image is transposed and filtered along x by x-trees a and b, whose
-    outputs are transposed into the columns of the y-pass input(s)
-    (A/B = x-tree a/b, "full" = last x-stage undecimated, "even" = its even
-    samples):
-
-    - DECIMATED: both y-trees read ``[A | B]``;
-    - UNDECIMATED: both read ``[A full | B full]``;
-    - RMAX_CMOD: y-tree a reads ``[A full | B even]``, y-tree b ``[A even | B full]``.
-
-    So ``ya`` holds ``T_aa`` then ``T_ab`` side by side, ``yb`` holds ``T_ba``
-    then ``T_bb``. Scratch holds, in order: za, (zb), ya, yb, tmp; the x-pass
-    runs in ya/yb (and reads the transposed image from tmp) before they are
-    needed, and za is free once the y-pass is done.
+    The y-pass runs on strips of ``G`` consecutive x-packets. A strip's columns
+    are ``[G parts of width wa | G parts of width wb]``: for DECIMATED and
+    UNDECIMATED, x-tree a then x-tree b (``wa = wb`` = x-packet width); for
+    RMAX_CMOD, y-tree a reads ``[x-tree a undecimated | x-tree b even samples]``
+    and y-tree b ``[x-tree b undecimated | x-tree a even samples]``. Strips stay
+    within about 256 columns so that a strip's whole y-pass lives in cache.
     """
-    H, W = x.shape
-    yrows, zcols, xrows = _shapes(H, W, layout)
-    zsize = H * zcols
-    ysize = yrows * zcols
-    za = _take(scratch, 0, H, zcols)
-    off = zsize
-    zb = za
-    if layout == RMAX_CMOD:
-        zb = _take(scratch, off, H, zcols)
-        off += zsize
-    ya = scratch[off : off + ysize]
-    yb = scratch[off + ysize : off + 2 * ysize]
-    tmp = scratch[off + 2 * ysize : off + 3 * ysize]
-    xt = _take(tmp, 0, W, H)
+    w = W >> level
+    wa = w if layout == DECIMATED else 2 * w
+    wb = w if layout != UNDECIMATED else 2 * w
+    G = 1
+    while G < (1 << level) and 2 * G * (wa + wb) <= 256:
+        G *= 2
+    return wa, wb, G
+
+
+@nb.njit(cache=True, nogil=True)
+def scratch_size(H, W, level, layout):
+    """Elements of per-image scratch that :func:`forward_one` needs."""
+    wa, wb, G = strips(W, level, layout)
+    yrows = H if layout == DECIMATED else 2 * H
+    xrows = W if layout == DECIMATED else 2 * W
+    nz = 2 if layout == RMAX_CMOD else 1
+    zsize = H * (wa + wb) << level
+    return nz * zsize + W * H + 2 * xrows * H + 4 * yrows * G * (wa + wb)
+
+
+@nb.njit(cache=True, nogil=True)
+def _x_pass(x, types, filt, start, stop, level, layout, za, zb, xt, xb0, xb1, wa, wb, G):
+    """Filter along x with both trees and scatter the leaves into y-pass strips."""
     transpose_rows(x, xt, 0, 1)
     xstride = 2 if layout == DECIMATED else 1
     for hh in range(2):
-        xo = tree_analysis(xt, types[hh], filt, start, stop, level, xstride, ya, yb)
-        if layout == RMAX_CMOD:
-            if hh == 0:
-                transpose_rows(xo, za, 0, 1)
-                transpose_rows(xo, zb, 0, 2)
+        xo = tree_analysis(xt, types[hh], filt, start, stop, level, xstride, xb0, xb1)
+        for ih in range(1 << level):
+            g, j = ih // G, ih % G
+            block = xo[ih * wa : (ih + 1) * wa]
+            if layout == RMAX_CMOD:
+                own = za[g] if hh == 0 else zb[g]
+                other = zb[g] if hh == 0 else za[g]
+                transpose_rows(block, own, j * wa, 1)
+                transpose_rows(block, other, G * wa + j * wb, 2)
             else:
-                transpose_rows(xo, za, 2 * W, 2)
-                transpose_rows(xo, zb, W, 1)
-        else:
-            transpose_rows(xo, za, hh * xrows, 1)
-    final_even = (level - 1) % 2 == 0
-    tree_analysis(za, types[0], filt, start, stop, level, xstride,
-                  ya if final_even else tmp, tmp if final_even else ya)
-    tree_analysis(zb, types[1], filt, start, stop, level, xstride,
-                  yb if final_even else tmp, tmp if final_even else yb)
-    return ya.reshape(yrows, zcols), yb.reshape(yrows, zcols)
+                transpose_rows(block, za[g], j * wa if hh == 0 else G * wa + j * wb, 1)
 
 
 @nb.njit(cache=True, nogil=True)
-def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, col_b):
-    """Complex packets from the four trees; ``out`` is the real view (P, h, 2w)."""
+def forward_one(x, types, filt, start, stop, level, layout, scratch, out, rmax, cmod,
+                iv, ih, sign, conj, q, pool):
+    """Both passes and the assembly for one image.
+
+    DECIMATED / UNDECIMATED write complex packets into ``out`` (real view
+    ``(P, h', 2w')``); RMAX_CMOD writes ``rmax`` and ``cmod`` ``(P, h, w)``.
+    """
+    H, W = x.shape
+    wa, wb, G = strips(W, level, layout)
+    ngroups = (1 << level) // G
+    scols = G * (wa + wb)
+    yrows = H if layout == DECIMATED else 2 * H
+    xrows = W if layout == DECIMATED else 2 * W
+    zsize = ngroups * H * scols
+    za = scratch[:zsize].reshape(ngroups, H, scols)
+    off = zsize
+    zb = za
+    if layout == RMAX_CMOD:
+        zb = scratch[off : off + zsize].reshape(ngroups, H, scols)
+        off += zsize
+    xt = _take(scratch, off, W, H)
+    off += W * H
+    xb0 = scratch[off : off + xrows * H]
+    xb1 = scratch[off + xrows * H : off + 2 * xrows * H]
+    off += 2 * xrows * H
+    ysize = yrows * scols
+    ya0 = scratch[off : off + ysize]
+    ya1 = scratch[off + ysize : off + 2 * ysize]
+    yb0 = scratch[off + 2 * ysize : off + 3 * ysize]
+    yb1 = scratch[off + 3 * ysize : off + 4 * ysize]
+    _x_pass(x, types, filt, start, stop, level, layout, za, zb, xt, xb0, xb1, wa, wb, G)
+    ystride = 2 if layout == DECIMATED else 1
+    h = H >> level
+    w = W >> level
+    for g in range(ngroups):
+        ya = tree_analysis(za[g], types[0], filt, start, stop, level, ystride, ya0, ya1)
+        yb = tree_analysis(zb[g], types[1], filt, start, stop, level, ystride, yb0, yb1)
+        if layout == RMAX_CMOD:
+            _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool)
+        else:
+            up = 1 if layout == DECIMATED else 2
+            _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, up * h, up * w, g, G)
+
+
+@nb.njit(cache=True, nogil=True)
+def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, g, G):
+    """Complex packets of strip ``g`` from the four trees; ``out`` is (P, h, 2w) real."""
     # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
     for p in range(iv.size):
+        if ih[p] // G != g:
+            continue
         s = sign[p]
         cs = conj[p]
-        c0 = ih[p] * w
+        c0 = (ih[p] % G) * w
+        c1 = G * w + c0
         for ny in range(h):
             r = iv[p] * h + ny
             aa = ya[r, c0 : c0 + w]
-            ab = ya[r, col_b + c0 : col_b + c0 + w]
+            ab = ya[r, c1 : c1 + w]
             ba = yb[r, c0 : c0 + w]
-            bb = yb[r, col_b + c0 : col_b + c0 + w]
+            bb = yb[r, c1 : c1 + w]
             orow = out[p, ny]
             for nx in range(w):
                 orow[2 * nx] = aa[nx] + s * bb[nx]
@@ -241,8 +269,8 @@ def rmax_scratch_size(h, w, q):
 
 
 @nb.njit(cache=True, nogil=True)
-def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
-    """RMax and CMod of every packet from the RMAX_CMOD layout (see forward_one).
+def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
+    """RMax and CMod of the packets of strip ``g`` (RMAX_CMOD layout).
 
     The real part on the undecimated grid goes into a plane with a periodic
     halo of ``q`` samples, so the centred max pool needs no modulo; it runs
@@ -255,14 +283,16 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
     plane = pool[: rows * cols].reshape(rows, cols)
     colmax = pool[rows * cols : rows * cols + cols]
     for p in range(iv.size):
+        if ih[p] // G != g:
+            continue
         s = sign[p]
         r0 = iv[p] * h2
-        ca = ih[p] * w2
-        cb = W + ih[p] * w2
+        c0 = (ih[p] % G) * w2
+        c1 = G * w2 + (ih[p] % G) * w
         for i in range(rows):
             uy = (i - q) % h2
-            arow = ya[r0 + uy, ca : ca + w2]
-            brow = yb[r0 + uy, cb : cb + w2]
+            arow = ya[r0 + uy, c0 : c0 + w2]
+            brow = yb[r0 + uy, c0 : c0 + w2]
             prow = plane[i]
             inner = prow[q : q + w2]
             for ux in range(w2):
@@ -270,13 +300,11 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
             for j in range(q):
                 prow[j] = prow[w2 + j]
                 prow[q + w2 + j] = prow[q + j]
-        cab = 2 * W + ih[p] * w
-        cba = ih[p] * w
         for ny in range(h):
             r = r0 + 2 * ny
             prow = plane[q + 2 * ny, q:]
-            ab = ya[r, cab : cab + w]
-            ba = yb[r, cba : cba + w]
+            ab = ya[r, c1 : c1 + w]
+            ba = yb[r, c1 : c1 + w]
             orow = cmod[p, ny]
             for nx in range(w):
                 re = prow[2 * nx]
@@ -303,15 +331,13 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, W, q, pool):
 @nb.njit(cache=True, parallel=True)
 def forward_batch(x, out, types, filt, start, stop, level, layout, iv, ih, sign, conj, scratch):
     """Complex coefficients of a batch ``x (B, H, W)``; ``out`` real view ``(B, P, h', 2w')``."""
-    B, H, W = x.shape
+    B = x.shape[0]
     nthreads = scratch.shape[0]
-    up = 1 if layout == DECIMATED else 2
-    h = up * (H >> level)
-    w = up * (W >> level)
+    dummy = np.empty((1, 1, 1), dtype=x.dtype)
     for t in nb.prange(nthreads):
         for i in range(t, B, nthreads):
-            ya, yb = forward_one(x[i], types, filt, start, stop, level, layout, scratch[t])
-            _assemble_coeffs(ya, yb, out[i], iv, ih, sign, conj, h, w, up * W)
+            forward_one(x[i], types, filt, start, stop, level, layout, scratch[t], out[i],
+                        dummy, dummy, iv, ih, sign, conj, 0, scratch[t, :1])
 
 
 @nb.njit(cache=True, parallel=True)
@@ -319,13 +345,13 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, start, stop, level, q, iv, ih, s
     """RMax and CMod of every packet for a batch ``x (B, H, W)``."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
-    h = H >> level
-    w = W >> level
+    used = scratch_size(H, W, level, RMAX_CMOD)
+    dummy = np.empty((1, 1, 1), dtype=x.dtype)
     for t in nb.prange(nthreads):
+        pool = scratch[t, used:]
         for i in range(t, B, nthreads):
-            ya, yb = forward_one(x[i], types, filt, start, stop, level, RMAX_CMOD, scratch[t])
-            pool = scratch[t, scratch_size(H, W, RMAX_CMOD) :]
-            _assemble_rmax_cmod(ya, yb, rmax[i], cmod[i], iv, ih, sign, h, w, W, q, pool)
+            forward_one(x[i], types, filt, start, stop, level, RMAX_CMOD, scratch[t], dummy,
+                        rmax[i], cmod[i], iv, ih, sign, sign, q, pool)
 
 
 @nb.njit(cache=True, nogil=True)

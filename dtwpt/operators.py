@@ -130,7 +130,7 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     ymax = np.empty(shape, dtype=batch.dtype)
     ymod = np.empty(shape, dtype=batch.dtype)
     threads = max(1, min(numba.get_num_threads(), B))
-    size = (_kernels.scratch_size(H, W, _kernels.RMAX_CMOD)
+    size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD)
             + _kernels.rmax_scratch_size(H >> level, W >> level, q))
     scratch = _scratch(threads, size, batch.dtype)
     lay = plan.layout
