@@ -265,7 +265,7 @@ def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, g, G):
 @nb.njit(cache=True, nogil=True)
 def rmax_scratch_size(h, w, q):
     """Elements of the pooling scratch of :func:`_assemble_rmax_cmod`."""
-    return (2 * h + 2 * q) * (2 * w + 2 * q) + 2 * w + 2 * q
+    return (2 * h + 2 * q) * (2 * w + 2 * q) + 4 * w + 4 * q
 
 
 @nb.njit(cache=True, nogil=True)
@@ -282,6 +282,8 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
     cols = w2 + 2 * q
     plane = pool[: rows * cols].reshape(rows, cols)
     colmax = pool[rows * cols : rows * cols + cols]
+    even = pool[rows * cols + cols : rows * cols + cols + w + q]
+    odd = pool[rows * cols + cols + w + q : rows * cols + cols + 2 * (w + q)]
     for p in range(iv.size):
         if ih[p] // G != g:
             continue
@@ -300,18 +302,20 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
             for j in range(q):
                 prow[j] = prow[w2 + j]
                 prow[q + w2 + j] = prow[q + j]
+        # Stride-2 reads go through contiguous copies (even, odd) so that the
+        # arithmetic after them vectorises.
         for ny in range(h):
             r = r0 + 2 * ny
             prow = plane[q + 2 * ny, q:]
+            for nx in range(w):
+                even[nx] = prow[2 * nx]
             ab = ya[r, c1 : c1 + w]
             ba = yb[r, c1 : c1 + w]
             orow = cmod[p, ny]
             for nx in range(w):
-                re = prow[2 * nx]
                 im = ba[nx] - s * ab[nx]
-                orow[nx] = np.sqrt(re * re + im * im)
-        # Max over the window rows first (contiguous, so it vectorises), then
-        # along x at the even samples.
+                orow[nx] = np.sqrt(even[nx] * even[nx] + im * im)
+        # Max over the window rows first, then along x over even and odd samples.
         for ny in range(h):
             top = plane[2 * ny]
             for u in range(cols):
@@ -320,12 +324,17 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
                 below = plane[2 * ny + d]
                 for u in range(cols):
                     colmax[u] = max(colmax[u], below[u])
+            for u in range(w + q):
+                even[u] = colmax[2 * u]
+            for u in range(w + q - 1):
+                odd[u] = colmax[2 * u + 1]
             orow = rmax[p, ny]
             for nx in range(w):
-                best = colmax[2 * nx]
-                for d in range(1, 2 * q + 1):
-                    best = max(best, colmax[2 * nx + d])
-                orow[nx] = best
+                orow[nx] = even[nx]
+            for d in range(1, 2 * q + 1):
+                half = even[d // 2 :] if d % 2 == 0 else odd[d // 2 :]
+                for nx in range(w):
+                    orow[nx] = max(orow[nx], half[nx])
 
 
 @nb.njit(cache=True, parallel=True)
