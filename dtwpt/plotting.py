@@ -42,6 +42,8 @@ import numpy as np
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
+from .tree import lowpass_mask
+
 __all__ = [
     "MASK_COLOR",
     "full_plane",
@@ -98,31 +100,6 @@ def _packet_mask(mask, level):
         raise ValueError(
             f"mask for level {level} must have shape ({n_packets},), got {mask.shape}"
         )
-    return mask
-
-
-def lowpass_mask(level):
-    """Boolean mask of the two low-pass packets, the tiles touching the origin.
-
-    Parameters
-    ----------
-    level : int
-        Decomposition level ``J``.
-
-    Returns
-    -------
-    ndarray of bool, shape (2 * 4**J,)
-        True for packets ``(2**J - 1) * 2**J`` and ``4**J`` (rows ``2**J - 1``
-        and ``2**J``, column 0), False elsewhere.
-
-    Examples
-    --------
-    >>> np.flatnonzero(lowpass_mask(1))
-    array([2, 4])
-    """
-    side = 2 ** _check_level(level)
-    mask = np.zeros(2 * side * side, dtype=bool)
-    mask[[(side - 1) * side, side * side]] = True
     return mask
 
 

@@ -53,13 +53,12 @@ from dtwpt.data import BundledPhotos
 from dtwpt.filters import dual_tree_filters, list_wavelets
 from dtwpt.operators import cmod_conv, gabor_filter, packet_kernels, rmax_cmod, rmax_conv
 
-from ._common import (EXECUTION_OPTIONS, ArgumentParser, UsageError, command_line,
+from ._common import (EXECUTION_OPTIONS, UsageError, command_line,
                       environment, format_command, non_negative_int, open_run_folder,
                       positive_int, remove_stale_temps, write_csv, write_text)
 
 __all__ = ["DESCRIPTION", "main", "add_arguments", "run", "theta_grid", "kappa_values"]
 
-PROG = "python -m dtwpt.experiments localization"
 DESCRIPTION = (
     "How the filters' localization drives RMax/CMod discrepancy and shift stability: "
     "wavelet families (kernel length, energy concentration, analyticity, and "
@@ -618,13 +617,6 @@ def add_arguments(parser):
                            "terminal) and no summary")
 
 
-def build_parser():
-    """The argument parser of ``python -m dtwpt.experiments localization``."""
-    parser = ArgumentParser(prog=PROG, description=DESCRIPTION)
-    add_arguments(parser)
-    return parser
-
-
 def _check(args):
     """Normalise and check the options; returns the source and the theta grid."""
     args.levels = sorted(set(args.levels))
@@ -776,30 +768,23 @@ def _run_in(out, args, cfg, source, thetas, began):
 
 
 def main(argv=None):
-    """Run the localization study; ``argv`` excludes the leading ``"localization"``.
+    """Run the localization study: ``python -m dtwpt.experiments localization ARGS``.
+
+    ``argv`` excludes the leading ``"localization"``; errors are handled as
+    by :func:`dtwpt.experiments.cli.main`.
 
     Returns
     -------
     int
-        0 on success; 2 for bad options, an unusable ``--out`` or a failed
-        write (one line on stderr, no traceback); 130 when interrupted (rerun
-        with the same ``--out`` to resume).
+        The exit code (0 on success, 2 for bad options).
     """
+    from .cli import main as cli_main
+
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        return run(build_parser().parse_args(argv))
-    except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    except SystemExit as exit_:  # --help
+        return cli_main(["localization", *argv])
+    except SystemExit as exit_:  # --help and argparse's own errors
         return exit_.code if isinstance(exit_.code, int) else 0
-    except OSError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; run again with the same --out to resume",
-              file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":
