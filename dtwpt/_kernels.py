@@ -424,3 +424,32 @@ def inverse_batch(coeffs, x, types, filt, start, stop, level, iv, ih, sign, conj
                 for c in range(W):
                     for r in range(H):
                         out[r, c] += 0.25 * xr[c, r]
+
+
+@nb.njit(cache=True, parallel=True)
+def pair_squared_norms(ymax, ymod, n):
+    """Per pair and packet: ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2.
+
+    ``ymax`` and ``ymod`` hold the outputs of the ``n`` images X followed by
+    those of the ``n`` images X'; sums are accumulated in float64.
+    """
+    _, n_packets, height, width = ymod.shape
+    out = np.empty((n, n_packets, 4))
+    for b in nb.prange(n):
+        for p in range(n_packets):
+            mod2 = disc = dmax = dmod = 0.0
+            for i in range(height):
+                for j in range(width):
+                    a = np.float64(ymod[b, p, i, j])
+                    r = np.float64(ymax[b, p, i, j])
+                    a_s = np.float64(ymod[n + b, p, i, j])
+                    r_s = np.float64(ymax[n + b, p, i, j])
+                    mod2 += a * a
+                    disc += (a - r) * (a - r)
+                    dmax += (r_s - r) * (r_s - r)
+                    dmod += (a_s - a) * (a_s - a)
+            out[b, p, 0] = mod2
+            out[b, p, 1] = disc
+            out[b, p, 2] = dmax
+            out[b, p, 3] = dmod
+    return out

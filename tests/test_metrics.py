@@ -266,3 +266,18 @@ def test_analyticity_is_grid_independent():
     k = kernels_for(2)
     fine = analyticity_brute(k[[0, 1, 9, 31]], 256)
     np.testing.assert_allclose(metrics.analyticity(2)[[0, 1, 9, 31]], fine, atol=2e-3)
+
+
+def test_pair_metrics_matches_the_separate_metrics():
+    from dtwpt.operators import rmax_cmod
+
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((3, 32, 32))
+    stacked = np.concatenate([x, np.roll(x, -1, axis=-1)])
+    ymax, ymod = rmax_cmod(stacked, 2)
+    rho2, rho_max, rho_mod = metrics.pair_metrics(ymax, ymod, 3)
+    np.testing.assert_allclose(rho2, metrics.discrepancy(ymax[:3], ymod[:3]) ** 2, rtol=1e-12)
+    np.testing.assert_allclose(rho_max, metrics.shift_stability(ymax[:3], ymax[3:], ymod[:3]),
+                               rtol=1e-12)
+    np.testing.assert_allclose(rho_mod, metrics.shift_stability(ymod[:3], ymod[3:], ymod[:3]),
+                               rtol=1e-12)

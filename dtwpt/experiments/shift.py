@@ -19,10 +19,9 @@ import time
 from functools import partial
 from pathlib import Path
 
-import numba
 import numpy as np
 
-from dtwpt import list_wavelets, rmax_cmod, theory, tree
+from dtwpt import list_wavelets, metrics, rmax_cmod, theory, tree
 from dtwpt.metrics import energy_concentration
 
 from . import shift_figures, shift_report
@@ -32,7 +31,7 @@ from ._common import (EXECUTION_OPTIONS, IMAGENET_PROTOCOL, UsageError, add_data
                       positive_int, remove_stale_temps, shift_vector, write_csv)
 from ._runner import chunk_ranges, load_chunks, run_chunks
 
-__all__ = ["DESCRIPTION", "add_arguments", "run", "pair_metrics", "chunk_sums",
+__all__ = ["DESCRIPTION", "add_arguments", "run", "chunk_sums",
            "aggregate", "packet_table", "energy_table"]
 
 DESCRIPTION = (
@@ -65,65 +64,6 @@ def add_arguments(parser):
 
 
 # ----------------------------------------------------------------- per chunk
-@numba.njit(parallel=True, cache=True)
-def _squared_norms(ymax, ymod, n):
-    """Per pair and packet: ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2.
-
-    ``ymax`` and ``ymod`` hold the outputs of the ``n`` images X followed by
-    those of the ``n`` images X'; sums are accumulated in float64.
-    """
-    _, n_packets, height, width = ymod.shape
-    out = np.empty((n, n_packets, 4))
-    for b in numba.prange(n):
-        for p in range(n_packets):
-            mod2 = disc = dmax = dmod = 0.0
-            for i in range(height):
-                for j in range(width):
-                    a = np.float64(ymod[b, p, i, j])
-                    r = np.float64(ymax[b, p, i, j])
-                    a_s = np.float64(ymod[n + b, p, i, j])
-                    r_s = np.float64(ymax[n + b, p, i, j])
-                    mod2 += a * a
-                    disc += (a - r) * (a - r)
-                    dmax += (r_s - r) * (r_s - r)
-                    dmod += (a_s - a) * (a_s - a)
-            out[b, p, 0] = mod2
-            out[b, p, 1] = disc
-            out[b, p, 2] = dmax
-            out[b, p, 3] = dmod
-    return out
-
-
-def pair_metrics(ymax, ymod, n):
-    """``rho^2``, ``rho_max`` and ``rho_mod`` of ``n`` pairs, per packet.
-
-    Parameters
-    ----------
-    ymax, ymod : ndarray, shape (2n, P, h, w)
-        RMax and CMod of the images X (first ``n``) then of X'.
-    n : int
-        Number of pairs.
-
-    Returns
-    -------
-    ndarray, shape (3, n, P)
-        ``rho^2``, ``rho_max``, ``rho_mod``; NaN where ``Ymod`` is zero.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from dtwpt import rmax_cmod
-    >>> x = np.random.default_rng(0).standard_normal((4, 16, 16)).astype(np.float32)
-    >>> pair_metrics(*rmax_cmod(x, 1), 2).shape
-    (3, 2, 8)
-    """
-    norms = _squared_norms(np.ascontiguousarray(ymax), np.ascontiguousarray(ymod), n)
-    mod2 = norms[..., :1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(mod2 > 0, norms[..., 1:] / mod2, np.nan)
-    return np.stack([ratios[..., 0], np.sqrt(ratios[..., 1]), np.sqrt(ratios[..., 2])])
-
-
 def chunk_sums(batch, *, levels, wavelet, q):
     """Reduce a batch of pairs to per-packet sums: the result saved for a chunk.
 
@@ -147,6 +87,14 @@ def chunk_sums(batch, *, levels, wavelet, q):
         ``sum_J<J>`` and ``sumsq_J<J>`` of shape (3, P) (rows: ``rho2``,
         ``rho_max``, ``rho_mod``, over the pairs where ``||Ymod|| > 0``) and
         ``count_J<J>`` of shape (P,), the number of those pairs.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1)
+    >>> sums["sum_J1"].shape, int(sums["count_J1"][0])
+    ((3, 8), 2)
     """
     n = len(batch)
     result = {"n_images": np.int64(n),
@@ -155,7 +103,7 @@ def chunk_sums(batch, *, levels, wavelet, q):
     stacked = np.concatenate([batch.x, batch.x_shifted])
     for level in levels:
         if n:
-            values = pair_metrics(*rmax_cmod(stacked, level, wavelet=wavelet, q=q), n)
+            values = metrics.pair_metrics(*rmax_cmod(stacked, level, wavelet=wavelet, q=q), n)
         else:
             values = np.empty((3, 0, 2 * 4 ** level))
         valid = np.isfinite(values[0])
