@@ -128,15 +128,16 @@ def tree_synthesis(src, dst, types, filt, start, stop, level, buf0, buf1):
 
 @nb.njit(cache=True, nogil=True)
 def transpose_rows(src, dst, col0, step):
-    """``dst[:, col0 + i] = src[i * step, :]`` for every ``i``."""
+    """``dst[:, col0 + i] = src[i * step, :]`` for every ``i``, in 32 x 32 tiles."""
     n = src.shape[0] // step
-    out = dst[:, col0 : col0 + n]
-    for i0 in range(0, n, 16):
-        i1 = min(i0 + 16, n)
-        for c in range(src.shape[1]):
-            orow = out[c]
-            for i in range(i0, i1):
-                orow[i] = src[i * step, c]
+    m = src.shape[1]
+    for i0 in range(0, n, 32):
+        i1 = min(i0 + 32, n)
+        for c0 in range(0, m, 32):
+            for c in range(c0, min(c0 + 32, m)):
+                orow = dst[c, col0 + i0 : col0 + i1]
+                for i in range(i1 - i0):
+                    orow[i] = src[(i0 + i) * step, c]
 
 
 @nb.njit(cache=True, nogil=True)
