@@ -299,15 +299,13 @@ def _subsampled_correlation(x, kernels, m):
     return y[..., ::m, ::m]
 
 
-def _generic_input(x, kernel, m, name, complex_ok, factor):
+def _generic_input(x, kernel, m, name, complex_ok):
     x = _as_real_array(x, 2)
     k, single = _kernel_stack(kernel, name, complex_ok)
     m = _check_int(m, "m", 1)
     H, W = x.shape[-2:]
-    if H % (factor * m) or W % (factor * m):
-        raise ValueError(
-            f"H and W must be multiples of {factor}*m = {factor * m}, got {(H, W)}"
-        )
+    if H % (2 * m) or W % (2 * m):
+        raise ValueError(f"H and W must be multiples of 2*m = {2 * m}, got {(H, W)}")
     return x, k.reshape((-1,) + k.shape[-2:]), m, single
 
 
@@ -347,7 +345,7 @@ def rmax_conv(x, V, m, *, q=1):
     (4, 4)
     """
     q = _check_int(q, "q", 0)
-    x, V, m, single = _generic_input(x, V, m, "V", complex_ok=False, factor=2)
+    x, V, m, single = _generic_input(x, V, m, "V", complex_ok=False)
     y = _subsampled_correlation(x.reshape((-1,) + x.shape[-2:]), V, m).real
     pooled = np.full(y[..., ::2, ::2].shape, -np.inf)
     for dy in range(-q, q + 1):
@@ -380,7 +378,7 @@ def cmod_conv(x, W, m):
     >>> cmod_conv(x, np.ones((3, 3)) + 0j, 2).shape
     (4, 4)
     """
-    x, W, m, single = _generic_input(x, W, m, "W", complex_ok=True, factor=2)
+    x, W, m, single = _generic_input(x, W, m, "W", complex_ok=True)
     y = np.abs(_subsampled_correlation(x.reshape((-1,) + x.shape[-2:]), W, 2 * m))
     return _finish(y, x, single)
 
