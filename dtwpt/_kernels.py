@@ -7,9 +7,11 @@ innermost loop over contiguous columns, so it vectorises. A 2D transform
 filters the image along y (rows), transposes, then filters along x, so both
 passes use the same routine.
 
-Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high) with the
-non-zero support ``start[pair, half] <= k < stop[pair, half]``; ``types[b]``
-says which pair splits block ``b``.
+Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high): tap
+``k < ntaps[pair]`` multiplies input sample ``first[pair] + k``, and
+``ntaps`` is a multiple of five (zero padded) so that the low and high halves
+run together in blocks of five or ten taps; ``types[b]`` says which pair
+splits block ``b``.
 
 Per-thread scratch is one flat buffer cut into views; the batch drivers split
 the batch statically over threads so each thread reuses its own buffer.
@@ -20,58 +22,90 @@ import numpy as np
 DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def _next_row(r, blen):
-    r += 1
-    return 0 if r == blen else r
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
+    """``lo (+)= sum_i f[k+i] a_i`` and ``hi (+)= sum_i g[k+i] a_i``, element-wise."""
+    w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
+    v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
+    if add:
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            lo[c] = lo[c] + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+            hi[c] = hi[c] + v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+    else:
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            lo[c] = w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+            hi[c] = v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def analysis_level(src, dst, types, filt, start, stop, blen, stride):
+def _ten_tap_block(src, dst, base, o, nout, f, g, first, idx, stride, blen):
+    """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
+    w0, w1, w2, w3, w4, w5, w6, w7, w8, w9 = f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]
+    v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 = g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9]
+    for n in range(nout):
+        lo = dst[o + n]
+        hi = dst[o + nout + n]
+        i = (stride * n + first) % blen
+        a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
+        a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
+        a6, a7, a8 = src[base + idx[i + 6]], src[base + idx[i + 7]], src[base + idx[i + 8]]
+        a9 = src[base + idx[i + 9]]
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
+            lo[c] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                     + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+            hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                     + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+
+
+@nb.njit(cache=True, nogil=True)
+def _rows(r, count, blen):
+    """``count`` consecutive row indices from ``r``, wrapping at ``blen``."""
+    out = np.empty(count, dtype=np.int64)
+    for i in range(count):
+        out[i] = r
+        r += 1
+        if r == blen:
+            r = 0
+    return out
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def analysis_level(src, dst, types, filt, first, ntaps, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
 
-    Taps are taken four at a time so that each output row is read and written
-    once per four input rows (the loop is bound by memory traffic, not FMAs).
+    Both children of an output row are computed in one sweep over the input
+    rows, so each input row is read once per output pair; ten-tap pairs (the
+    Q-shift default) keep all the weights and partial sums in registers, other
+    lengths run five taps at a time.
     """
     nblocks = src.shape[0] // blen
-    ncols = src.shape[1]
     nout = blen // stride
+    idx = _rows(0, blen + filt.shape[2], blen)
     for b in range(nblocks):
         t = types[b]
         base = b * blen
-        for half in range(2):
-            o = (2 * b + half) * nout
-            f = filt[t, half]
-            k0 = start[t, half]
-            k1 = stop[t, half]
-            for n in range(nout):
-                row = dst[o + n]
-                for c in range(ncols):
-                    row[c] = 0
-                r = (stride * n + k0) % blen
-                k = k0
-                while k + 3 < k1:
-                    r1 = _next_row(r, blen)
-                    r2 = _next_row(r1, blen)
-                    r3 = _next_row(r2, blen)
-                    w0, w1, w2, w3 = f[k], f[k + 1], f[k + 2], f[k + 3]
-                    a0, a1 = src[base + r], src[base + r1]
-                    a2, a3 = src[base + r2], src[base + r3]
-                    for c in range(ncols):
-                        row[c] += (w0 * a0[c] + w1 * a1[c]) + (w2 * a2[c] + w3 * a3[c])
-                    r = _next_row(r3, blen)
-                    k += 4
-                while k < k1:
-                    w0 = f[k]
-                    a0 = src[base + r]
-                    for c in range(ncols):
-                        row[c] += w0 * a0[c]
-                    r = _next_row(r, blen)
-                    k += 1
+        f = filt[t, 0]
+        g = filt[t, 1]
+        nt = ntaps[t]
+        if nt == 10:
+            _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t], idx, stride, blen)
+            continue
+        for n in range(nout):
+            lo = dst[2 * b * nout + n]
+            hi = dst[(2 * b + 1) * nout + n]
+            i = (stride * n + first[t]) % blen
+            for k in range(0, nt, 5):
+                _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
+                           src[base + idx[i + k + 2]], src[base + idx[i + k + 3]],
+                           src[base + idx[i + k + 4]], f, g, k, k > 0)
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def synthesis_level(src, dst, types, filt, start, stop, blen):
+def synthesis_level(src, dst, types, filt, first, ntaps, blen):
     """Adjoint of :func:`analysis_level` at stride 2: children -> parents."""
     nblocks = dst.shape[0] // blen
     ncols = dst.shape[1]
@@ -82,12 +116,12 @@ def synthesis_level(src, dst, types, filt, start, stop, blen):
         base = b * blen
         for half in range(2):
             o = (2 * b + half) * nout
-            k0 = start[t, half]
+            f = filt[t, half]
             for n in range(nout):
                 srow = src[o + n]
-                r = (2 * n + k0) % blen
-                for k in range(k0, stop[t, half]):
-                    w = filt[t, half, k]
+                r = (2 * n + first[t]) % blen
+                for k in range(ntaps[t]):
+                    w = f[k]
                     row = dst[base + r]
                     for c in range(ncols):
                         row[c] += w * srow[c]
@@ -97,7 +131,7 @@ def synthesis_level(src, dst, types, filt, start, stop, blen):
 
 
 @nb.njit(cache=True, nogil=True)
-def tree_analysis(src, types, filt, start, stop, level, last_stride, buf0, buf1):
+def tree_analysis(src, types, filt, first, ntaps, level, last_stride, buf0, buf1):
     """All levels of one real tree along axis 0; returns the view holding the leaves."""
     rows, ncols = src.shape
     cur = src
@@ -106,13 +140,13 @@ def tree_analysis(src, types, filt, start, stop, level, last_stride, buf0, buf1)
         out_rows = rows if stride == 2 else 2 * rows
         buf = buf0 if j % 2 == 0 else buf1
         nxt = buf[: out_rows * ncols].reshape(out_rows, ncols)
-        analysis_level(cur, nxt, types[j], filt, start, stop, rows >> j, stride)
+        analysis_level(cur, nxt, types[j], filt, first, ntaps, rows >> j, stride)
         cur = nxt
     return cur
 
 
 @nb.njit(cache=True, nogil=True)
-def tree_synthesis(src, dst, types, filt, start, stop, level, buf0, buf1):
+def tree_synthesis(src, dst, types, filt, first, ntaps, level, buf0, buf1):
     """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
     rows, ncols = src.shape
     cur = src
@@ -122,7 +156,7 @@ def tree_synthesis(src, dst, types, filt, start, stop, level, buf0, buf1):
         else:
             buf = buf0 if j % 2 == 0 else buf1
             nxt = buf[: rows * ncols].reshape(rows, ncols)
-        synthesis_level(cur, nxt, types[j], filt, start, stop, rows >> j)
+        synthesis_level(cur, nxt, types[j], filt, first, ntaps, rows >> j)
         cur = nxt
 
 
@@ -177,12 +211,12 @@ def scratch_size(H, W, level, layout):
 
 
 @nb.njit(cache=True, nogil=True)
-def _x_pass(x, types, filt, start, stop, level, layout, za, zb, xt, xb0, xb1, wa, wb, G):
+def _x_pass(x, types, filt, first, ntaps, level, layout, za, zb, xt, xb0, xb1, wa, wb, G):
     """Filter along x with both trees and scatter the leaves into y-pass strips."""
     transpose_rows(x, xt, 0, 1)
     xstride = 2 if layout == DECIMATED else 1
     for hh in range(2):
-        xo = tree_analysis(xt, types[hh], filt, start, stop, level, xstride, xb0, xb1)
+        xo = tree_analysis(xt, types[hh], filt, first, ntaps, level, xstride, xb0, xb1)
         for ih in range(1 << level):
             g, j = ih // G, ih % G
             block = xo[ih * wa : (ih + 1) * wa]
@@ -196,7 +230,7 @@ def _x_pass(x, types, filt, start, stop, level, layout, za, zb, xt, xb0, xb1, wa
 
 
 @nb.njit(cache=True, nogil=True)
-def forward_one(x, types, filt, start, stop, level, layout, scratch, out, rmax, cmod,
+def forward_one(x, types, filt, first, ntaps, level, layout, scratch, out, rmax, cmod,
                 iv, ih, sign, conj, q, pool):
     """Both passes and the assembly for one image.
 
@@ -226,13 +260,13 @@ def forward_one(x, types, filt, start, stop, level, layout, scratch, out, rmax, 
     ya1 = scratch[off + ysize : off + 2 * ysize]
     yb0 = scratch[off + 2 * ysize : off + 3 * ysize]
     yb1 = scratch[off + 3 * ysize : off + 4 * ysize]
-    _x_pass(x, types, filt, start, stop, level, layout, za, zb, xt, xb0, xb1, wa, wb, G)
+    _x_pass(x, types, filt, first, ntaps, level, layout, za, zb, xt, xb0, xb1, wa, wb, G)
     ystride = 2 if layout == DECIMATED else 1
     h = H >> level
     w = W >> level
     for g in range(ngroups):
-        ya = tree_analysis(za[g], types[0], filt, start, stop, level, ystride, ya0, ya1)
-        yb = tree_analysis(zb[g], types[1], filt, start, stop, level, ystride, yb0, yb1)
+        ya = tree_analysis(za[g], types[0], filt, first, ntaps, level, ystride, ya0, ya1)
+        yb = tree_analysis(zb[g], types[1], filt, first, ntaps, level, ystride, yb0, yb1)
         if layout == RMAX_CMOD:
             _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool)
         else:
@@ -339,19 +373,19 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
 
 
 @nb.njit(cache=True, parallel=True)
-def forward_batch(x, out, types, filt, start, stop, level, layout, iv, ih, sign, conj, scratch):
+def forward_batch(x, out, types, filt, first, ntaps, level, layout, iv, ih, sign, conj, scratch):
     """Complex coefficients of a batch ``x (B, H, W)``; ``out`` real view ``(B, P, h', 2w')``."""
     B = x.shape[0]
     nthreads = scratch.shape[0]
     dummy = np.empty((1, 1, 1), dtype=x.dtype)
     for t in nb.prange(nthreads):
         for i in range(t, B, nthreads):
-            forward_one(x[i], types, filt, start, stop, level, layout, scratch[t], out[i],
+            forward_one(x[i], types, filt, first, ntaps, level, layout, scratch[t], out[i],
                         dummy, dummy, iv, ih, sign, conj, 0, scratch[t, :1])
 
 
 @nb.njit(cache=True, parallel=True)
-def rmax_cmod_batch(x, rmax, cmod, types, filt, start, stop, level, q, iv, ih, sign, scratch):
+def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, level, q, iv, ih, sign, scratch):
     """RMax and CMod of every packet for a batch ``x (B, H, W)``."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
@@ -360,7 +394,7 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, start, stop, level, q, iv, ih, s
     for t in nb.prange(nthreads):
         pool = scratch[t, used:]
         for i in range(t, B, nthreads):
-            forward_one(x[i], types, filt, start, stop, level, RMAX_CMOD, scratch[t], dummy,
+            forward_one(x[i], types, filt, first, ntaps, level, RMAX_CMOD, scratch[t], dummy,
                         rmax[i], cmod[i], iv, ih, sign, sign, q, pool)
 
 
@@ -394,7 +428,7 @@ def inverse_scratch_size(H, W):
 
 
 @nb.njit(cache=True, parallel=True)
-def inverse_batch(coeffs, x, types, filt, start, stop, level, iv, ih, sign, conj, scratch):
+def inverse_batch(coeffs, x, types, filt, first, ntaps, level, iv, ih, sign, conj, scratch):
     """Images ``x (B, H, W)`` from coefficients (real view ``(B, P, h, 2w)``)."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
@@ -414,14 +448,14 @@ def inverse_batch(coeffs, x, types, filt, start, stop, level, iv, ih, sign, conj
             ya[:] = 0
             yb[:] = 0
             _split_coeffs(coeffs[i], ya, yb, iv, ih, sign, conj, h, w, W)
-            tree_synthesis(ya, z, types[0], filt, start, stop, level, p0, buf[6 * n : 8 * n])
-            tree_synthesis(yb, zb, types[1], filt, start, stop, level, p0, buf[: 2 * n])
+            tree_synthesis(ya, z, types[0], filt, first, ntaps, level, p0, buf[6 * n : 8 * n])
+            tree_synthesis(yb, zb, types[1], filt, first, ntaps, level, p0, buf[: 2 * n])
             z += zb
             out = x[i]
             out[:] = 0
             for hh in range(2):
                 transpose_rows(z[:, hh * W : (hh + 1) * W], xt, 0, 1)
-                tree_synthesis(xt, xr, types[hh], filt, start, stop, level, p0, zb.ravel())
+                tree_synthesis(xt, xr, types[hh], filt, first, ntaps, level, p0, zb.ravel())
                 for c in range(W):
                     for r in range(H):
                         out[r, c] += 0.25 * xr[c, r]

@@ -135,7 +135,7 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     scratch = _scratch(threads, size, batch.dtype)
     lay = plan.layout
     _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, plan.filt_as(batch.dtype),
-                             plan.start, plan.stop, level, q, lay.iv, lay.ih,
+                             plan.first, plan.ntaps, level, q, lay.iv, lay.ih,
                              lay.sign.astype(batch.dtype), scratch)
     return ymax.reshape(lead + shape[1:]), ymod.reshape(lead + shape[1:])
 

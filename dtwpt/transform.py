@@ -44,16 +44,17 @@ class _Plan:
     filters: Any
     level: int
     types: np.ndarray  # (2, J, 2**(J-1)): tree a, tree b
-    filt: np.ndarray  # (5, 2, Lmax) float64
-    start: np.ndarray
-    stop: np.ndarray
+    filt: np.ndarray  # (5, 2, ntaps.max()): taps from `first`, see dtwpt._kernels
+    first: np.ndarray
+    ntaps: np.ndarray
     layout: tree.Layout2D
     natural_1d: np.ndarray
     conj_1d: np.ndarray
     kernel_length: int
+    filt32: np.ndarray
 
     def filt_as(self, dtype):
-        return self.filt.astype(dtype)
+        return self.filt32 if dtype == np.float32 else self.filt
 
 
 def _key(wavelet):
@@ -79,29 +80,39 @@ def _unkey(key):
     return key
 
 
+def _padded(pair):
+    lo, hi = pair
+    n = max(lo.size, hi.size)
+    return np.pad(lo, (0, n - lo.size)), np.pad(hi, (0, n - hi.size))
+
+
 @lru_cache(maxsize=64)
 def _cached_plan(wavelet_key, packet_key, level):
     filters = dual_tree_filters(_unkey(wavelet_key), _unkey(packet_key))
     pairs = tree.filter_table(filters)
-    lmax = max(max(lo.size, hi.size) for lo, hi in pairs)
-    filt = np.zeros((len(pairs), 2, lmax))
-    start = np.zeros((len(pairs), 2), dtype=np.int64)
-    stop = np.zeros((len(pairs), 2), dtype=np.int64)
+    # Each pair's taps over the union of its two supports, padded to a multiple of 5.
+    first = np.zeros(len(pairs), dtype=np.int64)
+    ntaps = np.zeros(len(pairs), dtype=np.int64)
     for i, pair in enumerate(pairs):
-        for half, f in enumerate(pair):
-            filt[i, half, : f.size] = f
-            nz = np.flatnonzero(f)
-            start[i, half], stop[i, half] = nz[0], nz[-1] + 1
+        nz = np.flatnonzero(np.abs(np.stack(_padded(pair))).sum(axis=0))
+        first[i] = nz[0]
+        ntaps[i] = -(-(nz[-1] + 1 - nz[0]) // 5) * 5
+    filt = np.zeros((len(pairs), 2, ntaps.max()))
+    for i, pair in enumerate(pairs):
+        for half, f in enumerate(_padded(pair)):
+            taps = f[first[i] : first[i] + ntaps[i]]
+            filt[i, half, : taps.size] = taps
     orientation = tree.orientation_1d(filters, level)
     natural, conj = tree.layout_1d(orientation)
     types = np.stack([tree.node_types(level, "a"), tree.node_types(level, "b")])
     kernel_length = max(
         tree.equivalent_kernels_1d(filters, level, t).shape[-1] for t in ("a", "b")
     )
-    for a in (filt, start, stop, types, natural, conj):
+    filt32 = filt.astype(np.float32)
+    for a in (filt, filt32, first, ntaps, types, natural, conj):
         a.setflags(write=False)
-    return _Plan(filters, level, types, filt, start, stop, tree.layout_2d(orientation),
-                 natural, conj, kernel_length)
+    return _Plan(filters, level, types, filt, first, ntaps, tree.layout_2d(orientation),
+                 natural, conj, kernel_length, filt32)
 
 
 def _plan(wavelet, packet_wavelet, level):
@@ -307,7 +318,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     threads = max(1, min(numba.get_num_threads(), B))
     scratch = _scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind), batch.dtype)
     _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, plan.filt_as(batch.dtype),
-                           plan.start, plan.stop, level, kind, lay.iv, lay.ih,
+                           plan.first, plan.ntaps, level, kind, lay.iv, lay.ih,
                            lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), scratch)
     return Packets2D(
         coeffs=out.reshape(lead + out.shape[1:]),
@@ -358,8 +369,8 @@ def idtcwpt2(packets):
     threads = max(1, min(numba.get_num_threads(), B))
     scratch = _scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
     lay = plan.layout
-    _kernels.inverse_batch(c.view(real), out, plan.types, plan.filt_as(real), plan.start,
-                           plan.stop, level, lay.iv, lay.ih, lay.sign.astype(real),
+    _kernels.inverse_batch(c.view(real), out, plan.types, plan.filt_as(real), plan.first,
+                           plan.ntaps, level, lay.iv, lay.ih, lay.sign.astype(real),
                            lay.conj.astype(real), scratch)
     (top, _), (left, _) = packets.pad
     H, W = packets.shape
@@ -444,7 +455,7 @@ def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiza
     bufs = np.empty((2, cols.size), dtype=cols.dtype)
     trees = []
     for t in range(2):
-        leaves = _kernels.tree_analysis(cols, plan.types[t], filt, plan.start, plan.stop,
+        leaves = _kernels.tree_analysis(cols, plan.types[t], filt, plan.first, plan.ntaps,
                                         level, 2, bufs[0], bufs[1])
         trees.append(leaves.reshape(2 ** level, Np >> level, -1).copy())
     ta, tb = trees
@@ -490,7 +501,7 @@ def idtcwpt(packets):
     out = np.zeros_like(ta)
     for t, leaves in enumerate((ta, tb)):
         rec = np.empty_like(ta)
-        _kernels.tree_synthesis(leaves, rec, plan.types[t], filt, plan.start, plan.stop, level,
+        _kernels.tree_synthesis(leaves, rec, plan.types[t], filt, plan.first, plan.ntaps, level,
                                 bufs[0], bufs[1])
         out += 0.5 * rec
     before, _ = packets.pad
