@@ -7,6 +7,10 @@ innermost loop over contiguous columns, so it vectorises. A 2D transform
 filters the image along y (rows), transposes, then filters along x, so both
 passes use the same routine.
 
+A stride-1 (undecimated) level stores each child *polyphase*: its even
+outputs (the decimated child) in the first half of the block, its odd outputs
+in the second half, so that later stages read either phase contiguously.
+
 Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high): tap
 ``k < ntaps[pair]`` multiplies input sample ``first[pair] + k``, and
 ``ntaps`` is a multiple of five (zero padded) so that the low and high halves
@@ -45,8 +49,8 @@ def _ten_tap_block(src, dst, base, o, nout, f, g, first, idx, stride, blen):
     w0, w1, w2, w3, w4, w5, w6, w7, w8, w9 = f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]
     v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 = g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9]
     for n in range(nout):
-        lo = dst[o + n]
-        hi = dst[o + nout + n]
+        lo = dst[o + _out_row(n, nout, stride)]
+        hi = dst[o + nout + _out_row(n, nout, stride)]
         i = (stride * n + first) % blen
         a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
         a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
@@ -59,6 +63,12 @@ def _ten_tap_block(src, dst, base, o, nout, f, g, first, idx, stride, blen):
                      + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
             hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
                      + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+
+
+@nb.njit(cache=True, nogil=True)
+def _out_row(n, nout, stride):
+    """Row of output ``n`` in its block: stride 1 stores even outputs, then odd ones."""
+    return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -95,8 +105,8 @@ def analysis_level(src, dst, types, filt, first, ntaps, blen, stride):
             _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t], idx, stride, blen)
             continue
         for n in range(nout):
-            lo = dst[2 * b * nout + n]
-            hi = dst[(2 * b + 1) * nout + n]
+            lo = dst[2 * b * nout + _out_row(n, nout, stride)]
+            hi = dst[(2 * b + 1) * nout + _out_row(n, nout, stride)]
             i = (stride * n + first[t]) % blen
             for k in range(0, nt, 5):
                 _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
@@ -187,7 +197,9 @@ def strips(W, level, layout):
     are ``[G parts of width wa | G parts of width wb]``: for DECIMATED and
     UNDECIMATED, x-tree a then x-tree b (``wa = wb`` = x-packet width); for
     RMAX_CMOD, y-tree a reads ``[x-tree a undecimated | x-tree b even samples]``
-    and y-tree b ``[x-tree b undecimated | x-tree a even samples]``. Strips stay
+    and y-tree b ``[x-tree b undecimated | x-tree a even samples]``, where the
+    undecimated part is phase-major: the even x samples of the ``G`` packets,
+    then their odd samples. Strips stay
     within about 256 columns so that a strip's whole y-pass lives in cache.
     """
     w = W >> level
@@ -223,8 +235,9 @@ def _x_pass(x, types, filt, first, ntaps, level, layout, za, zb, xt, xb0, xb1, w
             if layout == RMAX_CMOD:
                 own = za[g] if hh == 0 else zb[g]
                 other = zb[g] if hh == 0 else za[g]
-                transpose_rows(block, own, j * wa, 1)
-                transpose_rows(block, other, G * wa + j * wb, 2)
+                transpose_rows(block[:wb], own, j * wb, 1)
+                transpose_rows(block[wb:], own, G * wb + j * wb, 1)
+                transpose_rows(block[:wb], other, G * wa + j * wb, 1)
             else:
                 transpose_rows(block, za[g], j * wa if hh == 0 else G * wa + j * wb, 1)
 
@@ -271,12 +284,16 @@ def forward_one(x, types, filt, first, ntaps, level, layout, scratch, out, rmax,
             _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool)
         else:
             up = 1 if layout == DECIMATED else 2
-            _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, up * h, up * w, g, G)
+            _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, up * h, up * w, g, G, up == 2)
 
 
 @nb.njit(cache=True, nogil=True)
-def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, g, G):
-    """Complex packets of strip ``g`` from the four trees; ``out`` is (P, h, 2w) real."""
+def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, g, G, poly):
+    """Complex packets of strip ``g`` from the four trees; ``out`` is (P, h, 2w) real.
+
+    With ``poly`` (undecimated layout) rows and columns of a packet are stored
+    polyphase and are put back in natural order here.
+    """
     # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
     for p in range(iv.size):
         if ih[p] // G != g:
@@ -286,90 +303,102 @@ def _assemble_coeffs(ya, yb, out, iv, ih, sign, conj, h, w, g, G):
         c0 = (ih[p] % G) * w
         c1 = G * w + c0
         for ny in range(h):
-            r = iv[p] * h + ny
+            r = iv[p] * h + (_out_row(ny, h, 1) if poly else ny)
             aa = ya[r, c0 : c0 + w]
             ab = ya[r, c1 : c1 + w]
             ba = yb[r, c0 : c0 + w]
             bb = yb[r, c1 : c1 + w]
             orow = out[p, ny]
-            for nx in range(w):
-                orow[2 * nx] = aa[nx] + s * bb[nx]
-                orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
+            if poly:
+                for nx in range(w):
+                    k = _out_row(nx, w, 1)
+                    orow[2 * nx] = aa[k] + s * bb[k]
+                    orow[2 * nx + 1] = cs * (ba[k] - s * ab[k])
+            else:
+                for nx in range(w):
+                    orow[2 * nx] = aa[nx] + s * bb[nx]
+                    orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
 
 
 @nb.njit(cache=True, nogil=True)
-def rmax_scratch_size(h, w, q):
+def rmax_scratch_size(W, q):
     """Elements of the pooling scratch of :func:`_assemble_rmax_cmod`."""
-    return (2 * h + 2 * q) * (2 * w + 2 * q) + 4 * w + 4 * q
+    return 4 * (W + 2 * q)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
 def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
     """RMax and CMod of the packets of strip ``g`` (RMAX_CMOD layout).
 
-    The real part on the undecimated grid goes into a plane with a periodic
-    halo of ``q`` samples, so the centred max pool needs no modulo; it runs
-    separably (along y, then along x).
+    The real part of packet ``(v, u, s)`` on the undecimated grid is
+    ``ya + s * yb`` over the rows of y-packet ``v`` and the columns of
+    x-packet ``u``; both are polyphase, and undecimated sample ``2n + d`` is
+    sample ``n + d // 2`` of phase ``d % 2``. So the max over the window
+    centred on ``2n`` is a max over ``2q + 1`` whole rows (along y, for the
+    whole strip and both signs at once), then over shifted rows (along x), with
+    the ``q`` samples next to each packet edge wrapped periodically.
     """
-    h2 = 2 * h
-    w2 = 2 * w
-    rows = h2 + 2 * q
-    cols = w2 + 2 * q
-    plane = pool[: rows * cols].reshape(rows, cols)
-    colmax = pool[rows * cols : rows * cols + cols]
-    even = pool[rows * cols + cols : rows * cols + cols + w + q]
-    odd = pool[rows * cols + cols + w + q : rows * cols + cols + 2 * (w + q)]
+    width = G * w
+    seg = width + 2 * q
+    # Outputs whose window wraps around the packet's edge: n + d // 2 outside [0, w).
+    left, right = min((q + 1) // 2, w), min(q // 2, w)
+    edges = [n for n in range(w) if n < left or n >= w - right]
+    vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
+    nv = ya.shape[0] // (2 * h)
+    packet = np.full((nv, G, 2), -1, dtype=np.int64)
     for p in range(iv.size):
-        if ih[p] // G != g:
-            continue
-        s = sign[p]
-        r0 = iv[p] * h2
-        c0 = (ih[p] % G) * w2
-        c1 = G * w2 + (ih[p] % G) * w
-        for i in range(rows):
-            uy = (i - q) % h2
-            arow = ya[r0 + uy, c0 : c0 + w2]
-            brow = yb[r0 + uy, c0 : c0 + w2]
-            prow = plane[i]
-            inner = prow[q : q + w2]
-            for ux in range(w2):
-                inner[ux] = arow[ux] + s * brow[ux]
-            for j in range(q):
-                prow[j] = prow[w2 + j]
-                prow[q + w2 + j] = prow[q + j]
-        # Stride-2 reads go through contiguous copies (even, odd) so that the
-        # arithmetic after them vectorises.
+        if ih[p] // G == g:
+            packet[iv[p], ih[p] % G, 0 if sign[p] > 0 else 1] = p
+    for v in range(nv):
+        r0 = v * 2 * h
         for ny in range(h):
-            r = r0 + 2 * ny
-            prow = plane[q + 2 * ny, q:]
-            for nx in range(w):
-                even[nx] = prow[2 * nx]
-            ab = ya[r, c1 : c1 + w]
-            ba = yb[r, c1 : c1 + w]
-            orow = cmod[p, ny]
-            for nx in range(w):
-                im = ba[nx] - s * ab[nx]
-                orow[nx] = np.sqrt(even[nx] * even[nx] + im * im)
-        # Max over the window rows first, then along x over even and odd samples.
-        for ny in range(h):
-            top = plane[2 * ny]
-            for u in range(cols):
-                colmax[u] = top[u]
-            for d in range(1, 2 * q + 1):
-                below = plane[2 * ny + d]
-                for u in range(cols):
-                    colmax[u] = max(colmax[u], below[u])
-            for u in range(w + q):
-                even[u] = colmax[2 * u]
-            for u in range(w + q - 1):
-                odd[u] = colmax[2 * u + 1]
-            orow = rmax[p, ny]
-            for nx in range(w):
-                orow[nx] = even[nx]
-            for d in range(1, 2 * q + 1):
-                half = even[d // 2 :] if d % 2 == 0 else odd[d // 2 :]
-                for nx in range(w):
-                    orow[nx] = max(orow[nx], half[nx])
+            for d in range(-q, q + 1):
+                r = r0 + (d % 2) * h + (ny + d // 2) % h
+                for ph in range(2):
+                    a = ya[r, ph * width : (ph + 1) * width]
+                    b = yb[r, ph * width : (ph + 1) * width]
+                    plus = vmax[0, ph, q : q + width]
+                    minus = vmax[1, ph, q : q + width]
+                    if d == -q:
+                        for c in range(width):
+                            plus[c] = a[c] + b[c]
+                            minus[c] = a[c] - b[c]
+                    else:
+                        for c in range(width):
+                            plus[c] = max(plus[c], a[c] + b[c])
+                            minus[c] = max(minus[c], a[c] - b[c])
+            for j in range(G):
+                for k in range(2):
+                    p = packet[v, j, k]
+                    if p < 0:
+                        continue
+                    s = sign[p]
+                    even = vmax[k, 0, q + j * w : q + (j + 1) * w]
+                    odd = vmax[k, 1, q + j * w : q + (j + 1) * w]
+                    orow = rmax[p, ny]
+                    if q == 1:
+                        for n in range(1, w):
+                            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
+                    elif q > 1:
+                        for n in range(left, w - right):
+                            m = even[n]
+                            for d in range(-q, q + 1):
+                                m = max(m, vmax[k, d % 2, q + j * w + n + d // 2])
+                            orow[n] = m
+                    for n in edges:
+                        m = even[n]
+                        for d in range(-q, q + 1):
+                            m = max(m, vmax[k, d % 2, q + j * w + (n + d // 2) % w])
+                        orow[n] = m
+                    aa = ya[r0 + ny, j * w : (j + 1) * w]
+                    bb = yb[r0 + ny, j * w : (j + 1) * w]
+                    ab = ya[r0 + ny, 2 * width + j * w : 2 * width + (j + 1) * w]
+                    ba = yb[r0 + ny, 2 * width + j * w : 2 * width + (j + 1) * w]
+                    orow = cmod[p, ny]
+                    for nx in range(w):
+                        re = aa[nx] + s * bb[nx]
+                        im = ba[nx] - s * ab[nx]
+                        orow[nx] = np.sqrt(re * re + im * im)
 
 
 @nb.njit(cache=True, parallel=True)

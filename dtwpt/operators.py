@@ -131,7 +131,7 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     ymod = np.empty(shape, dtype=batch.dtype)
     threads = max(1, min(numba.get_num_threads(), B))
     size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD)
-            + _kernels.rmax_scratch_size(H >> level, W >> level, q))
+            + _kernels.rmax_scratch_size(W, q))
     scratch = _scratch(threads, size, batch.dtype)
     lay = plan.layout
     _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, plan.filt_as(batch.dtype),
