@@ -20,6 +20,7 @@ from .operators import (
     gabor_filter,
     hilbert_companion,
     packet_kernels,
+    pair_squared_norms,
     rmax,
     rmax_cmod,
     rmax_conv,
@@ -36,6 +37,6 @@ __all__ = [
     "Packets1D", "Packets2D", "dtcwpt", "dtcwpt2", "idtcwpt", "idtcwpt2",
     "dual_tree_filters", "list_wavelets",
     "cmod", "cmod_conv", "gabor_filter", "hilbert_companion", "packet_kernels",
-    "rmax", "rmax_cmod", "rmax_conv", "to_luminance",
+    "pair_squared_norms", "rmax", "rmax_cmod", "rmax_conv", "to_luminance",
     "data", "metrics", "theory", "tree",
 ]

@@ -379,7 +379,7 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
                     if q == 1:
                         for n in range(1, w):
                             orow[n] = max(max(odd[n - 1], even[n]), odd[n])
-                    elif q > 1:
+                    else:
                         for n in range(left, w - right):
                             m = even[n]
                             for d in range(-q, q + 1):
@@ -490,30 +490,58 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, level, iv, ih, sign, con
                         out[r, c] += 0.25 * xr[c, r]
 
 
+@nb.njit(cache=True, nogil=True)
+def _pair_norms(ymax, ymod, ymax_s, ymod_s, out):
+    """``out[p]`` = ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2 (float64)."""
+    for p in range(ymod.shape[0]):
+        mod2 = disc = dmax = dmod = 0.0
+        for i in range(ymod.shape[1]):
+            for j in range(ymod.shape[2]):
+                a = np.float64(ymod[p, i, j])
+                r = np.float64(ymax[p, i, j])
+                a_s = np.float64(ymod_s[p, i, j])
+                r_s = np.float64(ymax_s[p, i, j])
+                mod2 += a * a
+                disc += (a - r) * (a - r)
+                dmax += (r_s - r) * (r_s - r)
+                dmod += (a_s - a) * (a_s - a)
+        out[p, 0] = mod2
+        out[p, 1] = disc
+        out[p, 2] = dmax
+        out[p, 3] = dmod
+
+
 @nb.njit(cache=True, parallel=True)
 def pair_squared_norms(ymax, ymod, n):
-    """Per pair and packet: ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2.
-
-    ``ymax`` and ``ymod`` hold the outputs of the ``n`` images X followed by
-    those of the ``n`` images X'; sums are accumulated in float64.
-    """
-    _, n_packets, height, width = ymod.shape
-    out = np.empty((n, n_packets, 4))
+    """:func:`_pair_norms` of every pair; ``ymax`` and ``ymod`` hold the ``n``
+    images X followed by the ``n`` images X'."""
+    out = np.empty((n, ymod.shape[1], 4))
     for b in nb.prange(n):
-        for p in range(n_packets):
-            mod2 = disc = dmax = dmod = 0.0
-            for i in range(height):
-                for j in range(width):
-                    a = np.float64(ymod[b, p, i, j])
-                    r = np.float64(ymax[b, p, i, j])
-                    a_s = np.float64(ymod[n + b, p, i, j])
-                    r_s = np.float64(ymax[n + b, p, i, j])
-                    mod2 += a * a
-                    disc += (a - r) * (a - r)
-                    dmax += (r_s - r) * (r_s - r)
-                    dmod += (a_s - a) * (a_s - a)
-            out[b, p, 0] = mod2
-            out[b, p, 1] = disc
-            out[b, p, 2] = dmax
-            out[b, p, 3] = dmod
+        _pair_norms(ymax[b], ymod[b], ymax[n + b], ymod[n + b], out[b])
+    return out
+
+
+@nb.njit(cache=True, parallel=True)
+def pair_norms_batch(x, xs, types, filt, first, ntaps, level, q, iv, ih, sign, scratch):
+    """:func:`_pair_norms` of the pairs ``(x[b], xs[b])`` without storing RMax and CMod.
+
+    Each thread keeps the four outputs of its current pair in its scratch
+    (after the :func:`forward_one` and pooling parts).
+    """
+    n, H, W = x.shape
+    nthreads = scratch.shape[0]
+    P = iv.size
+    h, w = H >> level, W >> level
+    used = scratch_size(H, W, level, RMAX_CMOD)
+    pool_end = used + rmax_scratch_size(W, q)
+    out = np.empty((n, P, 4))
+    for t in nb.prange(nthreads):
+        planes = scratch[t, pool_end : pool_end + 4 * P * h * w].reshape(4, P, h, w)
+        pool = scratch[t, used:pool_end]
+        for b in range(t, n, nthreads):
+            forward_one(x[b], types, filt, first, ntaps, level, RMAX_CMOD, scratch[t],
+                        planes[0], planes[0], planes[1], iv, ih, sign, sign, q, pool)
+            forward_one(xs[b], types, filt, first, ntaps, level, RMAX_CMOD, scratch[t],
+                        planes[0], planes[2], planes[3], iv, ih, sign, sign, q, pool)
+            _pair_norms(planes[0], planes[1], planes[2], planes[3], out[b])
     return out

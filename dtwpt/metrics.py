@@ -21,12 +21,13 @@ References
 import numpy as np
 
 from . import _kernels
-from .operators import packet_kernels
+from .operators import packet_kernels, pair_squared_norms
 
 __all__ = [
     "discrepancy",
     "shift_stability",
     "pair_metrics",
+    "shift_metrics",
     "kernel_energy_spectra",
     "energy_concentration",
     "analyticity",
@@ -127,6 +128,49 @@ def pair_metrics(ymax, ymod, n):
     (3, 2, 8)
     """
     norms = _kernels.pair_squared_norms(np.ascontiguousarray(ymax), np.ascontiguousarray(ymod), n)
+    return _metrics_from_norms(norms)
+
+
+def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
+                  mode="periodization", q=1):
+    """``rho^2``, ``rho_max`` and ``rho_mod`` of image pairs, straight from the images.
+
+    The same numbers as ``pair_metrics(*rmax_cmod(concatenate([x, x_shifted]),
+    level, ...), n)``, but RMax and CMod of a pair only live in a per-thread
+    buffer (:func:`dtwpt.operators.pair_squared_norms`): nothing of size
+    ``P x h x w`` per image is allocated, which is what lets the experiments
+    stream large image sets quickly.
+
+    Parameters
+    ----------
+    x, x_shifted : array_like, shape (..., H, W)
+        The images X and X' of each pair.
+    level, wavelet, packet_wavelet, mode, q
+        As in :func:`dtwpt.rmax_cmod`.
+
+    Returns
+    -------
+    ndarray, shape (3, ..., P)
+        ``rho^2``, ``rho_max``, ``rho_mod`` per pair and packet; NaN where
+        ``Ymod`` is zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dtwpt.operators import rmax_cmod
+    >>> region = np.random.default_rng(0).standard_normal((3, 32, 33))
+    >>> x, xs = region[..., :32], region[..., 1:]
+    >>> values = shift_metrics(x, xs, 2)
+    >>> values.shape
+    (3, 3, 32)
+    >>> bool(np.allclose(values, pair_metrics(*rmax_cmod(np.concatenate([x, xs]), 2), 3)))
+    True
+    """
+    return _metrics_from_norms(pair_squared_norms(
+        x, x_shifted, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q))
+
+
+def _metrics_from_norms(norms):
     mod2 = norms[..., :1]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.where(mod2 > 0, norms[..., 1:] / mod2, np.nan)

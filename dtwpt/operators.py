@@ -28,6 +28,7 @@ from .transform import _as_real_array, _plan, _prepare_2d, _scratch, dtcwpt2
 __all__ = [
     "to_luminance",
     "rmax_cmod",
+    "pair_squared_norms",
     "rmax",
     "cmod",
     "packet_kernels",
@@ -129,15 +130,70 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     shape = (B, P, H >> level, W >> level)
     ymax = np.empty(shape, dtype=batch.dtype)
     ymod = np.empty(shape, dtype=batch.dtype)
-    threads = max(1, min(numba.get_num_threads(), B))
-    size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD)
-            + _kernels.rmax_scratch_size(W, q))
-    scratch = _scratch(threads, size, batch.dtype)
     lay = plan.layout
     _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, plan.filt_as(batch.dtype),
                              plan.first, plan.ntaps, level, q, lay.iv, lay.ih,
-                             lay.sign.astype(batch.dtype), scratch)
+                             lay.sign.astype(batch.dtype), _rmax_scratch(batch, level, q))
     return ymax.reshape(lead + shape[1:]), ymod.reshape(lead + shape[1:])
+
+
+def _rmax_scratch(batch, level, q, planes=0):
+    """Per-thread scratch of the RMax/CMod kernels, plus ``planes`` output planes."""
+    B, H, W = batch.shape
+    threads = max(1, min(numba.get_num_threads(), B))
+    size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD)
+            + _kernels.rmax_scratch_size(W, q)
+            + planes * 2 * 4 ** level * (H >> level) * (W >> level))
+    return _scratch(threads, size, batch.dtype)
+
+
+def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
+                       mode="periodization", q=1):
+    """Squared norms behind the shift metrics of image pairs, without storing RMax or CMod.
+
+    Parameters
+    ----------
+    x, x_shifted : array_like, shape (..., H, W)
+        The images X and X' of each pair (same shape).
+    level, wavelet, packet_wavelet, mode, q
+        As in :func:`rmax_cmod`.
+
+    Returns
+    -------
+    ndarray, shape (..., P, 4), float64
+        Per pair and packet: ``||Ymod||^2``, ``||Ymod - Ymax||^2``,
+        ``||Ymax' - Ymax||^2`` and ``||Ymod' - Ymod||^2``, with
+        ``Ymax, Ymod = rmax_cmod(X)`` and ``'`` for X'.
+
+    See Also
+    --------
+    dtwpt.metrics.shift_metrics : the ratios of the paper built on these.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).standard_normal((2, 33, 32))
+    >>> norms = pair_squared_norms(x[:, :32], x[:, 1:], 2)
+    >>> norms.shape
+    (2, 32, 4)
+    >>> ymax, ymod = rmax_cmod(x[:, :32], 2)
+    >>> bool(np.allclose(norms[..., 0], (ymod ** 2).sum(axis=(-2, -1))))
+    True
+    """
+    q = _check_int(q, "q", 0)
+    xs = np.asarray(x_shifted)
+    if np.shape(x) != xs.shape:
+        raise ValueError(f"x and x_shifted must have the same shape, got {np.shape(x)} "
+                         f"and {xs.shape}")
+    plan, batch, _, _, lead = _prepare_2d(x, level, wavelet, packet_wavelet, mode)
+    shifted = _prepare_2d(xs.astype(batch.dtype, copy=False), level, wavelet,
+                          packet_wavelet, mode)[1]
+    lay = plan.layout
+    norms = _kernels.pair_norms_batch(batch, shifted, plan.types, plan.filt_as(batch.dtype),
+                                      plan.first, plan.ntaps, plan.level, q, lay.iv, lay.ih,
+                                      lay.sign.astype(batch.dtype),
+                                      _rmax_scratch(batch, plan.level, q, planes=4))
+    return norms.reshape(lead + norms.shape[1:])
 
 
 def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1):

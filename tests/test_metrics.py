@@ -281,3 +281,32 @@ def test_pair_metrics_matches_the_separate_metrics():
                                rtol=1e-12)
     np.testing.assert_allclose(rho_mod, metrics.shift_stability(ymod[:3], ymod[3:], ymod[:3]),
                                rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("level, q, shape", [(1, 0, (16, 24)), (2, 1, (32, 32)),
+                                             (3, 2, (48, 40)), (4, 1, (32, 48))])
+def test_shift_metrics_match_the_separate_metrics(dtype, level, q, shape):
+    from dtwpt.operators import rmax_cmod
+
+    H, W = shape
+    region = np.random.default_rng(level).standard_normal((2, 2, H, W + 1)).astype(dtype)
+    x, xs = region[..., :W], region[..., 1:]
+    values = metrics.shift_metrics(x, xs, level, q=q)
+    assert values.shape == (3, 2, 2, 2 * 4 ** level)
+    ymax, ymod = rmax_cmod(x, level, q=q)
+    ymax_s, ymod_s = rmax_cmod(xs, level, q=q)
+    rtol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(values[0], metrics.discrepancy(ymax, ymod) ** 2, rtol=rtol)
+    np.testing.assert_allclose(values[1], metrics.shift_stability(ymax, ymax_s, ymod), rtol=rtol)
+    np.testing.assert_allclose(values[2], metrics.shift_stability(ymod, ymod_s, ymod), rtol=rtol)
+
+
+def test_shift_metrics_bad_input():
+    x = np.zeros((2, 16, 16))
+    with pytest.raises(ValueError, match="same shape"):
+        metrics.shift_metrics(x, x[:1], 2)
+    with pytest.raises(ValueError, match="q"):
+        metrics.shift_metrics(x, x, 2, q=-1)
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.shift_metrics(x, np.full_like(x, np.nan), 2)

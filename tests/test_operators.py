@@ -214,7 +214,7 @@ def test_each_packet_responds_most_at_its_own_tile_centre(level):
 
 
 # ------------------------------------------------------------ RMax and CMod
-@pytest.mark.parametrize("q", [1, 2])
+@pytest.mark.parametrize("q", [0, 1, 2, 3])
 @pytest.mark.parametrize("shape", [(32, 48), (64, 64)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("level", [1, 2, 3, 4])

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dtwpt import list_wavelets, metrics, rmax_cmod, theory, tree
+from dtwpt import list_wavelets, metrics, theory, tree
 from dtwpt.metrics import energy_concentration
 
 from . import shift_figures, shift_report
@@ -67,7 +67,7 @@ def add_arguments(parser):
 def chunk_sums(batch, *, levels, wavelet, q):
     """Reduce a batch of pairs to per-packet sums: the result saved for a chunk.
 
-    X and X' are transformed in one :func:`dtwpt.rmax_cmod` call per level.
+    The metrics come from :func:`dtwpt.metrics.shift_metrics`, one call per level.
 
     Parameters
     ----------
@@ -100,10 +100,9 @@ def chunk_sums(batch, *, levels, wavelet, q):
     result = {"n_images": np.int64(n),
               "skipped_names": np.array([name for name, _ in batch.skipped], dtype=str),
               "skipped_reasons": np.array([why for _, why in batch.skipped], dtype=str)}
-    stacked = np.concatenate([batch.x, batch.x_shifted])
     for level in levels:
         if n:
-            values = metrics.pair_metrics(*rmax_cmod(stacked, level, wavelet=wavelet, q=q), n)
+            values = metrics.shift_metrics(batch.x, batch.x_shifted, level, wavelet=wavelet, q=q)
         else:
             values = np.empty((3, 0, 2 * 4 ** level))
         valid = np.isfinite(values[0])
