@@ -12,10 +12,13 @@ outputs (the decimated child) in the first half of the block, its odd outputs
 in the second half, so that later stages read either phase contiguously.
 
 Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high): tap
-``k < ntaps[pair]`` multiplies input sample ``first[pair] + k``, and
-``ntaps`` is a multiple of five (zero padded) so that the low and high halves
-run together in blocks of five or ten taps; ``types[b]`` says which pair
-splits block ``b``.
+``k < ntaps[pair]`` of the low-pass multiplies input sample ``first[pair] + k``,
+tap ``k`` of the high-pass input sample ``first[pair] + shift[pair] + k``
+(``shift`` even, chosen so that both halves read the same input rows; the
+high-pass output computed at position ``n`` belongs to ``n - shift / stride``).
+``ntaps`` is a multiple of five (zero padded) so that the two halves run
+together in blocks of five or ten taps; ``types[b]`` says which pair splits
+block ``b``.
 
 Per-thread scratch is one flat buffer cut into views; the batch drivers split
 the batch statically over threads so each thread reuses its own buffer.
@@ -44,13 +47,15 @@ def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def _ten_tap_block(src, dst, base, o, nout, f, g, first, idx, stride, blen):
+def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, blen):
     """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
-    w0, w1, w2, w3, w4, w5, w6, w7, w8, w9 = f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]
-    v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 = g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9]
+    w0, w1, w2, w3, w4 = f[0], f[1], f[2], f[3], f[4]
+    w5, w6, w7, w8, w9 = f[5], f[6], f[7], f[8], f[9]
+    v0, v1, v2, v3, v4 = g[0], g[1], g[2], g[3], g[4]
+    v5, v6, v7, v8, v9 = g[5], g[6], g[7], g[8], g[9]
     for n in range(nout):
         lo = dst[o + _out_row(n, nout, stride)]
-        hi = dst[o + nout + _out_row(n, nout, stride)]
+        hi = dst[o + nout + _out_row((n - delay) % nout, nout, stride)]
         i = (stride * n + first) % blen
         a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
         a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
@@ -84,7 +89,7 @@ def _rows(r, count, blen):
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def analysis_level(src, dst, types, filt, first, ntaps, blen, stride):
+def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
 
     Both children of an output row are computed in one sweep over the input
@@ -102,11 +107,13 @@ def analysis_level(src, dst, types, filt, first, ntaps, blen, stride):
         g = filt[t, 1]
         nt = ntaps[t]
         if nt == 10:
-            _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t], idx, stride, blen)
+            _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t],
+                           shift[t] // stride, idx, stride, blen)
             continue
         for n in range(nout):
             lo = dst[2 * b * nout + _out_row(n, nout, stride)]
-            hi = dst[(2 * b + 1) * nout + _out_row(n, nout, stride)]
+            m = (n - shift[t] // stride) % nout
+            hi = dst[(2 * b + 1) * nout + _out_row(m, nout, stride)]
             i = (stride * n + first[t]) % blen
             for k in range(0, nt, 5):
                 _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
@@ -115,7 +122,7 @@ def analysis_level(src, dst, types, filt, first, ntaps, blen, stride):
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def synthesis_level(src, dst, types, filt, first, ntaps, blen):
+def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
     """Adjoint of :func:`analysis_level` at stride 2: children -> parents."""
     nblocks = dst.shape[0] // blen
     ncols = dst.shape[1]
@@ -127,8 +134,9 @@ def synthesis_level(src, dst, types, filt, first, ntaps, blen):
         for half in range(2):
             o = (2 * b + half) * nout
             f = filt[t, half]
+            delay = shift[t] // 2 if half else 0
             for n in range(nout):
-                srow = src[o + n]
+                srow = src[o + (n - delay) % nout]
                 r = (2 * n + first[t]) % blen
                 for k in range(ntaps[t]):
                     w = f[k]
@@ -141,7 +149,7 @@ def synthesis_level(src, dst, types, filt, first, ntaps, blen):
 
 
 @nb.njit(cache=True, nogil=True)
-def tree_analysis(src, types, filt, first, ntaps, level, last_stride, buf0, buf1):
+def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
     """All levels of one real tree along axis 0; returns the view holding the leaves."""
     rows, ncols = src.shape
     cur = src
@@ -150,13 +158,13 @@ def tree_analysis(src, types, filt, first, ntaps, level, last_stride, buf0, buf1
         out_rows = rows if stride == 2 else 2 * rows
         buf = buf0 if j % 2 == 0 else buf1
         nxt = buf[: out_rows * ncols].reshape(out_rows, ncols)
-        analysis_level(cur, nxt, types[j], filt, first, ntaps, rows >> j, stride)
+        analysis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j, stride)
         cur = nxt
     return cur
 
 
 @nb.njit(cache=True, nogil=True)
-def tree_synthesis(src, dst, types, filt, first, ntaps, level, buf0, buf1):
+def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1):
     """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
     rows, ncols = src.shape
     cur = src
@@ -166,7 +174,7 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, level, buf0, buf1):
         else:
             buf = buf0 if j % 2 == 0 else buf1
             nxt = buf[: rows * ncols].reshape(rows, ncols)
-        synthesis_level(cur, nxt, types[j], filt, first, ntaps, rows >> j)
+        synthesis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j)
         cur = nxt
 
 
@@ -223,12 +231,12 @@ def scratch_size(H, W, level, layout):
 
 
 @nb.njit(cache=True, nogil=True)
-def _x_pass(x, types, filt, first, ntaps, level, layout, za, zb, xt, xb0, xb1, wa, wb, G):
+def _x_pass(x, types, filt, first, ntaps, shift, level, layout, za, zb, xt, xb0, xb1, wa, wb, G):
     """Filter along x with both trees and scatter the leaves into y-pass strips."""
     transpose_rows(x, xt, 0, 1)
     xstride = 2 if layout == DECIMATED else 1
     for hh in range(2):
-        xo = tree_analysis(xt, types[hh], filt, first, ntaps, level, xstride, xb0, xb1)
+        xo = tree_analysis(xt, types[hh], filt, first, ntaps, shift, level, xstride, xb0, xb1)
         for ih in range(1 << level):
             g, j = ih // G, ih % G
             block = xo[ih * wa : (ih + 1) * wa]
@@ -243,7 +251,7 @@ def _x_pass(x, types, filt, first, ntaps, level, layout, za, zb, xt, xb0, xb1, w
 
 
 @nb.njit(cache=True, nogil=True)
-def forward_one(x, types, filt, first, ntaps, level, layout, scratch, out, rmax, cmod,
+def forward_one(x, types, filt, first, ntaps, shift, level, layout, scratch, out, rmax, cmod,
                 iv, ih, sign, conj, q, pool):
     """Both passes and the assembly for one image.
 
@@ -273,13 +281,13 @@ def forward_one(x, types, filt, first, ntaps, level, layout, scratch, out, rmax,
     ya1 = scratch[off + ysize : off + 2 * ysize]
     yb0 = scratch[off + 2 * ysize : off + 3 * ysize]
     yb1 = scratch[off + 3 * ysize : off + 4 * ysize]
-    _x_pass(x, types, filt, first, ntaps, level, layout, za, zb, xt, xb0, xb1, wa, wb, G)
+    _x_pass(x, types, filt, first, ntaps, shift, level, layout, za, zb, xt, xb0, xb1, wa, wb, G)
     ystride = 2 if layout == DECIMATED else 1
     h = H >> level
     w = W >> level
     for g in range(ngroups):
-        ya = tree_analysis(za[g], types[0], filt, first, ntaps, level, ystride, ya0, ya1)
-        yb = tree_analysis(zb[g], types[1], filt, first, ntaps, level, ystride, yb0, yb1)
+        ya = tree_analysis(za[g], types[0], filt, first, ntaps, shift, level, ystride, ya0, ya1)
+        yb = tree_analysis(zb[g], types[1], filt, first, ntaps, shift, level, ystride, yb0, yb1)
         if layout == RMAX_CMOD:
             _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool)
         else:
@@ -402,19 +410,21 @@ def _assemble_rmax_cmod(ya, yb, rmax, cmod, iv, ih, sign, h, w, g, G, q, pool):
 
 
 @nb.njit(cache=True, parallel=True)
-def forward_batch(x, out, types, filt, first, ntaps, level, layout, iv, ih, sign, conj, scratch):
+def forward_batch(x, out, types, filt, first, ntaps, shift, level, layout, iv, ih, sign, conj,
+                  scratch):
     """Complex coefficients of a batch ``x (B, H, W)``; ``out`` real view ``(B, P, h', 2w')``."""
     B = x.shape[0]
     nthreads = scratch.shape[0]
     dummy = np.empty((1, 1, 1), dtype=x.dtype)
     for t in nb.prange(nthreads):
         for i in range(t, B, nthreads):
-            forward_one(x[i], types, filt, first, ntaps, level, layout, scratch[t], out[i],
+            forward_one(x[i], types, filt, first, ntaps, shift, level, layout, scratch[t], out[i],
                         dummy, dummy, iv, ih, sign, conj, 0, scratch[t, :1])
 
 
 @nb.njit(cache=True, parallel=True)
-def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, level, q, iv, ih, sign, scratch):
+def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, iv, ih, sign,
+                    scratch):
     """RMax and CMod of every packet for a batch ``x (B, H, W)``."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
@@ -423,8 +433,8 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, level, q, iv, ih, 
     for t in nb.prange(nthreads):
         pool = scratch[t, used:]
         for i in range(t, B, nthreads):
-            forward_one(x[i], types, filt, first, ntaps, level, RMAX_CMOD, scratch[t], dummy,
-                        rmax[i], cmod[i], iv, ih, sign, sign, q, pool)
+            forward_one(x[i], types, filt, first, ntaps, shift, level, RMAX_CMOD, scratch[t],
+                        dummy, rmax[i], cmod[i], iv, ih, sign, sign, q, pool)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -457,7 +467,7 @@ def inverse_scratch_size(H, W):
 
 
 @nb.njit(cache=True, parallel=True)
-def inverse_batch(coeffs, x, types, filt, first, ntaps, level, iv, ih, sign, conj, scratch):
+def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, sign, conj, scratch):
     """Images ``x (B, H, W)`` from coefficients (real view ``(B, P, h, 2w)``)."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
@@ -477,14 +487,15 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, level, iv, ih, sign, con
             ya[:] = 0
             yb[:] = 0
             _split_coeffs(coeffs[i], ya, yb, iv, ih, sign, conj, h, w, W)
-            tree_synthesis(ya, z, types[0], filt, first, ntaps, level, p0, buf[6 * n : 8 * n])
-            tree_synthesis(yb, zb, types[1], filt, first, ntaps, level, p0, buf[: 2 * n])
+            tree_synthesis(ya, z, types[0], filt, first, ntaps, shift, level, p0,
+                           buf[6 * n : 8 * n])
+            tree_synthesis(yb, zb, types[1], filt, first, ntaps, shift, level, p0, buf[: 2 * n])
             z += zb
             out = x[i]
             out[:] = 0
             for hh in range(2):
                 transpose_rows(z[:, hh * W : (hh + 1) * W], xt, 0, 1)
-                tree_synthesis(xt, xr, types[hh], filt, first, ntaps, level, p0, zb.ravel())
+                tree_synthesis(xt, xr, types[hh], filt, first, ntaps, shift, level, p0, zb.ravel())
                 for c in range(W):
                     for r in range(H):
                         out[r, c] += 0.25 * xr[c, r]
@@ -522,7 +533,7 @@ def pair_squared_norms(ymax, ymod, n):
 
 
 @nb.njit(cache=True, parallel=True)
-def pair_norms_batch(x, xs, types, filt, first, ntaps, level, q, iv, ih, sign, scratch):
+def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, sign, scratch):
     """:func:`_pair_norms` of the pairs ``(x[b], xs[b])`` without storing RMax and CMod.
 
     Each thread keeps the four outputs of its current pair in its scratch
@@ -539,9 +550,9 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, level, q, iv, ih, sign, s
         planes = scratch[t, pool_end : pool_end + 4 * P * h * w].reshape(4, P, h, w)
         pool = scratch[t, used:pool_end]
         for b in range(t, n, nthreads):
-            forward_one(x[b], types, filt, first, ntaps, level, RMAX_CMOD, scratch[t],
+            forward_one(x[b], types, filt, first, ntaps, shift, level, RMAX_CMOD, scratch[t],
                         planes[0], planes[0], planes[1], iv, ih, sign, sign, q, pool)
-            forward_one(xs[b], types, filt, first, ntaps, level, RMAX_CMOD, scratch[t],
+            forward_one(xs[b], types, filt, first, ntaps, shift, level, RMAX_CMOD, scratch[t],
                         planes[0], planes[2], planes[3], iv, ih, sign, sign, q, pool)
             _pair_norms(planes[0], planes[1], planes[2], planes[3], out[b])
     return out

@@ -131,8 +131,8 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     ymax = np.empty(shape, dtype=batch.dtype)
     ymod = np.empty(shape, dtype=batch.dtype)
     lay = plan.layout
-    _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, plan.filt_as(batch.dtype),
-                             plan.first, plan.ntaps, level, q, lay.iv, lay.ih,
+    _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, *plan.bank(batch.dtype), level, q,
+                             lay.iv, lay.ih,
                              lay.sign.astype(batch.dtype), _rmax_scratch(batch, level, q))
     return ymax.reshape(lead + shape[1:]), ymod.reshape(lead + shape[1:])
 
@@ -189,9 +189,8 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
     shifted = _prepare_2d(xs.astype(batch.dtype, copy=False), level, wavelet,
                           packet_wavelet, mode)[1]
     lay = plan.layout
-    norms = _kernels.pair_norms_batch(batch, shifted, plan.types, plan.filt_as(batch.dtype),
-                                      plan.first, plan.ntaps, plan.level, q, lay.iv, lay.ih,
-                                      lay.sign.astype(batch.dtype),
+    norms = _kernels.pair_norms_batch(batch, shifted, plan.types, *plan.bank(batch.dtype),
+                                      plan.level, q, lay.iv, lay.ih, lay.sign.astype(batch.dtype),
                                       _rmax_scratch(batch, plan.level, q, planes=4))
     return norms.reshape(lead + norms.shape[1:])
 

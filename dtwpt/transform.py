@@ -44,17 +44,20 @@ class _Plan:
     filters: Any
     level: int
     types: np.ndarray  # (2, J, 2**(J-1)): tree a, tree b
-    filt: np.ndarray  # (5, 2, ntaps.max()): taps from `first`, see dtwpt._kernels
+    filt: np.ndarray  # (5, 2, ntaps.max()): see dtwpt._kernels
     first: np.ndarray
     ntaps: np.ndarray
+    shift: np.ndarray
     layout: tree.Layout2D
     natural_1d: np.ndarray
     conj_1d: np.ndarray
     kernel_length: int
     filt32: np.ndarray
 
-    def filt_as(self, dtype):
-        return self.filt32 if dtype == np.float32 else self.filt
+    def bank(self, dtype):
+        """The filter arguments of the kernels: ``(filt, first, ntaps, shift)``."""
+        filt = self.filt32 if dtype == np.float32 else self.filt
+        return filt, self.first, self.ntaps, self.shift
 
 
 def _key(wavelet):
@@ -80,28 +83,28 @@ def _unkey(key):
     return key
 
 
-def _padded(pair):
-    lo, hi = pair
-    n = max(lo.size, hi.size)
-    return np.pad(lo, (0, n - lo.size)), np.pad(hi, (0, n - hi.size))
-
-
 @lru_cache(maxsize=64)
 def _cached_plan(wavelet_key, packet_key, level):
     filters = dual_tree_filters(_unkey(wavelet_key), _unkey(packet_key))
     pairs = tree.filter_table(filters)
-    # Each pair's taps over the union of its two supports, padded to a multiple of 5.
+    # Each pair's taps over the union of its two supports, padded to a multiple of
+    # 5; the high-pass is read `shift` (even) samples later so that the supports
+    # overlap, and the kernels move its outputs back by shift / stride.
     first = np.zeros(len(pairs), dtype=np.int64)
     ntaps = np.zeros(len(pairs), dtype=np.int64)
-    for i, pair in enumerate(pairs):
-        nz = np.flatnonzero(np.abs(np.stack(_padded(pair))).sum(axis=0))
-        first[i] = nz[0]
-        ntaps[i] = -(-(nz[-1] + 1 - nz[0]) // 5) * 5
+    shift = np.zeros(len(pairs), dtype=np.int64)
+    for i, (lo, hi) in enumerate(pairs):
+        lo_nz, hi_nz = np.flatnonzero(lo), np.flatnonzero(hi)
+        shift[i] = 2 * ((hi_nz[0] - lo_nz[0]) // 2)
+        first[i] = min(lo_nz[0], hi_nz[0] - shift[i])
+        last = max(lo_nz[-1], hi_nz[-1] - shift[i])
+        ntaps[i] = -(-(last + 1 - first[i]) // 5) * 5
     filt = np.zeros((len(pairs), 2, ntaps.max()))
-    for i, pair in enumerate(pairs):
-        for half, f in enumerate(_padded(pair)):
-            taps = f[first[i] : first[i] + ntaps[i]]
-            filt[i, half, : taps.size] = taps
+    for i, (lo, hi) in enumerate(pairs):
+        for half, (f, start) in enumerate(((lo, first[i]), (hi, first[i] + shift[i]))):
+            for j in range(ntaps[i]):
+                if 0 <= start + j < f.size:
+                    filt[i, half, j] = f[start + j]
     orientation = tree.orientation_1d(filters, level)
     natural, conj = tree.layout_1d(orientation)
     types = np.stack([tree.node_types(level, "a"), tree.node_types(level, "b")])
@@ -109,9 +112,9 @@ def _cached_plan(wavelet_key, packet_key, level):
         tree.equivalent_kernels_1d(filters, level, t).shape[-1] for t in ("a", "b")
     )
     filt32 = filt.astype(np.float32)
-    for a in (filt, filt32, first, ntaps, types, natural, conj):
+    for a in (filt, filt32, first, ntaps, shift, types, natural, conj):
         a.setflags(write=False)
-    return _Plan(filters, level, types, filt, first, ntaps, tree.layout_2d(orientation),
+    return _Plan(filters, level, types, filt, first, ntaps, shift, tree.layout_2d(orientation),
                  natural, conj, kernel_length, filt32)
 
 
@@ -317,8 +320,8 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
     scratch = _scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind), batch.dtype)
-    _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, plan.filt_as(batch.dtype),
-                           plan.first, plan.ntaps, level, kind, lay.iv, lay.ih,
+    _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, *plan.bank(batch.dtype),
+                           level, kind, lay.iv, lay.ih,
                            lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), scratch)
     return Packets2D(
         coeffs=out.reshape(lead + out.shape[1:]),
@@ -362,16 +365,16 @@ def idtcwpt2(packets):
     if P != 2 * 4 ** level:
         raise ValueError(f"coeffs has {P} packets, level {level} needs {2 * 4 ** level}")
     real = np.float32 if c.dtype == np.complex64 else np.float64
-    c = np.ascontiguousarray(c.reshape((-1, P, h, w)), dtype=np.complex64 if real == np.float32 else np.complex128)
+    complex_dtype = np.complex64 if real == np.float32 else np.complex128
+    c = np.ascontiguousarray(c.reshape((-1, P, h, w)), dtype=complex_dtype)
     B = c.shape[0]
     Hp, Wp = h << level, w << level
     out = np.empty((B, Hp, Wp), dtype=real)
     threads = max(1, min(numba.get_num_threads(), B))
     scratch = _scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
     lay = plan.layout
-    _kernels.inverse_batch(c.view(real), out, plan.types, plan.filt_as(real), plan.first,
-                           plan.ntaps, level, lay.iv, lay.ih, lay.sign.astype(real),
-                           lay.conj.astype(real), scratch)
+    _kernels.inverse_batch(c.view(real), out, plan.types, *plan.bank(real), level, lay.iv,
+                           lay.ih, lay.sign.astype(real), lay.conj.astype(real), scratch)
     (top, _), (left, _) = packets.pad
     H, W = packets.shape
     out = out[:, top : top + H, left : left + W]
@@ -451,12 +454,11 @@ def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiza
     lead = xm.shape[:-1]
     Np = xm.shape[-1]
     cols = np.ascontiguousarray(xm.reshape(-1, Np).T)
-    filt = plan.filt_as(cols.dtype)
+    bank = plan.bank(cols.dtype)
     bufs = np.empty((2, cols.size), dtype=cols.dtype)
     trees = []
     for t in range(2):
-        leaves = _kernels.tree_analysis(cols, plan.types[t], filt, plan.first, plan.ntaps,
-                                        level, 2, bufs[0], bufs[1])
+        leaves = _kernels.tree_analysis(cols, plan.types[t], *bank, level, 2, bufs[0], bufs[1])
         trees.append(leaves.reshape(2 ** level, Np >> level, -1).copy())
     ta, tb = trees
     nat, conj = plan.natural_1d, plan.conj_1d
@@ -496,13 +498,12 @@ def idtcwpt(packets):
     ta = np.ascontiguousarray(c.real[order].reshape(P * n, -1), dtype=real)
     tb = np.ascontiguousarray((plan.conj_1d[:, None, None] * c.imag)[order].reshape(P * n, -1),
                               dtype=real)
-    filt = plan.filt_as(real)
+    bank = plan.bank(real)
     bufs = np.empty((2, ta.size), dtype=real)
     out = np.zeros_like(ta)
     for t, leaves in enumerate((ta, tb)):
         rec = np.empty_like(ta)
-        _kernels.tree_synthesis(leaves, rec, plan.types[t], filt, plan.first, plan.ntaps, level,
-                                bufs[0], bufs[1])
+        _kernels.tree_synthesis(leaves, rec, plan.types[t], *bank, level, bufs[0], bufs[1])
         out += 0.5 * rec
     before, _ = packets.pad
     out = out[before : before + packets.length].T.reshape(lead + (packets.length,))

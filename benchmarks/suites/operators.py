@@ -44,3 +44,24 @@ class CmodConv:
 
     def time_cmod_conv(self, workload, kernels, dtype):
         dtwpt.cmod_conv(self.x, self.kernels, 2)
+
+
+class ShiftMetrics:
+    """``dtwpt.metrics.shift_metrics(x, x', level)``: the experiments' compute step.
+
+    ``x'`` is ``x`` shifted by one column; each pair's RMax and CMod stay in a
+    per-thread buffer.
+    """
+
+    params = (list(WORKLOADS), list(LEVELS), list(DTYPES))
+    param_names = ("workload", "level", "dtype")
+
+    def setup(self, workload, level, dtype):
+        skip_unless_timed(workload, level)
+        self.x, self.mode = images(workload, dtype)
+        self.shifted = self.x.copy()
+        self.shifted[..., :-1] = self.x[..., 1:]
+        dtwpt.metrics.shift_metrics(self.x, self.shifted, level, mode=self.mode)
+
+    def time_shift_metrics(self, workload, level, dtype):
+        dtwpt.metrics.shift_metrics(self.x, self.shifted, level, mode=self.mode)
