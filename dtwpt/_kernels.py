@@ -27,6 +27,7 @@ import numba as nb
 import numpy as np
 
 DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
+STRIP_BYTES = 2048
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
@@ -198,7 +199,7 @@ def _take(buf, offset, rows, cols):
 
 
 @nb.njit(cache=True, nogil=True)
-def strips(W, level, layout):
+def strips(W, level, layout, itemsize):
     """Column layout of the y-pass: ``(wa, wb, G)``.
 
     The y-pass runs on strips of ``G`` consecutive x-packets. A strip's columns
@@ -207,22 +208,22 @@ def strips(W, level, layout):
     RMAX_CMOD, y-tree a reads ``[x-tree a undecimated | x-tree b even samples]``
     and y-tree b ``[x-tree b undecimated | x-tree a even samples]``, where the
     undecimated part is phase-major: the even x samples of the ``G`` packets,
-    then their odd samples. Strips stay
-    within about 256 columns so that a strip's whole y-pass lives in cache.
+    then their odd samples. A strip's row takes at most ``STRIP_BYTES / 2``
+    bytes, so that a strip's whole y-pass stays in the core's L2 cache.
     """
     w = W >> level
     wa = w if layout == DECIMATED else 2 * w
     wb = w if layout != UNDECIMATED else 2 * w
     G = 1
-    while G < (1 << level) and 2 * G * (wa + wb) <= 256:
+    while G < (1 << level) and 2 * G * (wa + wb) * itemsize <= STRIP_BYTES:
         G *= 2
     return wa, wb, G
 
 
 @nb.njit(cache=True, nogil=True)
-def scratch_size(H, W, level, layout):
+def scratch_size(H, W, level, layout, itemsize):
     """Elements of per-image scratch that :func:`forward_one` needs."""
-    wa, wb, G = strips(W, level, layout)
+    wa, wb, G = strips(W, level, layout, itemsize)
     yrows = H if layout == DECIMATED else 2 * H
     xrows = W if layout == DECIMATED else 2 * W
     nz = 2 if layout == RMAX_CMOD else 1
@@ -259,7 +260,7 @@ def forward_one(x, types, filt, first, ntaps, shift, level, layout, scratch, out
     ``(P, h', 2w')``); RMAX_CMOD writes ``rmax`` and ``cmod`` ``(P, h, w)``.
     """
     H, W = x.shape
-    wa, wb, G = strips(W, level, layout)
+    wa, wb, G = strips(W, level, layout, x.itemsize)
     ngroups = (1 << level) // G
     scols = G * (wa + wb)
     yrows = H if layout == DECIMATED else 2 * H
@@ -428,7 +429,7 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     """RMax and CMod of every packet for a batch ``x (B, H, W)``."""
     B, H, W = x.shape
     nthreads = scratch.shape[0]
-    used = scratch_size(H, W, level, RMAX_CMOD)
+    used = scratch_size(H, W, level, RMAX_CMOD, x.itemsize)
     dummy = np.empty((1, 1, 1), dtype=x.dtype)
     for t in nb.prange(nthreads):
         pool = scratch[t, used:]
@@ -543,7 +544,7 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     nthreads = scratch.shape[0]
     P = iv.size
     h, w = H >> level, W >> level
-    used = scratch_size(H, W, level, RMAX_CMOD)
+    used = scratch_size(H, W, level, RMAX_CMOD, x.itemsize)
     pool_end = used + rmax_scratch_size(W, q)
     out = np.empty((n, P, 4))
     for t in nb.prange(nthreads):

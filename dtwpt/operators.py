@@ -141,7 +141,7 @@ def _rmax_scratch(batch, level, q, planes=0):
     """Per-thread scratch of the RMax/CMod kernels, plus ``planes`` output planes."""
     B, H, W = batch.shape
     threads = max(1, min(numba.get_num_threads(), B))
-    size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD)
+    size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD, batch.itemsize)
             + _kernels.rmax_scratch_size(W, q)
             + planes * 2 * 4 ** level * (H >> level) * (W >> level))
     return _scratch(threads, size, batch.dtype)

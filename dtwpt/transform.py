@@ -319,7 +319,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     out = np.empty((B, lay.iv.size, h, w), dtype=complex_dtype)
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
-    scratch = _scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind), batch.dtype)
+    scratch = _scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize), batch.dtype)
     _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, *plan.bank(batch.dtype),
                            level, kind, lay.iv, lay.ih,
                            lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), scratch)
