@@ -4,8 +4,8 @@ Data layout. A *level array* has shape ``(nblocks * blen, ncols)``: block ``b``
 (rows ``b*blen .. (b+1)*blen``) holds one packet node, and every column is an
 independent periodic signal along axis 0. Filtering runs along axis 0 with the
 innermost loop over contiguous columns, so it vectorises. A 2D transform
-filters the image along y (rows), transposes, then filters along x, so both
-passes use the same routine.
+transposes the image and filters along x, transposes the x-packets into strips
+of columns, then filters along y, so both passes use the same routine.
 
 A stride-1 (undecimated) level stores each child *polyphase*: its even
 outputs (the decimated child) in the first half of the block, its odd outputs
@@ -180,17 +180,16 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1
 
 
 @nb.njit(cache=True, nogil=True)
-def transpose_rows(src, dst, col0, step):
-    """``dst[:, col0 + i] = src[i * step, :]`` for every ``i``, in 32 x 32 tiles."""
-    n = src.shape[0] // step
-    m = src.shape[1]
+def transpose_rows(src, dst, col0):
+    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, in 32 x 32 tiles."""
+    n, m = src.shape
     for i0 in range(0, n, 32):
         i1 = min(i0 + 32, n)
         for c0 in range(0, m, 32):
             for c in range(c0, min(c0 + 32, m)):
                 orow = dst[c, col0 + i0 : col0 + i1]
                 for i in range(i1 - i0):
-                    orow[i] = src[(i0 + i) * step, c]
+                    orow[i] = src[i0 + i, c]
 
 
 @nb.njit(cache=True, nogil=True)
@@ -234,7 +233,7 @@ def scratch_size(H, W, level, layout, itemsize):
 @nb.njit(cache=True, nogil=True)
 def _x_pass(x, types, filt, first, ntaps, shift, level, layout, za, zb, xt, xb0, xb1, wa, wb, G):
     """Filter along x with both trees and scatter the leaves into y-pass strips."""
-    transpose_rows(x, xt, 0, 1)
+    transpose_rows(x, xt, 0)
     xstride = 2 if layout == DECIMATED else 1
     for hh in range(2):
         xo = tree_analysis(xt, types[hh], filt, first, ntaps, shift, level, xstride, xb0, xb1)
@@ -244,11 +243,11 @@ def _x_pass(x, types, filt, first, ntaps, shift, level, layout, za, zb, xt, xb0,
             if layout == RMAX_CMOD:
                 own = za[g] if hh == 0 else zb[g]
                 other = zb[g] if hh == 0 else za[g]
-                transpose_rows(block[:wb], own, j * wb, 1)
-                transpose_rows(block[wb:], own, G * wb + j * wb, 1)
-                transpose_rows(block[:wb], other, G * wa + j * wb, 1)
+                transpose_rows(block[:wb], own, j * wb)
+                transpose_rows(block[wb:], own, G * wb + j * wb)
+                transpose_rows(block[:wb], other, G * wa + j * wb)
             else:
-                transpose_rows(block, za[g], j * wa if hh == 0 else G * wa + j * wb, 1)
+                transpose_rows(block, za[g], j * wa if hh == 0 else G * wa + j * wb)
 
 
 @nb.njit(cache=True, nogil=True)
@@ -495,7 +494,7 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
             out = x[i]
             out[:] = 0
             for hh in range(2):
-                transpose_rows(z[:, hh * W : (hh + 1) * W], xt, 0, 1)
+                transpose_rows(z[:, hh * W : (hh + 1) * W], xt, 0)
                 tree_synthesis(xt, xr, types[hh], filt, first, ntaps, shift, level, p0, zb.ravel())
                 for c in range(W):
                     for r in range(H):
