@@ -77,18 +77,6 @@ def _out_row(n, nout, stride):
     return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
 
 
-@nb.njit(cache=True, nogil=True)
-def _rows(r, count, blen):
-    """``count`` consecutive row indices from ``r``, wrapping at ``blen``."""
-    out = np.empty(count, dtype=np.int64)
-    for i in range(count):
-        out[i] = r
-        r += 1
-        if r == blen:
-            r = 0
-    return out
-
-
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
 def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
@@ -100,7 +88,7 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """
     nblocks = src.shape[0] // blen
     nout = blen // stride
-    idx = _rows(0, blen + filt.shape[2], blen)
+    idx = np.arange(blen + filt.shape[2]) % blen  # row of input sample i, periodic
     for b in range(nblocks):
         t = types[b]
         base = b * blen
@@ -523,7 +511,7 @@ def _pair_norms(ymax, ymod, ymax_s, ymod_s, out):
 
 
 @nb.njit(cache=True, parallel=True)
-def pair_squared_norms(ymax, ymod, n):
+def output_pair_norms(ymax, ymod, n):
     """:func:`_pair_norms` of every pair; ``ymax`` and ``ymod`` hold the ``n``
     images X followed by the ``n`` images X'."""
     out = np.empty((n, ymod.shape[1], 4))

@@ -127,7 +127,7 @@ def pair_metrics(ymax, ymod, n):
     >>> pair_metrics(*rmax_cmod(x, 1), 2).shape
     (3, 2, 8)
     """
-    norms = _kernels.pair_squared_norms(np.ascontiguousarray(ymax), np.ascontiguousarray(ymod), n)
+    norms = _kernels.output_pair_norms(np.ascontiguousarray(ymax), np.ascontiguousarray(ymod), n)
     return _metrics_from_norms(norms)
 
 

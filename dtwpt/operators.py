@@ -132,8 +132,8 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     ymod = np.empty(shape, dtype=batch.dtype)
     lay = plan.layout
     _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, *plan.bank(batch.dtype), level, q,
-                             lay.iv, lay.ih,
-                             lay.sign.astype(batch.dtype), _rmax_scratch(batch, level, q))
+                             lay.iv, lay.ih, lay.sign.astype(batch.dtype),
+                             _rmax_scratch(batch, level, q))
     return ymax.reshape(lead + shape[1:]), ymod.reshape(lead + shape[1:])
 
 
