@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, JpegImagePlugin
 
 from dtwpt.data import (BUNDLED_PHOTOS, Batch, BundledPhotos, ImageFolder,
-                        fourier_shift)
+                        band_limited_pair, fourier_shift)
 from dtwpt.operators import to_luminance
 
 
@@ -63,11 +63,73 @@ def test_bundled_load_clips_stop_and_accepts_empty_range():
     assert empty.x.shape == (0, 16, 16) and empty.names == []
 
 
-def test_bundled_subpixel_shift_is_fourier_translation():
-    batch = BundledPhotos(2, size=32, shift=0.5, axis="y").load(0, 2)
-    np.testing.assert_allclose(batch.x_shifted, fourier_shift(batch.x, 0.5, axis=1),
-                               atol=1e-6)
+def _trig_translate(e, u):
+    """Brute-force trigonometric interpolation of a periodic 1D signal at n + u, no Nyquist."""
+    n = e.size
+    k = np.arange(-(n // 2) + 1, n // 2)  # every frequency but the Nyquist one
+    c = np.array([(e * np.exp(-2j * np.pi * kk * np.arange(n) / n)).sum() / n for kk in k])
+    t = np.arange(n) + u
+    return (c[None, :] * np.exp(2j * np.pi * k[None, :] * t[:, None] / n)).sum(1).real
+
+
+@pytest.mark.parametrize("axis", ["x", "y"])
+def test_bundled_subpixel_shift_is_band_limited_translation_of_a_larger_region(axis):
+    """X and X' are cut from the mirror-extended region without its Nyquist coefficient."""
+    size, u = 16, 0.5
+    batch = BundledPhotos(1, size=size, shift=u, axis=axis, seed=3).load(0, 1)
+    photo = _photo_for_test("astronaut")
+    rng = np.random.default_rng([3, 0])
+    side = size + 1
+    top, left = rng.integers(0, 512 - side + 1), rng.integers(0, 512 - side + 1)
+    region = photo[top:top + side, left:left + side].astype(np.float64)
+    if axis == "y":
+        region = region.T
+    expected_x = np.empty((side, side))
+    expected_xs = np.empty((side, side))
+    for r in range(side):
+        e = np.concatenate([region[r], region[r, ::-1]])
+        expected_x[r] = _trig_translate(e, 0)[:side]
+        expected_xs[r] = _trig_translate(e, u)[:side]
+    got_x, got_xs = batch.x[0], batch.x_shifted[0]
+    if axis == "y":
+        got_x, got_xs = got_x.T, got_xs.T
+    np.testing.assert_allclose(got_x, expected_x[:size, :size], atol=2e-6)
+    np.testing.assert_allclose(got_xs, expected_xs[:size, :size], atol=2e-6)
     assert batch.x_shifted.dtype == np.float32
+
+
+def _photo_for_test(name):
+    import skimage.data
+    return to_luminance(getattr(skimage.data, name)().astype(np.float32) / 255)
+
+
+def test_band_limited_integer_shift_is_the_crop_minus_nyquist():
+    rng = np.random.default_rng(0)
+    region = rng.standard_normal((5, 40))
+    x, moved = band_limited_pair(region, 3, -1)
+    e = np.concatenate([region, region[:, ::-1]], axis=1)
+    sign = (-1.0) ** np.arange(e.shape[1])
+    nyquist = (e * sign).mean(axis=1, keepdims=True) * sign
+    np.testing.assert_allclose(x, (e - nyquist)[:, :40], atol=1e-12)
+    np.testing.assert_allclose(moved[:, :37], (e - nyquist)[:, 3:40], atol=1e-12)
+
+
+def test_integer_shift_pairs_are_exact_crops():
+    """At integer u the pair is the crop of the region, exactly as before."""
+    for u in (1, 2):
+        batch = BundledPhotos(3, size=32, shift=u, axis="x").load(0, 3)
+        np.testing.assert_array_equal(batch.x[:, :, u:], batch.x_shifted[:, :, :-u])
+
+
+def test_color_pairs_and_groups():
+    batch = BundledPhotos(6, size=32, color=True).load(0, 6)
+    assert batch.x.shape == (6, 3, 32, 32) and batch.x.dtype == np.float32
+    np.testing.assert_array_equal(batch.x[..., 1:], batch.x_shifted[..., :-1])
+    assert batch.groups == ["astronaut", "camera", "chelsea", "coffee", "rocket", "astronaut"]
+    grey = BundledPhotos(6, size=32).load(0, 6)
+    weights = np.array([0.299, 0.587, 0.114], np.float32)
+    np.testing.assert_allclose(np.tensordot(weights, batch.x, axes=([0], [1])), grey.x,
+                               atol=1e-6)
 
 
 def test_bundled_pickle_and_describe():
@@ -227,10 +289,22 @@ def test_folder_pickle_and_describe(folder):
     assert info["root"] == str(folder) and info["shift"] == 0.5
 
 
-def test_folder_subpixel_shift(folder):
+def test_folder_subpixel_shift_uses_a_larger_region(folder):
     batch = ImageFolder(folder, size=16, shift=0.5, resize_to=20).load(0, 2)
-    np.testing.assert_allclose(batch.x_shifted, fourier_shift(batch.x, 0.5, axis=2),
-                               atol=1e-6)
+    whole = ImageFolder(folder, size=16, shift=1, resize_to=20).load(0, 2)
+    # Same region as the one-pixel pair; X differs from it only by the Nyquist term.
+    assert np.abs(batch.x - whole.x).max() < 0.05
+    halfway = 0.5 * (whole.x + whole.x_shifted)
+    assert np.abs(batch.x_shifted - halfway).mean() < np.abs(whole.x_shifted - whole.x).mean()
+
+
+def test_folder_shift_at_original_and_color(folder):
+    source = ImageFolder(folder, size=16, shift=1, resize_to=20, color=True,
+                         shift_at="original")
+    batch = source.load(0, 2)
+    assert batch.x.shape == (2, 3, 16, 16)
+    assert source.describe()["shift_at"] == "original" and source.describe()["color"]
+    assert not np.array_equal(batch.x, batch.x_shifted)
 
 
 # ---------------------------------------------------------------- bad arguments
@@ -293,3 +367,39 @@ def test_bundled_photos_need_no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     data._photo.cache_clear()
     assert BundledPhotos(5, size=16).load(0, 5).x.shape == (5, 16, 16)
+
+
+# ---------------------------------------------------------------- hostile folders
+
+def test_fifo_named_like_an_image_is_skipped_without_blocking(tmp_path):
+    import os
+    import subprocess
+    import sys
+    Image.fromarray(smooth_rgb(40, 40)).save(tmp_path / "a.png")
+    os.mkfifo(tmp_path / "p.jpg")
+    code = ("from dtwpt.data import ImageFolder; import sys; "
+            f"b = ImageFolder({str(tmp_path)!r}, size=16, resize_to=20).load(0, 2); "
+            "print(len(b), b.skipped)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "1 [('p.jpg', 'ValueError: not a regular file')]" in done.stdout
+
+
+def test_non_utf8_file_names_are_recorded_printably(tmp_path):
+    import os
+    raw = os.fsencode(str(tmp_path)) + b"/bad\xff.jpg"
+    with open(raw, "wb") as fh:
+        fh.write(b"not a jpeg")
+    batch = ImageFolder(tmp_path, size=16, resize_to=20).load(0, 1)
+    (name, reason), = batch.skipped
+    assert name == "bad\\xff.jpg"
+    name.encode("utf-8")  # writable as UTF-8
+    reason.encode("utf-8")
+
+
+def test_images_with_too_many_pixels_are_skipped_before_decoding(tmp_path):
+    Image.fromarray(np.zeros((300, 400), np.uint8)).save(tmp_path / "big.png")
+    batch = ImageFolder(tmp_path, size=16, resize_to=20, max_pixels=100_000).load(0, 1)
+    assert batch.skipped == [("big.png", "ValueError: too large: 400x300 decoded pixels "
+                                         "> max_pixels=100000")]

@@ -11,6 +11,7 @@ Errors the user can fix print one line on stderr and exit with code 2 (1 for
 a failed read or write, e.g. a full disk); an interruption (Ctrl-C or SIGTERM)
 exits with code 130, and starting the same command again resumes the run.
 """
+import difflib
 import importlib
 import signal
 import sys
@@ -23,7 +24,9 @@ __all__ = ["EXPERIMENTS", "DEFAULT", "main"]
 
 #: Subcommand name -> module implementing the experiment.
 EXPERIMENTS = {"shift": "dtwpt.experiments.shift",
-               "localization": "dtwpt.experiments.localization"}
+               "localization": "dtwpt.experiments.localization",
+               "kernels": "dtwpt.experiments.kernels",
+               "antialiasing": "dtwpt.experiments.antialiasing"}
 #: Experiment run when no subcommand is given.
 DEFAULT = "shift"
 
@@ -31,9 +34,14 @@ PROG = "python -m dtwpt.experiments"
 
 
 def _split(argv):
-    """(experiment name, remaining arguments)."""
+    """(experiment name, remaining arguments); a mistyped name gets a suggestion."""
     if argv and argv[0] in EXPERIMENTS:
         return argv[0], argv[1:]
+    if argv and not argv[0].startswith("-"):
+        close = difflib.get_close_matches(argv[0], EXPERIMENTS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise UsageError(f"unknown experiment {argv[0]!r}; {hint}"
+                         f"choose one of {', '.join(EXPERIMENTS)} (default: {DEFAULT})")
     return DEFAULT, argv
 
 
@@ -42,8 +50,8 @@ def _parser(name, module):
                             description=module.DESCRIPTION)
     module.add_arguments(parser)
     others = [f"'{PROG} {n} --help'" for n in EXPERIMENTS if n != name]
-    if others:
-        parser.epilog = f"{parser.epilog or ''} Other experiments: {', '.join(others)}."
+    parser.epilog = (f"{parser.epilog or ''} Subcommands: {', '.join(EXPERIMENTS)} "
+                     f"(default {DEFAULT}); see {', '.join(others)}.")
     return parser
 
 
@@ -79,8 +87,8 @@ def main(argv=None):
         usage error, 130 if interrupted.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    name, rest = _split(argv)
     try:
+        name, rest = _split(argv)
         module = importlib.import_module(EXPERIMENTS[name])
         args = _parser(name, module).parse_args(rest)
         with _sigterm_as_interrupt():
