@@ -42,6 +42,7 @@ import numpy as np
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
+from ._validation import check_level
 from .tree import lowpass_mask
 
 __all__ = [
@@ -65,9 +66,8 @@ _FULL_EXTENT = (-1.0, 1.0, -1.0, 1.0)
 
 
 def _check_level(level):
-    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or level < 0:
-        raise ValueError(f"level must be a non-negative integer, got {level!r}")
-    return int(level)
+    """Plots take a level >= 0 (level 0: the two half-plane tiles)."""
+    return check_level(level, 0)
 
 
 def _packet_values(values, level):

@@ -10,9 +10,10 @@ References
    of Max Pooling Feature Maps in Convolutional Neural Networks",
    arXiv:2209.11740.
 """
-from numbers import Integral
 
 import numpy as np
+
+from ._validation import check_int, check_kappa, check_pairs
 
 __all__ = [
     "alpha",
@@ -28,30 +29,13 @@ __all__ = [
 
 TWO_PI = 2.0 * np.pi
 
-
-def _check_kappa(kappa):
-    kappa = float(kappa)
-    if not 0.0 < kappa <= TWO_PI:
-        raise ValueError(f"kappa must lie in (0, 2*pi], got {kappa!r}")
-    return kappa
+# Integers enter the formulas as float64, exact up to 2**53: with q and m up to
+# 2**51, 2q + 1 and every product below stay exact.
+_MAX_FACTOR = 2 ** 51
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_pairs(name, x):
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim == 0 or x.shape[-1] != 2:
-        raise ValueError(
-            f"{name} must have shape (..., 2) (pairs (y, x)), got shape {x.shape}"
-        )
-    bad = x[~np.isfinite(x)]
-    if bad.size:
-        raise ValueError(f"{name} must be finite, got {float(bad[0])}")
-    return x
+def _check_factor(value, name, minimum):
+    return check_int(value, name, minimum, _MAX_FACTOR)
 
 
 def alpha(kappa, u):
@@ -78,8 +62,8 @@ def alpha(kappa, u):
     ----------
     Leterme et al., arXiv:2209.11740, Thm 2.9.
     """
-    kappa = _check_kappa(kappa)
-    u = _check_pairs("u", u)
+    kappa = check_kappa(kappa)
+    u = check_pairs(u, "u")
     return kappa * np.abs(u).sum(axis=-1) / 2.0
 
 
@@ -109,9 +93,9 @@ def beta(q, m, kappa):
     ----------
     Leterme et al., arXiv:2209.11740, Thm 3.11.
     """
-    q = _check_int("q", q, 0)
-    m = _check_int("m", m, 1)
-    return q * m * _check_kappa(kappa)
+    q = _check_factor(q, "q", 0)
+    m = _check_factor(m, "m", 1)
+    return q * m * check_kappa(kappa)
 
 
 def gamma_sq(omega, *, q=1):
@@ -152,8 +136,8 @@ def gamma_sq(omega, *, q=1):
     ----------
     Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
     """
-    omega = _check_pairs("omega", omega)
-    q = _check_int("q", q, 0)
+    omega = check_pairs(omega, "omega")
+    q = _check_factor(q, "q", 0)
     r = np.arange(-q, q + 1)
     grid = np.stack(np.meshgrid(r, r, indexing="ij"), axis=-1).reshape(-1, 2)
     phases = np.sort(np.mod(omega @ grid.T, TWO_PI), axis=-1)
@@ -222,8 +206,8 @@ def is_pathological(theta, m, *, atol=1e-8):
     ----------
     Leterme et al., arXiv:2209.11740, discussion after Thm 3.11.
     """
-    theta = _check_pairs("theta", theta)
-    m = _check_int("m", m, 1)
+    theta = check_pairs(theta, "theta")
+    m = _check_factor(m, "m", 1)
     r = np.mod(m * theta, np.pi)
     dist = np.minimum(r, np.pi - r) / m
     return np.all(dist <= atol, axis=-1)
@@ -253,7 +237,7 @@ def bound_applies(kappa, m):
     ----------
     Leterme et al., arXiv:2209.11740, Thm 2.9.
     """
-    return _check_kappa(kappa) <= np.pi / _check_int("m", m, 1)
+    return check_kappa(kappa) <= np.pi / _check_factor(m, "m", 1)
 
 
 def cmod_shift_bound(kappa, u):
@@ -316,7 +300,7 @@ def discrepancy_bound(theta, kappa, m, *, q=1):
     ----------
     Leterme et al., arXiv:2209.11740, Thm 3.11.
     """
-    theta = _check_pairs("theta", theta)
+    theta = check_pairs(theta, "theta")
     b = beta(q, m, kappa)
     return (b + gamma(m * theta, q=q)) ** 2
 
@@ -353,6 +337,6 @@ def rmax_shift_bound(theta, kappa, m, u, *, q=1):
     ----------
     Leterme et al., arXiv:2209.11740, Thm 4.2.
     """
-    theta = _check_pairs("theta", theta)
+    theta = check_pairs(theta, "theta")
     b = beta(q, m, kappa)
     return 2.0 * (b + gamma(m * theta, q=q)) + alpha(kappa, u)

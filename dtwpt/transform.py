@@ -22,177 +22,16 @@ References
    invariance of max pooling feature maps in convolutional neural networks",
    arXiv:2209.11740.
 """
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numba
 import numpy as np
 
-from . import _kernels, tree
-from .filters import FilterPair, dual_tree_filters
+from . import _kernels, _plan, tree
+from ._validation import MODES, as_real_array, check_axis, check_level_for_sizes, check_mode
 
 __all__ = ["Packets2D", "Packets1D", "dtcwpt2", "idtcwpt2", "dtcwpt", "idtcwpt"]
-
-MODES = ("periodization", "symmetric")
-
-
-# --------------------------------------------------------------------------- plans
-@dataclass(frozen=True)
-class _Plan:
-    filters: Any
-    level: int
-    types: np.ndarray  # (2, J, 2**(J-1)): tree a, tree b
-    filt: np.ndarray  # (5, 2, ntaps.max()): see dtwpt._kernels
-    first: np.ndarray
-    ntaps: np.ndarray
-    shift: np.ndarray
-    layout: tree.Layout2D
-    natural_1d: np.ndarray
-    conj_1d: np.ndarray
-    kernel_length: int
-    filt32: np.ndarray
-
-    def bank(self, dtype):
-        """The filter arguments of the kernels: ``(filt, first, ntaps, shift)``."""
-        filt = self.filt32 if dtype == np.float32 else self.filt
-        return filt, self.first, self.ntaps, self.shift
-
-
-def _key(wavelet):
-    if wavelet is None or isinstance(wavelet, str):
-        return wavelet
-    if isinstance(wavelet, FilterPair):
-        return ("pair", tuple(np.ravel(wavelet.low)), tuple(np.ravel(wavelet.high)))
-    if isinstance(wavelet, (list, tuple, np.ndarray)):
-        arr = np.asarray(wavelet)
-        if arr.dtype == object:
-            raise TypeError(f"wavelet coefficients must be numbers, got dtype {arr.dtype}")
-        return ("array", tuple(arr.ravel().tolist()), arr.shape)
-    raise TypeError(
-        f"wavelet must be a name or an array of filter coefficients, got {type(wavelet).__name__}"
-    )
-
-
-def _unkey(key):
-    if isinstance(key, tuple):
-        if key[0] == "pair":
-            return FilterPair(np.array(key[1]), np.array(key[2]))
-        return np.array(key[1]).reshape(key[2])
-    return key
-
-
-@lru_cache(maxsize=64)
-def _cached_plan(wavelet_key, packet_key, level):
-    filters = dual_tree_filters(_unkey(wavelet_key), _unkey(packet_key))
-    pairs = tree.filter_table(filters)
-    # Each pair's taps over the union of its two supports, padded to a multiple of
-    # 5; the high-pass is read `shift` (even) samples later so that the supports
-    # overlap, and the kernels move its outputs back by shift / stride.
-    first = np.zeros(len(pairs), dtype=np.int64)
-    ntaps = np.zeros(len(pairs), dtype=np.int64)
-    shift = np.zeros(len(pairs), dtype=np.int64)
-    for i, (lo, hi) in enumerate(pairs):
-        lo_nz, hi_nz = np.flatnonzero(lo), np.flatnonzero(hi)
-        shift[i] = 2 * ((hi_nz[0] - lo_nz[0]) // 2)
-        first[i] = min(lo_nz[0], hi_nz[0] - shift[i])
-        last = max(lo_nz[-1], hi_nz[-1] - shift[i])
-        ntaps[i] = -(-(last + 1 - first[i]) // 5) * 5
-    filt = np.zeros((len(pairs), 2, ntaps.max()))
-    for i, (lo, hi) in enumerate(pairs):
-        for half, (f, start) in enumerate(((lo, first[i]), (hi, first[i] + shift[i]))):
-            for j in range(ntaps[i]):
-                if 0 <= start + j < f.size:
-                    filt[i, half, j] = f[start + j]
-    orientation = tree.orientation_1d(filters, level)
-    natural, conj = tree.layout_1d(orientation)
-    types = np.stack([tree.node_types(level, "a"), tree.node_types(level, "b")])
-    kernel_length = max(
-        tree.equivalent_kernels_1d(filters, level, t).shape[-1] for t in ("a", "b")
-    )
-    filt32 = filt.astype(np.float32)
-    for a in (filt, filt32, first, ntaps, shift, types, natural, conj):
-        a.setflags(write=False)
-    return _Plan(filters, level, types, filt, first, ntaps, shift, tree.layout_2d(orientation),
-                 natural, conj, kernel_length, filt32)
-
-
-def _plan(wavelet, packet_wavelet, level):
-    return _cached_plan(_key(wavelet), _key(packet_wavelet), level)
-
-
-_local = threading.local()
-
-
-def _scratch(rows, size, dtype):
-    """Per-thread scratch, reused across calls with the same size."""
-    cache = getattr(_local, "scratch", None)
-    if cache is None:
-        cache = _local.scratch = {}
-    key = (rows, size, np.dtype(dtype).char)
-    buf = cache.get(key)
-    if buf is None:
-        if len(cache) > 8:
-            cache.clear()
-        buf = cache[key] = np.empty((rows, size), dtype=dtype)
-    return buf
-
-
-# ---------------------------------------------------------------------- validation
-def _check_level(level):
-    if isinstance(level, bool) or not isinstance(level, (int, np.integer)):
-        raise TypeError(f"level must be an integer >= 1, got {level!r}")
-    if level < 1:
-        raise ValueError(f"level must be an integer >= 1, got {level}")
-    return int(level)
-
-
-def _check_mode(mode):
-    if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; choose one of {MODES}")
-
-
-def _as_real_array(x, min_ndim, name="x"):
-    """Validated real floating array: float32 stays, other real dtypes -> float64."""
-    x = np.asarray(x)
-    if x.dtype.kind == "c":
-        raise TypeError(
-            f"{name} must be real, got complex dtype {x.dtype}; "
-            "transform the real and imaginary parts separately"
-        )
-    if x.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a real numeric array, got dtype {x.dtype}")
-    if x.ndim < min_ndim:
-        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {x.shape}")
-    x = x.astype(np.float32 if x.dtype == np.float32 else np.float64, copy=False)
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return x
-
-
-def _check_size(n, level, axis_name):
-    step = 2 ** level
-    if n % step:
-        low, high = (n // step) * step, (n // step + 1) * step
-        sizes = f"{low} or {high}" if low else f"{high}"
-        raise ValueError(
-            f"mode='periodization' at level {level} needs {axis_name} to be a multiple of "
-            f"2**{level} = {step}, got {n}; the nearest valid sizes are {sizes} "
-            "(or use mode='symmetric')"
-        )
-
-
-def _padding(n, level, kernel_length):
-    """Symmetric-mode padding ``(before, after)`` of an axis of length ``n``.
-
-    Both sides get at least half the equivalent kernel's support, rounded up so
-    that ``before`` and the padded length are multiples of ``2**level``.
-    """
-    step = 2 ** level
-    margin = -(-(kernel_length // 2) // step) * step
-    total = -(-(n + 2 * margin) // step) * step
-    return margin, total - n - margin
 
 
 # --------------------------------------------------------------------------- 2D
@@ -237,25 +76,6 @@ class Packets2D:
         """``coeffs`` as ``(..., 2**(J+1), 2**J, h, w)``: rows of ``omega_y``, columns of ``omega_x``."""
         n = 2 ** self.level
         return self.coeffs.reshape(self.coeffs.shape[:-3] + (2 * n, n) + self.coeffs.shape[-2:])
-
-
-def _prepare_2d(x, level, wavelet, packet_wavelet, mode):
-    level = _check_level(level)
-    _check_mode(mode)
-    x = _as_real_array(x, 2)
-    plan = _plan(wavelet, packet_wavelet, level)
-    H, W = x.shape[-2:]
-    if mode == "periodization":
-        _check_size(H, level, "H")
-        _check_size(W, level, "W")
-        pad = ((0, 0), (0, 0))
-    else:
-        if H < 1 or W < 1:
-            raise ValueError(f"mode='symmetric' needs H, W >= 1, got {(H, W)}")
-        pad = (_padding(H, level, plan.kernel_length), _padding(W, level, plan.kernel_length))
-        x = np.pad(x, ((0, 0),) * (x.ndim - 2) + pad, mode="symmetric")
-    batch = np.ascontiguousarray(x.reshape((-1,) + x.shape[-2:]))
-    return plan, batch, (H, W), pad, x.shape[:-2]
 
 
 def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
@@ -310,7 +130,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     >>> bool(np.allclose(idtcwpt2(p), x, atol=1e-5))
     True
     """
-    plan, batch, shape, pad, lead = _prepare_2d(x, level, wavelet, packet_wavelet, mode)
+    plan, batch, shape, pad, lead = _plan.prepare_2d(x, level, wavelet, packet_wavelet, mode)
     B, Hp, Wp = batch.shape
     lay = plan.layout
     up = 1 if decimated else 2
@@ -319,10 +139,10 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     out = np.empty((B, lay.iv.size, h, w), dtype=complex_dtype)
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
-    scratch = _scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize), batch.dtype)
+    buf = _plan.scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize), batch.dtype)
     _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, *plan.bank(batch.dtype),
                            level, kind, lay.iv, lay.ih,
-                           lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), scratch)
+                           lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), buf)
     return Packets2D(
         coeffs=out.reshape(lead + out.shape[1:]),
         theta=tree.tile_centres(level),
@@ -359,7 +179,7 @@ def idtcwpt2(packets):
     if not packets.decimated:
         raise ValueError("idtcwpt2 needs a decimated transform (decimated=True)")
     level = packets.level
-    plan = _plan(packets.wavelet, packets.packet_wavelet, level)
+    plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
     c = np.asarray(packets.coeffs)
     P, h, w = c.shape[-3:]
     if P != 2 * 4 ** level:
@@ -371,10 +191,10 @@ def idtcwpt2(packets):
     Hp, Wp = h << level, w << level
     out = np.empty((B, Hp, Wp), dtype=real)
     threads = max(1, min(numba.get_num_threads(), B))
-    scratch = _scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
+    buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
     lay = plan.layout
     _kernels.inverse_batch(c.view(real), out, plan.types, *plan.bank(real), level, lay.iv,
-                           lay.ih, lay.sign.astype(real), lay.conj.astype(real), scratch)
+                           lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf)
     (top, _), (left, _) = packets.pad
     H, W = packets.shape
     out = out[:, top : top + H, left : left + W]
@@ -436,20 +256,17 @@ def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiza
     >>> int(np.argmax((np.abs(p.coeffs) ** 2).sum(-1)))  # band [0.25, 0.5] pi
     1
     """
-    level = _check_level(level)
-    _check_mode(mode)
-    x = _as_real_array(x, 1)
-    if not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis {axis!r} is out of range for an array of ndim {x.ndim}")
-    axis = int(axis) % x.ndim
-    plan = _plan(wavelet, packet_wavelet, level)
+    check_mode(mode)
+    x = as_real_array(x, 1)
+    axis = check_axis(axis, x.ndim)
     xm = np.moveaxis(x, axis, -1)
     N = xm.shape[-1]
+    level = check_level_for_sizes(level, (N,), ("the signal length",), mode)
+    plan = _plan.plan(wavelet, packet_wavelet, level)
     if mode == "periodization":
-        _check_size(N, level, "the signal length")
         pad = (0, 0)
     else:
-        pad = _padding(N, level, plan.kernel_length)
+        pad = _plan.padding(N, level, plan.kernel_length)
         xm = np.pad(xm, ((0, 0),) * (xm.ndim - 1) + (pad,), mode="symmetric")
     lead = xm.shape[:-1]
     Np = xm.shape[-1]
@@ -488,7 +305,7 @@ def idtcwpt(packets):
     if not isinstance(packets, Packets1D):
         raise TypeError(f"idtcwpt needs a Packets1D, got {type(packets).__name__}")
     level = packets.level
-    plan = _plan(packets.wavelet, packets.packet_wavelet, level)
+    plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
     c = np.asarray(packets.coeffs)
     real = np.float32 if c.dtype == np.complex64 else np.float64
     P, n = c.shape[-2:]

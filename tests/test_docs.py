@@ -6,6 +6,7 @@ import pytest
 
 MODULES = [
     "dtwpt.filters", "dtwpt.tree", "dtwpt.transform", "dtwpt.operators",
+    "dtwpt.convolution", "dtwpt.design", "dtwpt.color",
     "dtwpt.metrics", "dtwpt.theory", "dtwpt.data", "dtwpt.plotting",
 ]
 

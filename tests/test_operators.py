@@ -370,8 +370,10 @@ def test_to_luminance_weights_axis_and_dtype():
 
 
 def test_to_luminance_bad_input():
-    with pytest.raises(TypeError, match="real numeric"):
+    with pytest.raises(TypeError, match="must be real"):
         op.to_luminance(np.ones((4, 4, 3)) + 0j)
+    with pytest.raises(TypeError, match="real numeric"):
+        op.to_luminance(np.full((4, 4, 3), "a"))
     with pytest.raises(ValueError, match="channels"):
         op.to_luminance(np.ones((4, 4, 4)))
     with pytest.raises(ValueError, match="channel_axis"):

@@ -81,7 +81,7 @@ def test_full_plane_shape_errors(shape):
 def test_full_plane_rejects_bad_level_and_complex():
     with pytest.raises(ValueError, match="level"):
         full_plane(np.zeros(8), -1)
-    with pytest.raises(ValueError, match="level"):
+    with pytest.raises(TypeError, match="level"):
         full_plane(np.zeros(8), 1.0)
     with pytest.raises(TypeError, match="real"):
         full_plane(np.zeros(8, complex), 1)

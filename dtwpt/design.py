@@ -1,0 +1,128 @@
+"""Filter design: Hilbert companions of real kernels and Gabor-like kernels.
+
+Frequency convention (as in :mod:`dtwpt.tree`): a kernel ``K`` responds to the
+*input* frequency ``omega = (omega_y, omega_x)`` (rad/sample) through
+``hat K(omega) = sum_t K[t] exp(+1j <omega, t>)``; axis 0 of a kernel is y,
+axis 1 is x.
+
+References
+----------
+.. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+   invariance of max pooling feature maps in convolutional neural networks",
+   arXiv:2209.11740.
+"""
+import numpy as np
+
+from ._validation import check_int, check_kappa, check_kernel_stack, check_point
+
+__all__ = ["hilbert_companion", "gabor_filter"]
+
+
+def _frequency_grid(shape):
+    """Angular frequencies (omega_y, omega_x) of a DFT grid, each in [-pi, pi)."""
+    wy = 2 * np.pi * np.fft.fftfreq(shape[0])
+    wx = 2 * np.pi * np.fft.fftfreq(shape[1])
+    return np.meshgrid(wy, wx, indexing="ij")
+
+
+def hilbert_companion(V, u=None):
+    """Complex companion ``W = V + 1j H(V)`` of a real 2D kernel.
+
+    ``hat W(omega) = (1 + sign <omega, u>) hat V(omega)`` on the kernel's own
+    ``k x k`` grid, where ``hat K(omega) = sum_t K[t] exp(+1j <omega, t>)`` is
+    the response to input frequency ``omega`` (the convention of ``theta``
+    throughout dtwpt, so ``u = theta`` keeps the packet's own side). The sign
+    is made odd under ``omega -> -omega`` so that ``Re W = V`` exactly.
+
+    Parameters
+    ----------
+    V : array_like, shape (k, k) or (L, k, k)
+        Real kernel(s).
+    u : array_like of 2 floats, optional
+        Direction ``(u_y, u_x)``; by default each kernel's dominant input
+        frequency (the peak of ``|hat V|`` over ``omega_x > 0``, or
+        ``omega_x = 0, omega_y >= 0``).
+
+    Returns
+    -------
+    ndarray, complex, same shape as ``V``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(8)
+    >>> V = np.cos(np.pi / 2 * t)[None, :] * np.ones((8, 1))
+    >>> W = hilbert_companion(V)
+    >>> bool(np.allclose(W.real, V)), bool(np.allclose(np.abs(W), 1))
+    (True, True)
+    """
+    V, single = check_kernel_stack(V, "V", complex_ok=False)
+    V = V.astype(np.float64).reshape((-1,) + V.shape[-2:])
+    spectrum = np.fft.ifft2(V)  # input-frequency response, up to a factor k*k
+    wy, wx = _frequency_grid(V.shape[-2:])
+    if u is None:
+        # A real kernel's |hat V| is even: search one half-plane so ties break the same way.
+        half = (wx > 0) | ((wx == 0) & (wy >= 0))
+        peak = (np.abs(spectrum) * half).reshape(len(V), -1).argmax(-1)
+        dirs = np.stack([wy.ravel()[peak], wx.ravel()[peak]], axis=-1)
+    else:
+        u = check_point(u, "u")
+        dirs = np.broadcast_to(u, (len(V), 2))
+    flip = (-np.arange(V.shape[-2])) % V.shape[-2], (-np.arange(V.shape[-1])) % V.shape[-1]
+    out = np.empty(V.shape, dtype=np.complex128)
+    for i, (d, s) in enumerate(zip(dirs, spectrum)):
+        sgn = np.sign(d[0] * wy + d[1] * wx)
+        odd = 0.5 * (sgn - sgn[np.ix_(*flip)])
+        out[i] = np.fft.fft2((1 + odd) * s)
+        out[i].real = V[i]
+    return out[0] if single else out
+
+
+def gabor_filter(theta, kappa, size):
+    """A Gabor-like kernel in ``J(theta, kappa)``.
+
+    Its spectrum on the ``size x size`` grid (input-frequency convention of
+    :mod:`dtwpt.tree`) is the separable Hann window
+    ``cos(pi (omega_y - theta_y) / kappa)**2 * cos(pi (omega_x - theta_x) / kappa)**2``
+    inside the square of side ``kappa`` centred at ``theta`` (differences
+    taken modulo ``2 pi``), zero outside. The kernel is centred in the array
+    and has unit l2 norm.
+
+    Parameters
+    ----------
+    theta : array_like of 2 floats
+        Centre frequency ``(theta_y, theta_x)``, rad/sample.
+    kappa : float
+        Bandwidth in (0, 2 pi].
+    size : int
+        Kernel size (>= 2); the spectrum is sampled every ``2 pi / size``.
+
+    Returns
+    -------
+    ndarray, complex128, shape (size, size)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = gabor_filter((0.0, np.pi / 2), np.pi / 4, 32)
+    >>> k.shape, round(float(np.linalg.norm(k)), 6)
+    ((32, 32), 1.0)
+    """
+    theta = check_point(theta, "theta")
+    kappa = check_kappa(kappa)
+    size = check_int(size, "size", 2)
+    wy, wx = _frequency_grid((size, size))
+
+    def window(d):
+        d = (d + np.pi) % (2 * np.pi) - np.pi
+        return np.where(np.abs(d) < kappa / 2, np.cos(np.pi * d / kappa) ** 2, 0.0)
+
+    response = window(wy - theta[0]) * window(wx - theta[1])
+    if not response.any():
+        raise ValueError(
+            f"kappa={kappa:.4g} is too small for a {size}x{size} grid "
+            f"(spacing {2 * np.pi / size:.4g}); increase size or kappa"
+        )
+    # response(xi) = sum_t K[t] exp(+1j <xi, t>)  =>  K = fft2(response) / size**2
+    kernel = np.fft.fftshift(np.fft.fft2(response)) / size ** 2
+    return kernel / np.linalg.norm(kernel)
