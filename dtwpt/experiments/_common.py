@@ -15,12 +15,15 @@ An experiment module (see :mod:`dtwpt.experiments.shift`) builds on these:
 """
 import argparse
 import csv
+import fcntl
 import json
 import os
 import platform
+import re
 import shlex
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +35,7 @@ __all__ = [
     "add_data_arguments", "add_run_arguments", "check_run_options", "make_source", "shift_vector",
     "atomic_write", "write_text", "write_csv", "save_npz", "remove_stale_temps",
     "environment", "command_line", "format_command", "default_out", "open_run_folder",
+    "lock_run_folder", "write_skipped",
 ]
 
 #: Options that change how a run executes but not its numbers.
@@ -173,7 +177,7 @@ def check_run_options(args):
         raise UsageError(f"--chunk must be at least 32 with --dask, got {args.chunk}")
 
 
-def make_source(args, *, default_pairs):
+def make_source(args, *, default_pairs, color=False):
     """The image source the options describe, after checking them.
 
     Fills in the defaults of ``--pairs`` and ``--seed`` and normalises
@@ -185,6 +189,8 @@ def make_source(args, *, default_pairs):
         Parsed options (see :func:`add_data_arguments`, :func:`add_run_arguments`).
     default_pairs : int
         Number of bundled pairs when ``--pairs`` is not given.
+    color : bool, optional
+        RGB pairs instead of luminance.
 
     Returns
     -------
@@ -203,10 +209,11 @@ def make_source(args, *, default_pairs):
             args.pairs = default_pairs if args.pairs is None else args.pairs
             args.seed = 0 if args.seed is None else args.seed
             return BundledPhotos(args.pairs, size=args.size, shift=args.shift,
-                                 axis=args.axis, seed=args.seed)
+                                 axis=args.axis, seed=args.seed, color=color)
         args.images = os.path.abspath(args.images)
         return ImageFolder(args.images, size=args.size, shift=args.shift, axis=args.axis,
-                           resize_to=args.resize_to)
+                           resize_to=args.resize_to, color=color,
+                           shift_at=getattr(args, "shift_at", None) or "resized")
     except (TypeError, ValueError) as error:
         raise UsageError(str(error)) from None
 
@@ -219,6 +226,11 @@ def shift_vector(args):
 # ----------------------------------------------------------------- atomic files
 def _temp_path(path):
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+#: Temporary names of :func:`atomic_write` (``.NAME.PID.tmp``) and of
+#: :func:`dtwpt.plotting.save_figure` (``.NAME.PID.HEX.tmp``).
+_TEMP_NAME = re.compile(r"^\..+\.(?P<pid>\d+)(?:\.[0-9a-f]+)?\.tmp$")
 
 
 def atomic_write(path, write, *, binary=False):
@@ -306,11 +318,17 @@ def _pid_alive(pid):
 
 
 def remove_stale_temps(folder):
-    """Delete temporary files left in ``folder`` by killed processes."""
+    """Delete the temporary files left in ``folder`` by processes that no longer run."""
     for tmp in Path(folder).glob(".*.tmp"):
-        pid = tmp.name.rsplit(".", 2)[-2]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        match = _TEMP_NAME.match(tmp.name)
+        if match and not _pid_alive(int(match["pid"])):
             tmp.unlink(missing_ok=True)
+
+
+def write_skipped(out, skipped):
+    """Write ``skipped.csv`` (columns ``name``, ``reason``) in ``out``."""
+    return write_csv(Path(out) / "skipped.csv", {"name": [s[0] for s in skipped],
+                                                  "reason": [s[1] for s in skipped]})
 
 
 # ----------------------------------------------------------------- run folders
@@ -414,6 +432,37 @@ def open_run_folder(out, config):
         raise UsageError(f"cannot write to --out {out}: "
                          f"{error.strerror or error}") from None
     return False
+
+
+@contextmanager
+def lock_run_folder(out, config):
+    """Open ``out`` (:func:`open_run_folder`) and hold it for this process alone.
+
+    A second run into the same folder, while this one holds it, is refused
+    at once instead of computing everything twice. Temporary files left by
+    earlier, killed runs are removed.
+
+    Yields
+    ------
+    resumed : bool
+
+    Raises
+    ------
+    UsageError
+        If another process holds ``out``, or as :func:`open_run_folder`.
+    """
+    resumed = open_run_folder(out, config)
+    with open(Path(out) / ".lock", "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another run is writing to --out {out}; wait for it to end "
+                             "or choose another --out") from None
+        remove_stale_temps(out)
+        try:
+            yield resumed
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def format_command(argv):

@@ -16,6 +16,8 @@ the results as they arrive.
 import logging
 import math
 import os
+import sys
+import threading
 import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +30,10 @@ from tqdm import tqdm
 
 from ._common import UsageError, remove_stale_temps, save_npz
 
-__all__ = ["RunStats", "chunk_ranges", "run_task", "run_chunks", "load_chunks"]
+__all__ = ["RunStats", "chunk_ranges", "run_task", "run_chunks", "load_chunks", "speed_line"]
+
+#: Seconds after which a first call still running is announced as compiling.
+COMPILE_NOTICE_AFTER = 1.0
 
 
 @dataclass
@@ -44,18 +49,51 @@ class RunStats:
     reused : int
         Chunks found already saved.
     seconds : float
-        Wall-clock time of the computation, decoding and compilation included.
+        Wall-clock time of the computation and decoding, compilation excluded.
+    compile_seconds : float
+        Time of the first call on one item (the kernels' compilation on first
+        use; a fraction of a second once they are cached).
     """
 
     items: int
     computed: int
     reused: int
     seconds: float
+    compile_seconds: float = 0.0
 
     @property
     def rate(self):
         """Items per second (NaN if nothing was computed)."""
         return self.items / self.seconds if self.items and self.seconds > 0 else math.nan
+
+
+def speed_line(stats):
+    """One line on what an invocation computed and how fast, compilation apart."""
+    if not stats.computed:
+        return f"all {stats.reused} chunk(s) were already computed; results aggregated again"
+    return (f"speed: {stats.items} pairs in {stats.seconds:.1f} s = {stats.rate:.1f} pairs/s "
+            f"({stats.computed} chunk(s) computed, {stats.reused} reused; first call and "
+            f"kernel compilation {stats.compile_seconds:.1f} s apart)")
+
+
+def _warm_up(source, compute, pending, quiet):
+    """Run ``compute`` on one item so that compilation is timed apart; announce it if slow."""
+    start, stop = pending[0]
+    done = threading.Event()
+
+    def announce():
+        if not done.wait(COMPILE_NOTICE_AFTER) and not quiet:
+            print("dtwpt: compiling kernels (first use only; cached for later runs)...",
+                  file=sys.stderr, flush=True)
+
+    began = time.perf_counter()
+    notice = threading.Thread(target=announce, daemon=True)
+    notice.start()
+    try:
+        compute(source.load(start, min(start + 1, stop)))
+    finally:
+        done.set()
+    return time.perf_counter() - began
 
 
 def chunk_ranges(n_items, chunk):
@@ -91,7 +129,8 @@ def run_task(source, start, stop, compute):
     return compute(source.load(start, stop))
 
 
-def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progress=True):
+def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progress=True,
+               quiet=False):
     """Compute and save every chunk of ``source`` not yet saved in ``folder``.
 
     Parameters
@@ -110,7 +149,9 @@ def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progr
     workers : int, optional
         Worker processes of the local cluster (default: CPU count).
     progress : bool, optional
-        Show a progress bar (images/s, ETA) on stderr.
+        Show a progress bar (pairs/s, ETA) on stderr.
+    quiet : bool, optional
+        Do not announce a slow first call (kernel compilation) on stderr.
 
     Returns
     -------
@@ -122,7 +163,8 @@ def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progr
     ranges = chunk_ranges(len(source), chunk)
     pending = [r for r in ranges if not _chunk_path(folder, r[0]).exists()]
     todo = sum(stop - start for start, stop in pending)
-    bar = tqdm(total=len(source), initial=len(source) - todo, unit="img",
+    compiling = _warm_up(source, compute, pending, quiet) if pending and dask is None else 0.0
+    bar = tqdm(total=len(source), initial=len(source) - todo, unit="pair",
                disable=not progress, smoothing=0.1)
 
     def save(start, stop, result):
@@ -136,20 +178,24 @@ def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progr
         else:
             _run_on_dask(dask, workers, source, compute, pending, save)
     return RunStats(todo, len(pending), len(ranges) - len(pending),
-                    time.perf_counter() - began)
+                    time.perf_counter() - began, compiling)
 
 
 def _run_in_process(source, compute, pending, save):
     """Compute chunk k while a background thread loads chunk k + 1."""
     if not pending:
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as loader:
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    try:
         upcoming = loader.submit(source.load, *pending[0])
         for k, (start, stop) in enumerate(pending):
             batch = upcoming.result()
             if k + 1 < len(pending):
                 upcoming = loader.submit(source.load, *pending[k + 1])
             save(start, stop, compute(batch))
+    finally:
+        # On an interruption, do not wait for a chunk being decoded: it is not saved.
+        loader.shutdown(wait=False, cancel_futures=True)
 
 
 def _import_distributed():

@@ -21,15 +21,17 @@ from pathlib import Path
 
 import numpy as np
 
-from dtwpt import list_wavelets, metrics, theory, tree
-from dtwpt.metrics import energy_concentration
+from dtwpt import dtcwpt2, list_wavelets, metrics, theory, tree
+from dtwpt.data import SHIFT_AT
+from dtwpt.metrics import energy_concentration, pair_metrics
 
 from . import shift_figures, shift_report
+from . import _paper
 from ._common import (EXECUTION_OPTIONS, IMAGENET_PROTOCOL, UsageError, add_data_arguments,
                       add_run_arguments, check_run_options, command_line, default_out, environment,
-                      format_command, make_source, non_negative_int, open_run_folder,
-                      positive_int, remove_stale_temps, shift_vector, write_csv)
-from ._runner import chunk_ranges, load_chunks, run_chunks
+                      format_command, lock_run_folder, make_source, non_negative_int,
+                      positive_int, shift_vector, write_csv, write_skipped)
+from ._runner import chunk_ranges, load_chunks, run_chunks, speed_line
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "chunk_sums",
            "aggregate", "packet_table", "energy_table"]
@@ -46,6 +48,29 @@ DESCRIPTION = (
 METRICS = ("rho2", "rho_max", "rho_mod")
 #: Bundled pairs of the default run.
 DEFAULT_PAIRS = 256
+POOL_ALIGN = ("centred", "offset")
+MODES = ("periodization", "symmetric")
+#: Protocol presets: (pool_align, mode, shift_at). "paper" is the combination whose
+#: maps are closest to the paper's (measured by ``python -m dtwpt.experiments
+#: sensitivity``; see the documentation of the protocol).
+PROTOCOLS = {"theory": ("centred", "periodization", "resized"),
+             "paper": ("offset", "periodization", "resized")}
+PROTOCOL_OPTIONS = ("pool_align", "mode", "shift_at")
+
+
+def _preset_text(name):
+    return ", ".join(f"{k.replace('_', '-')} {v}"
+                     for k, v in zip(PROTOCOL_OPTIONS, PROTOCOLS[name]))
+
+
+def resolve_protocol(args):
+    """Fill ``--pool-align``, ``--mode`` and ``--shift-at`` from ``--protocol``; check them."""
+    for option, value in zip(PROTOCOL_OPTIONS, PROTOCOLS[args.protocol]):
+        if getattr(args, option) is None:
+            setattr(args, option, value)
+    if args.images is None and args.shift_at != "resized":
+        raise UsageError("--shift-at original needs --images: the bundled photographs "
+                         "are not resized")
 
 
 def add_arguments(parser):
@@ -59,15 +84,73 @@ def add_arguments(parser):
                        help="Q-shift filters of the dual tree (default qshift_a)")
     group.add_argument("--q", type=non_negative_int, default=1,
                        help="max-pooling half-width: a (2q+1) x (2q+1) window (default 1)")
+    protocol = parser.add_argument_group(
+        "protocol", "choices the paper leaves open; each is recorded in config.json")
+    protocol.add_argument("--protocol", choices=tuple(PROTOCOLS), default="theory",
+                          help="preset of the three options below: 'theory' (default: "
+                               f"{_preset_text('theory')}) or 'paper', the combination "
+                               "closest to the paper's maps on real photographs "
+                               f"({_preset_text('paper')}); an option given explicitly "
+                               "overrides the preset")
+    protocol.add_argument("--pool-align", choices=POOL_ALIGN,
+                          help="RMax's pooling window: 'centred' on 2n as in the theory, "
+                               "or 'offset' by one stride-m sample (centred on 2n + 1) as "
+                               "PyTorch's MaxPool2d(3, 2, padding=0) next to CMod's "
+                               "x[..., ::2, ::2]")
+    protocol.add_argument("--mode", choices=MODES,
+                          help="boundary handling of the transform: 'periodization' or "
+                               "'symmetric' (mirror extension)")
+    protocol.add_argument("--shift-at", choices=SHIFT_AT,
+                          help="with --images: translate after resizing ('resized') or the "
+                               "original image before resizing ('original')")
     add_run_arguments(parser, default_chunk=64)
     parser.epilog = IMAGENET_PROTOCOL
 
 
 # ----------------------------------------------------------------- per chunk
-def chunk_sums(batch, *, levels, wavelet, q):
-    """Reduce a batch of pairs to per-packet sums: the result saved for a chunk.
+def offset_rmax(x, level, *, wavelet="qshift_a", mode="periodization", q=1, offset=1):
+    """RMax of every packet with the pooling window centred on ``2n + offset``.
 
-    The metrics come from :func:`dtwpt.metrics.shift_metrics`, one call per level.
+    ``offset = 0`` is :func:`dtwpt.rmax` (the theory's window, centred on
+    ``2n``); ``offset = 1`` moves the window by one sample of the stride-``m``
+    grid along both axes, as PyTorch's ``MaxPool2d(2q + 1, 2, padding=0)``
+    does next to CMod's subsampling ``x[..., ::2, ::2]``. Computed from the
+    real part of the undecimated packets (``dtcwpt2(..., decimated=False)``),
+    with the same periodic wrap as the transform.
+
+    Returns
+    -------
+    ndarray, shape (..., P, H / 2**J, W / 2**J)
+
+    Examples
+    --------
+    >>> import numpy as np, dtwpt
+    >>> x = np.random.default_rng(0).standard_normal((32, 32))
+    >>> bool(np.allclose(offset_rmax(x, 2, offset=0), dtwpt.rmax(x, 2)))
+    True
+    """
+    y = dtcwpt2(x, level, wavelet=wavelet, mode=mode, decimated=False).coeffs.real
+    pooled = np.full(y[..., ::2, ::2].shape, -np.inf, dtype=y.dtype)
+    for dy in range(-q, q + 1):
+        for dx in range(-q, q + 1):
+            window = np.roll(y, (-dy - offset, -dx - offset), axis=(-2, -1))[..., ::2, ::2]
+            np.maximum(pooled, window, out=pooled)
+    return pooled
+
+
+def pair_values(x, x_shifted, level, *, wavelet, q, mode="periodization",
+                pool_align="centred"):
+    """``rho^2``, ``rho_max``, ``rho_mod`` of each pair and packet, shape (3, n, P)."""
+    if pool_align == "centred":
+        return metrics.shift_metrics(x, x_shifted, level, wavelet=wavelet, mode=mode, q=q)
+    both = np.concatenate([x, x_shifted])
+    ymax = offset_rmax(both, level, wavelet=wavelet, mode=mode, q=q)
+    ymod = np.abs(dtcwpt2(both, level, wavelet=wavelet, mode=mode).coeffs)
+    return pair_metrics(ymax, ymod, len(x))
+
+
+def chunk_sums(batch, *, levels, wavelet, q, mode="periodization", pool_align="centred"):
+    """Reduce a batch of pairs to per-packet sums and per-pair values: a chunk's result.
 
     Parameters
     ----------
@@ -79,32 +162,41 @@ def chunk_sums(batch, *, levels, wavelet, q):
         Q-shift family.
     q : int
         Max-pooling half-width.
+    mode : {"periodization", "symmetric"}, optional
+        Boundary handling.
+    pool_align : {"centred", "offset"}, optional
+        RMax's pooling window (see :func:`offset_rmax`).
 
     Returns
     -------
     dict of ndarray
-        ``n_images``; ``skipped_names`` and ``skipped_reasons``; per level J,
-        ``sum_J<J>`` and ``sumsq_J<J>`` of shape (3, P) (rows: ``rho2``,
-        ``rho_max``, ``rho_mod``, over the pairs where ``||Ymod|| > 0``) and
-        ``count_J<J>`` of shape (P,), the number of those pairs.
+        ``n_pairs``; ``skipped_names`` and ``skipped_reasons``; ``groups``
+        (the photograph of each pair); per level J, ``sum_J<J>`` and
+        ``sumsq_J<J>`` of shape (3, P) (rows: ``rho2``, ``rho_max``,
+        ``rho_mod``, over the pairs where ``||Ymod|| > 0``), ``count_J<J>``
+        of shape (P,), the number of those pairs, and ``pairs_J<J>`` of shape
+        (3, n, P), float32, every pair's values (NaN where ``Ymod = 0``).
 
     Examples
     --------
     >>> from dtwpt.data import BundledPhotos
     >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
     ...                   wavelet="qshift_a", q=1)
-    >>> sums["sum_J1"].shape, int(sums["count_J1"][0])
-    ((3, 8), 2)
+    >>> sums["sum_J1"].shape, int(sums["count_J1"][0]), sums["pairs_J1"].shape
+    ((3, 8), 2, (3, 2, 8))
     """
     n = len(batch)
-    result = {"n_images": np.int64(n),
+    result = {"n_pairs": np.int64(n),
               "skipped_names": np.array([name for name, _ in batch.skipped], dtype=str),
-              "skipped_reasons": np.array([why for _, why in batch.skipped], dtype=str)}
+              "skipped_reasons": np.array([why for _, why in batch.skipped], dtype=str),
+              "groups": np.array(batch.groups, dtype=str)}
     for level in levels:
         if n:
-            values = metrics.shift_metrics(batch.x, batch.x_shifted, level, wavelet=wavelet, q=q)
+            values = pair_values(batch.x, batch.x_shifted, level, wavelet=wavelet, q=q,
+                                 mode=mode, pool_align=pool_align)
         else:
             values = np.empty((3, 0, 2 * 4 ** level))
+        result[f"pairs_J{level}"] = values.astype(np.float32)
         valid = np.isfinite(values[0])
         values = np.where(valid, values, 0.0)
         result[f"sum_J{level}"] = values.sum(axis=1)
@@ -126,12 +218,14 @@ def aggregate(chunks, levels):
     Returns
     -------
     dict
-        ``n_images``, ``skipped`` (list of (name, reason)) and, per level J,
-        ``{"count": (P,), "<metric>_mean": (P,), "<metric>_std": (P,)}``.
+        ``n_pairs``, ``skipped`` (list of (name, reason)), ``groups`` (n,)
+        and, per level J, ``{"count": (P,), "<metric>_mean": (P,),
+        "<metric>_std": (P,), "pairs": (3, n, P)}``.
     """
-    totals = {"n_images": sum(int(c["n_images"]) for c in chunks),
+    totals = {"n_pairs": sum(int(c["n_pairs"]) for c in chunks),
               "skipped": [(str(name), str(why)) for c in chunks
-                          for name, why in zip(c["skipped_names"], c["skipped_reasons"])]}
+                          for name, why in zip(c["skipped_names"], c["skipped_reasons"])],
+              "groups": np.concatenate([c["groups"] for c in chunks])}
     for level in levels:
         sums = sumsq = count = 0
         for c in chunks:  # a fixed order keeps the float sums reproducible
@@ -141,7 +235,8 @@ def aggregate(chunks, levels):
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = sums / count
             std = np.sqrt(np.maximum(sumsq / count - mean * mean, 0.0))
-        stats = {"count": count}
+        stats = {"count": count,
+                 "pairs": np.concatenate([c[f"pairs_J{level}"] for c in chunks], axis=1)}
         for k, name in enumerate(METRICS):
             stats[f"{name}_mean"], stats[f"{name}_std"] = mean[k], std[k]
         totals[level] = stats
@@ -183,7 +278,7 @@ def packet_table(level, stats, *, q, shift):
     for name in METRICS:
         table[f"{name}_mean"] = stats[f"{name}_mean"]
         table[f"{name}_std"] = stats[f"{name}_std"]
-    table["n_images"] = stats["count"]
+    table["n_pairs"] = stats["count"]
     return table
 
 
@@ -195,11 +290,12 @@ def energy_table(levels, wavelet):
     summarised over all packets of each level, next to the paper's values.
     """
     shares = [energy_concentration(level, wavelet=wavelet) for level in levels]
-    paper = [shift_report.PAPER_TABLE1.get(level, ("", "")) for level in levels]
+    paper = [_paper.TABLE1.get(level, ("", "")) for level in levels]
     return {"level": list(levels), "kappa": [np.pi / 2 ** (j - 1) for j in levels],
             "n_packets": [s.size for s in shares], "mean": [s.mean() for s in shares],
             "std": [s.std() for s in shares], "min": [s.min() for s in shares],
-            "paper_mean": [p[0] for p in paper], "paper_std": [p[1] for p in paper]}
+            "paper_mean": [p[0] for p in paper],
+            "paper_std": ["" if p[1] is None else p[1] for p in paper]}
 
 
 def _check_levels(args):
@@ -223,16 +319,18 @@ def _config(args, source):
 def _print_summary(out, totals, stats, verdicts):
     skipped = len(totals["skipped"])
     print(f"report: {out / 'report.md'}")
-    print(f"pairs: {totals['n_images']} processed, {skipped} skipped"
+    print(f"pairs: {totals['n_pairs']} processed, {skipped} skipped"
           + (f" (listed in {out / 'skipped.csv'})" if skipped else ""))
-    if stats.computed:
-        print(f"speed: {stats.items} images in {stats.seconds:.1f} s = {stats.rate:.1f} "
-              f"images/s ({stats.computed} chunks computed, {stats.reused} reused)")
-    else:
-        print(f"all {stats.reused} chunks were already computed; results aggregated again")
-    decided = [v for v in verdicts if v.passed is not None]
-    print(f"verdicts: {sum(v.passed for v in decided)}/{len(decided)} PASS "
-          f"(see {out / 'report.md'})")
+    print(speed_line(stats))
+    counts = {s: sum(v.status == s for v in verdicts)
+              for s in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
+    print("verdicts: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+          + f" (see {out / 'report.md'})")
+
+
+def _setting(args):
+    return {"q": args.q, "shift": float(args.shift), "axis": args.axis,
+            "pool_align": args.pool_align, "mode": args.mode}
 
 
 def _write_outputs(out, args, levels, totals, stats, source_description):
@@ -243,38 +341,45 @@ def _write_outputs(out, args, levels, totals, stats, source_description):
         write_csv(out / f"packets_J{j}.csv", tables[j])
     energy = energy_table(levels, args.wavelet)
     write_csv(out / "table1.csv", energy)
-    write_csv(out / "skipped.csv", {"name": [s[0] for s in totals["skipped"]],
-                                    "reason": [s[1] for s in totals["skipped"]]})
     figures = shift_figures.draw_all(out, tables, wavelet=args.wavelet, q=args.q)
     return shift_report.write_report(
         out / "report.md", tables=tables, energy=energy, totals=totals, figures=figures,
         run_stats=stats, command=format_command(command_line(args)),
-        source_description=source_description, axis=args.axis, shift=u)
+        source_description=source_description, setting=_setting(args), shift=u)
 
 
 def run(args):
     """Run the experiment described by parsed options; returns the exit code.
 
     Writes, in ``--out``: ``config.json``; ``chunks/<start>.npz`` (per-chunk
-    sums, the resumable state); ``packets_J<J>.csv`` per level;
-    ``table1.csv``; ``skipped.csv``; the figures ``fig5_gamma_J<J>.png``,
-    ``fig6_kernels_J<J>.png``, ``fig8_rho2.png``, ``fig9_stability_J<J>.png``;
-    and ``report.md``. Prints a short summary on stdout.
+    sums and per-pair values, the resumable state); ``packets_J<J>.csv`` per
+    level; ``table1.csv``; ``skipped.csv``; ``paper_J<J>.csv`` (this run next
+    to the paper, tile by tile); the figures ``fig5_gamma_J<J>.png``,
+    ``fig6_kernels_J<J>.png``, ``fig8_rho2.png``, ``fig9_stability_J<J>.png``,
+    ``paper_J<J>.png``; and ``report.md``. Prints a short summary on stdout.
+    A run in which no pair could be processed exits with an error.
     """
     check_run_options(args)
+    resolve_protocol(args)
     levels = _check_levels(args)
     source = make_source(args, default_pairs=DEFAULT_PAIRS)
     out = Path(os.path.abspath(args.out or default_out()))
     args.out = str(out)
     config = _config(args, source)
-    if open_run_folder(out, config) and not args.quiet:
-        print(f"resuming the run in {out}", file=sys.stderr)
-    remove_stale_temps(out)
-    compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q)
-    stats = run_chunks(source, compute, out / "chunks", chunk=args.chunk, dask=args.dask,
-                       workers=args.workers, progress=not args.quiet and sys.stderr.isatty())
-    totals = aggregate(load_chunks(out / "chunks", chunk_ranges(len(source), args.chunk)),
-                       levels)
-    verdicts = _write_outputs(out, args, levels, totals, stats, config["source"])
+    with lock_run_folder(out, config) as resumed:
+        if resumed and not args.quiet:
+            print(f"resuming the run in {out}", file=sys.stderr)
+        compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
+                          mode=args.mode, pool_align=args.pool_align)
+        stats = run_chunks(source, compute, out / "chunks", chunk=args.chunk, dask=args.dask,
+                           workers=args.workers, progress=not args.quiet and sys.stderr.isatty(),
+                           quiet=args.quiet)
+        totals = aggregate(load_chunks(out / "chunks", chunk_ranges(len(source), args.chunk)),
+                           levels)
+        write_skipped(out, totals["skipped"])
+        if not totals["n_pairs"]:
+            raise UsageError(f"no pair could be processed: all {len(totals['skipped'])} "
+                             f"item(s) were skipped (reasons in {out / 'skipped.csv'})")
+        verdicts = _write_outputs(out, args, levels, totals, stats, config["source"])
     _print_summary(out, totals, stats, verdicts)
     return 0

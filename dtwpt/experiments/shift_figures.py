@@ -1,16 +1,32 @@
 """Figures of the main experiment, drawn like the paper's by :mod:`dtwpt.plotting`.
 
-- Fig. 5: ``gamma_q(m omega)^2`` over the frequency plane and at the tile centres;
-- Fig. 6: the real parts of the packet kernels at their tiles;
-- Fig. 8: mean ``rho^2`` per tile, every level on one scale, low-pass hidden;
-- Fig. 9: mean ``rho_max`` and ``rho_mod`` per tile, one scale per level.
+- Fig. 5: ``gamma_q(m omega)^2`` over the frequency plane and at the tile centres,
+  on the paper's square-root colour scale;
+- Fig. 6: the real parts of the packet kernels at their tiles (each kernel
+  scaled to its own maximum);
+- Fig. 8: mean ``rho^2`` per tile, every level on one linear scale [0, 1];
+- Fig. 9: mean ``rho_max`` and ``rho_mod`` per tile on the paper's squared
+  scale [0, 1];
+- the paper side by side: per level, the paper's Figs 8, 9a, 9b, this run's
+  maps and their difference.
+
+Every map: ``omega_x`` from -pi (left) to pi (right), ``omega_y`` from -pi
+(bottom) to pi (top), the two low-pass tiles hidden in grey, reversed
+``bone`` colour map with labelled colour bars. The colour norms are those of
+the paper's own colour bars (read from the figures, see
+:mod:`dtwpt.experiments._paper`).
 """
 import numpy as np
+from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from dtwpt import packet_kernels, theory
-from dtwpt.plotting import (plot_frequency_function, plot_kernel_gallery, plot_tile_map,
-                            plot_tile_maps, save_figure)
+from dtwpt.plotting import MASK_COLOR, plot_frequency_function, plot_kernel_gallery, plot_tile_map
+from dtwpt.tree import lowpass_mask
+
+from . import _paper
+from ._common import atomic_write
 
 __all__ = ["draw_all", "gamma_figure"]
 
@@ -39,10 +55,62 @@ def gamma_figure(level, tile_values, *, q=1):
     grid = np.stack(np.meshgrid(omega, omega, indexing="ij"), axis=-1)
     fig = Figure(figsize=(8.6, 3.7), layout="constrained")
     left, right = fig.subplots(1, 2)
+    norm = PowerNorm(0.5, 0, 1.5)
     plot_frequency_function(theory.gamma_sq(m * grid, q=q), ax=left, level=level,
                             title=rf"$\gamma_{q}(m\omega)^2$, $m = {m}$")
-    plot_tile_map(tile_values, level, ax=right,
+    plot_tile_map(tile_values, level, ax=right, colorbar=False,
                   title=rf"$\gamma_{q}(m\theta)^2$ per tile, J = {level}")
+    for ax in (left, right):
+        ax.images[0].set_norm(norm)
+    _colorbar(fig, right.images[0], [left, right], r"$\gamma^2$ (square-root scale)")
+    return fig
+
+
+def _colorbar(fig, image, axes, label):
+    for ax in fig.axes:
+        if ax not in axes and ax.get_label() == "<colorbar>":
+            ax.remove()
+    fig.colorbar(image, ax=axes, label=label, shrink=0.9)
+
+
+def _hidden_legend(fig):
+    fig.legend(handles=[Patch(color=MASK_COLOR, label="low-pass tiles (hidden)")],
+               loc="lower center", frameon=False, fontsize=8)
+
+
+def map_row(fig, axes, panels, level, *, norm, label, cmap="bone_r"):
+    """Draw ``{title: values}`` tile maps on ``axes`` with one norm and one labelled bar."""
+    images = [plot_tile_map(values, level, ax=ax, mask="lowpass", colorbar=False,
+                            title=title, cmap=cmap)
+              for ax, (title, values) in zip(axes, panels.items())]
+    for image in images:
+        image.set_norm(norm)
+    fig.colorbar(images[0], ax=list(axes), label=label, shrink=0.9)
+    return images
+
+
+def paper_figure(level, table):
+    """The paper's Figs 8, 9a, 9b next to this run's maps and their difference (one level)."""
+    fig = Figure(figsize=(11, 10), layout="constrained")
+    rows = fig.subplots(3, 3)
+    band = ~lowpass_mask(level)
+    for axes, (name, (column, figure)) in zip(rows, _paper.MAPS.items()):
+        paper, _ = _paper.paper_map(name, level)
+        run = np.asarray(table[column], dtype=float)
+        gamma, vmin, vmax = _paper.colour_norm(name)
+        quantity = column.replace("_mean", "")
+        map_row(fig, axes[:2], {f"paper, {figure}": paper, f"this run, {quantity}": run},
+                level, norm=PowerNorm(gamma, vmin, vmax),
+                label=f"mean {quantity}" + (" (squared scale)" if gamma == 2 else ""))
+        diff = np.where(band, run - paper, np.nan)
+        limit = max(float(np.nanmax(np.abs(diff))), 1e-3)
+        image = plot_tile_map(diff, level, ax=axes[2], mask="lowpass", colorbar=False,
+                              cmap="RdBu_r", vmin=-limit, vmax=limit,
+                              title=f"this run - paper, r = "
+                                    f"{np.corrcoef(run[band], paper[band])[0, 1]:.2f}")
+        fig.colorbar(image, ax=axes[2], label="difference", shrink=0.9)
+    fig.suptitle(f"This run next to the paper, J = {level}")
+    _hidden_legend(fig)
     return fig
 
 
@@ -69,24 +137,50 @@ def draw_all(out, tables, *, wavelet, q):
     figures = []
 
     def save(fig, name, caption):
-        save_figure(fig, out / name)
+        atomic_write(out / name, lambda fh: fig.savefig(fh, format="png", dpi=150),
+                     binary=True)
         figures.append((caption, name))
 
     for j in levels:
         save(gamma_figure(j, tables[j]["gamma_sq"], q=q), f"fig5_gamma_J{j}.png",
-             f"Fig. 5 — gamma_q(m omega)^2 for m = {2 ** (j - 1)} (J = {j})")
+             f"Fig. 5 — gamma_q(m omega)^2 for m = {2 ** (j - 1)} (J = {j}), square-root "
+             "scale as in the paper")
     for j in levels:
         kernels, _ = packet_kernels(j, wavelet=wavelet)
-        save(plot_kernel_gallery(kernels, j, part="real",
-                                 title=f"Real part of the packet kernels, J = {j}"),
-             f"fig6_kernels_J{j}.png", f"Fig. 6 — packet kernels (real part), J = {j}")
-    save(plot_tile_maps({f"J = {j}": tables[j]["rho2_mean"] for j in levels}, levels,
-                        mask="lowpass", suptitle=r"mean $\rho^2$ (RMax vs CMod)"),
-         "fig8_rho2.png", "Fig. 8 — mean rho^2 per tile, shared scale, low-pass hidden")
+        fig = plot_kernel_gallery(kernels, j, part="real",
+                                  title=f"Real part of the packet kernels, J = {j} "
+                                        "(each kernel on its own scale)")
+        save(fig, f"fig6_kernels_J{j}.png",
+             f"Fig. 6 — packet kernels (real part), J = {j}; each kernel is scaled to its "
+             "own maximum")
+    fig = Figure(figsize=(4.2 * len(levels) + 1.2, 4.2), layout="constrained")
+    _rho2_row(fig, tables, levels)
+    fig.suptitle(r"mean $\rho^2$ (RMax vs CMod), linear scale as in the paper")
+    _hidden_legend(fig)
+    save(fig, "fig8_rho2.png", "Fig. 8 — mean rho^2 per tile, linear scale [0, 1], "
+                               "low-pass tiles hidden")
     for j in levels:
-        panels = {r"mean $\rho_{max}$": tables[j]["rho_max_mean"],
-                  r"mean $\rho_{mod}$": tables[j]["rho_mod_mean"]}
-        save(plot_tile_maps(panels, j, mask="lowpass", suptitle=f"shift stability, J = {j}"),
-             f"fig9_stability_J{j}.png",
-             f"Fig. 9 — mean rho_max and rho_mod, J = {j}, shared scale")
+        fig = Figure(figsize=(9.6, 4.2), layout="constrained")
+        map_row(fig, fig.subplots(1, 2), {r"mean $\rho_{max}$": tables[j]["rho_max_mean"],
+                                          r"mean $\rho_{mod}$": tables[j]["rho_mod_mean"]},
+                j, norm=PowerNorm(2, 0, 1), label="mean instability (squared scale)")
+        fig.suptitle(f"shift instability, J = {j}")
+        _hidden_legend(fig)
+        save(fig, f"fig9_stability_J{j}.png",
+             f"Fig. 9 — mean rho_max and rho_mod, J = {j}, squared scale [0, 1] as in the "
+             "paper")
+    for j in (lv for lv in levels if lv in (2, 3)):
+        save(paper_figure(j, tables[j]), f"paper_J{j}.png",
+             f"The paper's Figs 8, 9a, 9b (left), this run (middle) and their difference "
+             f"(right), J = {j}")
     return figures
+
+
+def _rho2_row(fig, tables, levels):
+    axes = np.atleast_1d(fig.subplots(1, len(levels)))
+    images = []
+    for ax, j in zip(axes, levels):
+        images.append(plot_tile_map(tables[j]["rho2_mean"], j, ax=ax, mask="lowpass",
+                                    colorbar=False, title=f"J = {j}"))
+        images[-1].set_norm(PowerNorm(1, 0, 1))
+    fig.colorbar(images[0], ax=list(axes), label=r"mean $\rho^2$", shrink=0.9)
