@@ -1,0 +1,99 @@
+"""Figures of the anti-aliasing experiment (drawn with :mod:`dtwpt.plotting`).
+
+Per level J:
+
+- ``stability_J<J>.png``: mean instability under crop pairs, one panel per
+  operator, one colour scale (as the paper's Fig. 9), low-pass tiles hidden;
+- ``stability_roll_m_J<J>.png``: the same for the aligned instability under
+  circular shifts by m, where APS is exact;
+- ``recovery_J<J>.png`` and ``energy_J<J>.png``: what each operator keeps,
+  envelope recovery r² and kept energy, one scale per figure;
+- ``tradeoff_J<J>.png``: mean instability against mean envelope recovery, one
+  point per band-pass packet, one colour per operator, pathological tiles
+  drawn as crosses.
+"""
+from matplotlib.figure import Figure
+
+from dtwpt.antialiasing import OPERATORS
+from dtwpt.plotting import plot_tile_maps, save_figure
+
+from .compute import MEASURES, tile_groups
+from .report import NAMES
+
+__all__ = ["tradeoff_figure", "draw_all"]
+
+COLORS = {"rmax": "tab:red", "cmod": "tab:blue", "max_blur": "tab:orange",
+          "cmod_blur": "tab:cyan", "aps": "tab:green"}
+
+
+def _maps(stats, measure):
+    return {NAMES[op]: stats["mean"][MEASURES.index(measure), o]
+            for o, op in enumerate(OPERATORS)}
+
+
+def tradeoff_figure(stats, level, axis):
+    """Instability (crop) against envelope recovery, one point per band-pass packet.
+
+    Parameters
+    ----------
+    stats : dict
+        ``aggregate(...)[level]``.
+    level : int
+    axis : {"x", "y"}
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    groups = tile_groups(level, axis)
+    band, patho = groups[0], groups[1]
+    fig = Figure(figsize=(6.0, 4.6), layout="constrained")
+    ax = fig.add_subplot()
+    for o, op in enumerate(OPERATORS):
+        x = stats["mean"][MEASURES.index("recovery"), o]
+        y = stats["mean"][MEASURES.index("instability_crop"), o]
+        for mask, marker, label in ((band & ~patho, "o", NAMES[op]), (patho, "x", None)):
+            ax.scatter(x[mask], y[mask], s=14, marker=marker, color=COLORS[op], alpha=0.75,
+                       label=label)
+    ax.scatter([], [], marker="x", color="0.3", label="pathological tiles")
+    ax.set_xlabel("envelope recovery r² (information kept)")
+    ax.set_ylabel("instability ||Y' - Y|| / ||Y|| (crop pairs)")
+    ax.set_title(f"Stability against information kept, J = {level}")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def draw_all(out, totals, levels, *, axis, shift):
+    """Draw and save every figure; returns ``[(caption, file name), ...]``."""
+    figures = []
+
+    def save(fig, name, caption):
+        save_figure(fig, out / name)
+        figures.append((caption, name))
+
+    for j in levels:
+        stats = totals[j]
+        m = 2 ** (j - 1)
+        save(plot_tile_maps(_maps(stats, "instability_crop"), j, mask="lowpass", ncols=5,
+                            suptitle=f"mean instability ||Y' - Y|| / ||Y||, crop pairs "
+                                     f"(u = {shift:g} along {axis}), J = {j}"),
+             f"stability_J{j}.png",
+             f"Mean instability per tile under crop pairs, J = {j}, one scale for all "
+             "operators, low-pass tiles hidden")
+        save(plot_tile_maps(_maps(stats, "aligned_roll_m"), j, mask="lowpass", ncols=5,
+                            suptitle=f"mean aligned instability, circular shift by m = {m}, "
+                                     f"J = {j}"),
+             f"stability_roll_m_J{j}.png",
+             f"Mean aligned instability under circular shifts by m = {m}, J = {j}: APS is "
+             "exactly invariant there")
+        save(plot_tile_maps(_maps(stats, "recovery"), j, mask="lowpass", ncols=5,
+                            suptitle=f"mean envelope recovery r², J = {j}"),
+             f"recovery_J{j}.png", f"Kept information: mean envelope recovery r², J = {j}")
+        save(plot_tile_maps(_maps(stats, "kept_energy"), j, mask="lowpass", ncols=5,
+                            suptitle=f"mean kept energy mean(Y²) / mean(|Z|²), J = {j}"),
+             f"energy_J{j}.png", f"Kept energy per tile, J = {j}")
+        save(tradeoff_figure(stats, j, axis), f"tradeoff_J{j}.png",
+             f"Instability against envelope recovery, one point per band-pass packet, "
+             f"J = {j}")
+    return figures
+
