@@ -182,6 +182,22 @@ def test_pooled_conv_kernel_stacks_and_float32():
         assert out[name].shape == (4, 4, 4) and out[name].dtype == np.float32
 
 
+def test_pooled_conv_multichannel_matches_loops():
+    """Kernels (L, C, k, k) on images (C, H, W): channels summed before pooling/modulus."""
+    x = RNG.standard_normal((2, 8, 8))
+    V = RNG.standard_normal((3, 2, 3, 3))
+    W = V + 1j * RNG.standard_normal((3, 2, 3, 3))
+    out = aa.pooled_conv(x, V, 2, W=W)
+    for l in range(3):
+        zr = sum(brute_correlation(x[c], V[l, c], 2) for c in range(2))
+        zc = sum(brute_correlation(x[c], W[l, c], 2) for c in range(2))
+        ref_max = brute_operators(zr.astype(complex), 1, 3)
+        ref_mod = brute_operators(zc, 1, 3)
+        for name in aa.OPERATORS:
+            ref = ref_mod if name.startswith("cmod") else ref_max
+            np.testing.assert_allclose(out[name][l], ref[name], atol=1e-10)
+
+
 @pytest.mark.parametrize("m", [1, 2, 4])
 def test_aps_operator_invariant_to_circular_shifts_by_m(m):
     """A circular shift of x by a multiple of m translates the stride-m map: APS is exact."""

@@ -20,10 +20,23 @@ Chaman & Dokmanić 2021); and the measures that compare them packet by packet
 image pairs, tile by tile.
 """
 from .measures import envelope_recovery, instability, kept_energy, upsample
-from .operators import (aps_max_pool_conv, cmod_blur_conv, max_blur_pool_conv, pooled_conv,
-                        pooled_packets)
-from .pooling import (BLUR_SIZES, OPERATORS, aps_downsample, binomial_kernel, blur, max_filter,
-                      pool, pool_all)
+from .operators import (
+                        aps_max_pool_conv,
+                        cmod_blur_conv,
+                        max_blur_pool_conv,
+                        pooled_conv,
+                        pooled_packets,
+)
+from .pooling import (
+                        BLUR_SIZES,
+                        OPERATORS,
+                        aps_downsample,
+                        binomial_kernel,
+                        blur,
+                        max_filter,
+                        pool,
+                        pool_all,
+)
 
 __all__ = [
     "OPERATORS", "BLUR_SIZES", "binomial_kernel", "max_filter", "blur", "aps_downsample",

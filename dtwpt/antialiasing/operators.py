@@ -128,11 +128,14 @@ def pooled_conv(x, V=None, m=1, *, W=None, operators=OPERATORS, q=1, blur_size=3
     x : array_like, shape (..., H, W)
         Real image(s), ``H`` and ``W`` multiples of ``2m``.
     V : array_like, optional
-        Real kernel(s), shape (k, k) or (L, k, k); needed by the max-based operators.
+        Real kernel(s), any shape :func:`dtwpt.rmax_conv` accepts ((k, k),
+        (L, k, k), or (L, C, k, k) on images (..., C, H, W), channels summed
+        before pooling); needed by the max-based operators.
     m : int
         Subsampling factor of the convolution, >= 1.
     W : array_like, keyword-only, optional
-        Complex kernel(s); needed by the CMod-based operators.
+        Complex kernel(s), any shape :func:`dtwpt.cmod_conv` accepts; needed by
+        the CMod-based operators.
     operators : sequence of str, keyword-only
         Names from :data:`OPERATORS`.
     q : int, keyword-only

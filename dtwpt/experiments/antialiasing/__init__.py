@@ -18,10 +18,23 @@ import numpy as np
 from dtwpt import list_wavelets, tree
 from dtwpt.antialiasing import BLUR_SIZES, OPERATORS
 
-from .._common import (EXECUTION_OPTIONS, UsageError, add_data_arguments, add_run_arguments,
-                       check_run_options, command_line, default_out, environment,
-                       format_command, make_source, non_negative_int, open_run_folder,
-                       positive_int, remove_stale_temps, write_csv)
+from .._common import (
+    EXECUTION_OPTIONS,
+    UsageError,
+    add_data_arguments,
+    add_run_arguments,
+    check_run_options,
+    command_line,
+    default_out,
+    environment,
+    format_command,
+    make_source,
+    non_negative_int,
+    open_run_folder,
+    positive_int,
+    remove_stale_temps,
+    write_csv,
+)
 from .._runner import chunk_ranges, load_chunks, run_chunks
 from . import figures, report
 from .compute import GROUPS, MEASURES, aggregate, chunk_sums, tile_groups
@@ -129,9 +142,9 @@ def _run_lines(args, config, totals, stats):
              else f"all {stats.reused} chunk(s) reused from an earlier invocation")
     return [f"- command: `{config['command']}`", f"- source: {described}",
             f"- pairs processed: {totals['n_pairs']}; skipped: {len(totals['skipped'])}",
-            f"- levels J = {', '.join(map(str, args.levels))}; q = {args.q}; blur "
+            (f"- levels J = {', '.join(map(str, args.levels))}; q = {args.q}; blur "
             f"{args.blur_size} taps; wavelet {args.wavelet}; shift u = {args.shift:g} along "
-            f"{args.axis}", f"- this invocation: {speed}"]
+            f"{args.axis}"), f"- this invocation: {speed}"]
 
 
 def run(args):

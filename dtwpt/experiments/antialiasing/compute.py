@@ -28,8 +28,13 @@ resamples.
 import numpy as np
 
 from dtwpt import dtcwpt2, tree
-from dtwpt.antialiasing import (OPERATORS, envelope_recovery, instability, kept_energy,
-                                pool_all)
+from dtwpt.antialiasing import (
+    OPERATORS,
+    envelope_recovery,
+    instability,
+    kept_energy,
+    pool_all,
+)
 from dtwpt.data import fourier_shift
 from dtwpt.experiments.shift_report import pathological_tiles
 

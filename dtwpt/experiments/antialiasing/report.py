@@ -244,7 +244,7 @@ def _answer(totals, levels):
     for level in levels:
         stats = totals[level]
 
-        def mean(measure, op, group="band"):
+        def mean(measure, op, group="band", stats=stats):
             values = _group_values(stats, measure, op, group)
             return float(np.mean(values[np.isfinite(values)])) if np.isfinite(
                 values).any() else np.nan
@@ -268,34 +268,37 @@ def _answer(totals, levels):
 
 
 DEFINITIONS = [
-    "- Operators (output n at input position 2m n, m = 2^(J-1), periodic boundaries; "
+    ("- Operators (output n at input position 2m n, m = 2^(J-1), periodic boundaries; "
     "`dtwpt.antialiasing`): RMax = max over the (2q+1)² window of Re Z at 2n; CMod = |Z[2n]|; "
     "MaxBlurPool = binomial blur of the stride-1 max, sampled at 2n; CMod+Blur = binomial "
     "blur of |Z|, sampled at 2n; APS max pool = the polyphase component of the stride-1 max "
     "with the largest l2 norm (ties to the first of (0,0), (0,1), (1,0), (1,1)). Z is the "
-    "packet's undecimated complex map at stride m.",
-    "- instability = ||Y' - Y|| / ||Y||, outputs compared at the same positions, each "
+    "packet's undecimated complex map at stride m."),
+    ("- instability = ||Y' - Y|| / ||Y||, outputs compared at the same positions, each "
     "operator normalised by its own output: all five are positively homogeneous, so the "
     "ratio ignores their gain and a blur is not rewarded for shrinking its output (the "
     "paper's rho_max divides by ||CMod X|| instead). *aligned*: the minimum over circular "
-    "translations of Y' by at most one output sample.",
-    "- kept energy = mean(Y²) / mean(|Z|²); envelope recovery r² = squared Pearson "
+    "translations of Y' by at most one output sample."),
+    ("- kept energy = mean(Y²) / mean(|Z|²); envelope recovery r² = squared Pearson "
     "correlation between |Z| and Y upsampled to stride m (periodic bilinear, APS placed at "
     "its phase): the share of the envelope's variance that the best affine reconstruction "
     "from the output explains. What the packet says about *where* its energy lies; no "
-    "operator keeps its phase.",
-    "- Pairs: *crop* is the source's X' (new content enters at the border); *roll* the "
+    "operator keeps its phase. A kept energy above 1 means the operator picks samples "
+    "larger than the packet's root mean square (a max over a window does); the two "
+    "measures disagree when an operator removes energy that does not follow the envelope "
+    "(a blur of RMax's aliased maxima lowers its energy and raises its envelope recovery)."),
+    ("- Pairs: *crop* is the source's X' (new content enters at the border); *roll* the "
     "circular translation of X by u (no new content); *roll_m* the circular translation by "
-    "m, one sample of the stride-m grid, where APS is exact up to its polyphase offset.",
-    "- Tile groups: band-pass = all but the two low-pass tiles; pathological = band-pass "
+    "m, one sample of the stride-m grid, where APS is exact up to its polyphase offset."),
+    ("- Tile groups: band-pass = all but the two low-pass tiles; pathological = band-pass "
     "tiles with a corner on (2 pi/m) Z² (largest gamma_q(m theta)²); ordinary = the other "
     "band-pass tiles; the stable column = band-pass tiles with abs(theta along the shift) "
-    "< pi/2^J.",
-    f"- Uncertainty: every 'value [low, high]' is a mean over pairs of the per-pair tile "
+    "< pi/2^J."),
+    (f"- Uncertainty: every 'value [low, high]' is a mean over pairs of the per-pair tile "
     f"average with its 95% percentile bootstrap interval over pairs ({RESAMPLES} resamples, "
     f"seed {SEED}); a comparison is decided on at least {MIN_PAIRS} pairs. The bundled "
     "pairs are overlapping crops of five photographs, so they are not independent and the "
-    "intervals are optimistic; with --images each pair is one image.",
+    "intervals are optimistic; with --images each pair is one image."),
 ]
 
 
@@ -328,23 +331,23 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
     decided = [v for v in verdicts if v.passed in (True, False)]
     lines = [
         "# Anti-aliased pooling next to RMax and CMod, packet by packet", "",
-        "Which pooling after a DT-CWPT packet is stable to small shifts, where on the "
+        ("Which pooling after a DT-CWPT packet is stable to small shifts, where on the "
         "frequency plane, and what does it keep of the packet? RMax and CMod (Leterme et "
         "al., arXiv:2209.11740), MaxBlurPool (Zhang, arXiv:1904.11486), CMod+Blur (Leterme "
         "et al., arXiv:2212.00394) and max pooling with adaptive polyphase sampling (Chaman "
-        "& Dokmanić, arXiv:2011.14214), on the same packets and the same pairs.", "",
+        "& Dokmanić, arXiv:2011.14214), on the same packets and the same pairs."), "",
         "## Run", "", *run_lines, f"- written: {time.strftime('%Y-%m-%d %H:%M:%S')}", "",
-        f"## Verdicts: {sum(v.passed is True for v in decided)}/{len(decided)} PASS "
+        (f"## Verdicts: {sum(v.passed is True for v in decided)}/{len(decided)} PASS "
         f"({sum(v.passed is None for v in verdicts)} inconclusive, "
-        f"{sum(v.passed == 'n/a' for v in verdicts)} not applicable)", "",
+        f"{sum(v.passed == 'n/a' for v in verdicts)} not applicable)"), "",
         *_verdict_table(verdicts), "", *(f"- {note}" for note in scope_notes), "",
         "## The answer in numbers", "", *_answer(totals, levels), "",
     ]
     for level in levels:
         lines += [f"## J = {level}: where each operator is stable, and what it keeps", "",
-                  "Crop pairs; each cell is a mean over pairs of the tile average "
+                  ("Crop pairs; each cell is a mean over pairs of the tile average "
                   "[95% bootstrap interval]; extreme tiles by mean instability, theta in "
-                  "units of pi.", "", *where_table(totals[level], level, axis), "",
+                  "units of pi."), "", *where_table(totals[level], level, axis), "",
                   f"Band-pass mean instability for each kind of pair (J = {level}):", "",
                   *kinds_table(totals[level]), ""]
     lines += ["## Figures", "",
