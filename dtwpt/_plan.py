@@ -3,19 +3,32 @@
 A *plan* holds everything the kernels of :mod:`dtwpt._kernels` need for one
 ``(wavelet, packet_wavelet, level)``: the filter table, the node types of both
 real trees and the frequency-order layout. Plans are cached (64 most recent).
+
+Scratch memory: the kernels work in per-thread scratch buffers
+(``threads x size`` elements). Each Python thread that calls dtwpt keeps the
+buffers of its recent calls for reuse, at most :data:`SCRATCH_CACHE_BYTES`
+(256 MiB) in total, least recently used evicted first; a call needing more
+allocates its buffer for that call only, so the memory is returned when the
+call returns. Typical workloads (224 x 224 images, any level) need a few MiB
+per Numba thread and stay cached. :func:`scratch_bytes` reports what the
+calling thread holds.
 """
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
+import pywt
 
 from . import tree
-from ._validation import as_real_array, check_level_for_sizes, check_mode, check_values
+from ._validation import (as_real_array, check_level_for_sizes, check_mode, check_values,
+                          image_axes, looks_like_colour)
 from .filters import FilterPair, dual_tree_filters
 
-__all__ = ["Plan", "plan", "gain", "scratch", "padding", "prepare_2d"]
+__all__ = ["SCRATCH_CACHE_BYTES", "Plan", "plan", "gain", "scratch", "scratch_bytes", "padding",
+           "prepare_2d"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,9 @@ def _key(wavelet):
         return wavelet
     if isinstance(wavelet, FilterPair):
         return ("pair", tuple(np.ravel(wavelet.low)), tuple(np.ravel(wavelet.high)))
+    if isinstance(wavelet, pywt.Wavelet):
+        bank = tuple(tuple(f) for f in wavelet.filter_bank)
+        return ("pywt", wavelet.name, bank, bool(wavelet.orthogonal))
     if isinstance(wavelet, (list, tuple, np.ndarray)):
         arr = np.asarray(wavelet)
         if arr.dtype == object:
@@ -58,6 +74,10 @@ def _unkey(key):
     if isinstance(key, tuple):
         if key[0] == "pair":
             return FilterPair(np.array(key[1]), np.array(key[2]))
+        if key[0] == "pywt":
+            wavelet = pywt.Wavelet(key[1], filter_bank=key[2])
+            wavelet.orthogonal = key[3]
+            return wavelet
         return np.array(key[1]).reshape(key[2])
     return key
 
@@ -120,21 +140,39 @@ def gain(wavelet, packet_wavelet, level):
     return _cached_gain(_key(wavelet), _key(packet_wavelet), level)
 
 
+SCRATCH_CACHE_BYTES = 256 * 2 ** 20
+"""Most scratch memory one calling thread keeps between calls, in bytes."""
+
 _local = threading.local()
 
 
 def scratch(rows, size, dtype):
-    """Per-thread scratch, reused across calls with the same size."""
+    """A ``(rows, size)`` scratch buffer, reused across calls while it fits the cache.
+
+    Each calling thread caches its buffers, most recently used last; a new
+    buffer evicts the least recently used ones until everything held fits
+    :data:`SCRATCH_CACHE_BYTES`. A buffer larger than that on its own is not
+    cached: it is freed as soon as the call that asked for it returns.
+    """
     cache = getattr(_local, "scratch", None)
     if cache is None:
-        cache = _local.scratch = {}
+        cache = _local.scratch = OrderedDict()
     key = (rows, size, np.dtype(dtype).char)
-    buf = cache.get(key)
+    buf = cache.pop(key, None)
     if buf is None:
-        if len(cache) > 8:
-            cache.clear()
-        buf = cache[key] = np.empty((rows, size), dtype=dtype)
+        buf = np.empty((rows, size), dtype=dtype)
+        if buf.nbytes > SCRATCH_CACHE_BYTES:
+            return buf
+        while cache and scratch_bytes() + buf.nbytes > SCRATCH_CACHE_BYTES:
+            cache.popitem(last=False)
+    cache[key] = buf
     return buf
+
+
+def scratch_bytes():
+    """Bytes of scratch the calling thread holds between calls."""
+    cache = getattr(_local, "scratch", None)
+    return sum(b.nbytes for b in cache.values()) if cache else 0
 
 
 def padding(n, level, kernel_length):
@@ -149,17 +187,27 @@ def padding(n, level, kernel_length):
     return margin, total - n - margin
 
 
-def prepare_2d(x, level, wavelet, packet_wavelet, mode, *, values=True):
-    """Validate, extend and flatten images: ``(plan, batch, (H, W), pad, lead)``.
+def prepare_2d(x, level, wavelet, packet_wavelet, mode, *, axes=None, values=True,
+               func="dtcwpt2"):
+    """Validate, extend and flatten images: ``(plan, batch, (H, W), pad, lead, axes)``.
 
-    The level is checked against ``(H, W)`` before the plan is built; values are
-    checked to be finite and within ``finfo.max / gain`` (``values=False``
-    leaves that to the caller, who has a tighter bound).
+    ``axes`` (see :func:`dtwpt._validation.image_axes`) are moved to the end;
+    the returned ``axes`` are negative indices of the input. The level is
+    checked against ``(H, W)`` before the plan is built; values are checked to
+    be finite and within ``finfo.max / gain`` (``values=False`` leaves that to
+    the caller, who has a tighter bound).
     """
     check_mode(mode)
     x = as_real_array(x, 2, values=False)
+    ay, ax = image_axes(x.shape, axes, func)
+    if (ay, ax) != (x.ndim - 2, x.ndim - 1):
+        x = np.moveaxis(x, (ay, ax), (-2, -1))
     H, W = x.shape[-2:]
-    level = check_level_for_sizes(level, (H, W), ("H", "W"), mode)
+    hint = None
+    if looks_like_colour(x.shape):  # explicit axes=(-2, -1) on a colour-looking image
+        hint = ("x looks like a colour image: axes=(-3, -2) transforms each channel, "
+                "dtwpt.to_luminance converts it to one")
+    level = check_level_for_sizes(level, (H, W), ("H", "W"), mode, hint)
     if values:
         check_values(x, "x", gain(wavelet, packet_wavelet, level))
     p = plan(wavelet, packet_wavelet, level)
@@ -169,4 +217,4 @@ def prepare_2d(x, level, wavelet, packet_wavelet, mode, *, values=True):
         pad = (padding(H, level, p.kernel_length), padding(W, level, p.kernel_length))
         x = np.pad(x, ((0, 0),) * (x.ndim - 2) + pad, mode="symmetric")
     batch = np.ascontiguousarray(x.reshape((-1,) + x.shape[-2:]))
-    return p, batch, (H, W), pad, x.shape[:-2]
+    return p, batch, (H, W), pad, x.shape[:-2], (ay - x.ndim, ax - x.ndim)

@@ -39,6 +39,8 @@ __all__ = [
     "check_point",
     "check_axis",
     "check_axes",
+    "looks_like_colour",
+    "image_axes",
     "check_same_shape",
     "as_real_array",
     "check_values",
@@ -200,6 +202,37 @@ def check_axes(axes, ndim):
     if ay == ax:
         raise ValueError(f"axes must name two different axes, got {axes!r}")
     return ay, ax
+
+
+def looks_like_colour(shape):
+    """True for ``(..., H, W, C)`` with ``C`` in (3, 4) and ``H, W >= 4 C``.
+
+    Such an array is almost surely a colour image with channels last, which a
+    transform of the last two axes would treat as ``H`` images of ``W x C``.
+    """
+    return len(shape) >= 3 and shape[-1] in (3, 4) and min(shape[-3:-1]) >= 4 * shape[-1]
+
+
+def image_axes(shape, axes, func):
+    """The two transformed axes ``(axis_y, axis_x)``, as non-negative indices.
+
+    ``axes=None`` means ``(-2, -1)``, except for a colour-looking ``shape``
+    (:func:`looks_like_colour`), which raises a ValueError naming the fixes.
+    """
+    ndim = len(shape)
+    if axes is not None:
+        return check_axes(axes, ndim)
+    if ndim < 2:
+        raise ValueError(f"x must have at least 2 dimensions, got shape {tuple(shape)}")
+    if looks_like_colour(shape):
+        raise ValueError(
+            f"x has shape {tuple(shape)}, which looks like a colour image with channels last; "
+            f"{func} transforms the last two axes by default, which would treat it as "
+            f"{shape[-3]} images of {shape[-2]} x {shape[-1]}. Pass axes=({ndim - 3}, {ndim - 2}) "
+            "to transform each channel, convert it with dtwpt.to_luminance(x) first, or pass "
+            "axes=(-2, -1) to transform the last two axes anyway"
+        )
+    return ndim - 2, ndim - 1
 
 
 def check_same_shape(arrays, names):

@@ -17,6 +17,8 @@ from ._validation import check_int, check_kappa, check_kernel_stack, check_point
 
 __all__ = ["hilbert_companion", "gabor_filter"]
 
+_MAX_GABOR_SIZE = 2 ** 14  # a 16384 x 16384 complex128 kernel already takes 4 GiB
+
 
 def _frequency_grid(shape):
     """Angular frequencies (omega_y, omega_x) of a DFT grid, each in [-pi, pi)."""
@@ -88,6 +90,14 @@ def gabor_filter(theta, kappa, size):
     taken modulo ``2 pi``), zero outside. The kernel is centred in the array
     and has unit l2 norm.
 
+    To be a Gabor filter rather than a plane wave, the window must hold more
+    than one DFT sample along each axis wherever ``theta`` lies: ``size`` must
+    satisfy ``kappa > 2 * (2 pi / size)`` (the window is wider than two grid
+    spacings), i.e. ``size >= floor(4 pi / kappa) + 1``. Then at least two
+    samples per axis (at least 2 x 2 non-zero DFT coefficients) fall strictly
+    inside the window for every centre; smaller sizes raise a ValueError
+    naming the smallest size that works.
+
     Parameters
     ----------
     theta : array_like of 2 floats
@@ -95,7 +105,8 @@ def gabor_filter(theta, kappa, size):
     kappa : float
         Bandwidth in (0, 2 pi].
     size : int
-        Kernel size (>= 2); the spectrum is sampled every ``2 pi / size``.
+        Kernel size, from ``floor(4 pi / kappa) + 1`` (and 2) to 16384; the
+        spectrum is sampled every ``2 pi / size``.
 
     Returns
     -------
@@ -110,7 +121,15 @@ def gabor_filter(theta, kappa, size):
     """
     theta = check_point(theta, "theta")
     kappa = check_kappa(kappa)
-    size = check_int(size, "size", 2)
+    size = check_int(size, "size", 2, _MAX_GABOR_SIZE)
+    # smallest size with kappa * size / (2 pi) > 2 (a margin absorbs rounding at equality)
+    smallest = max(2, int(np.floor(4 * np.pi / kappa * (1 + 1e-9))) + 1)
+    if size < smallest:
+        raise ValueError(
+            f"size={size} is too small for kappa={kappa:.4g}: the window must span more than "
+            f"two DFT samples (kappa > 2 * 2 pi / size) to be a Gabor filter rather than a "
+            f"plane wave; the smallest size that works for this kappa is {smallest}"
+        )
     wy, wx = _frequency_grid((size, size))
 
     def window(d):
@@ -118,11 +137,6 @@ def gabor_filter(theta, kappa, size):
         return np.where(np.abs(d) < kappa / 2, np.cos(np.pi * d / kappa) ** 2, 0.0)
 
     response = window(wy - theta[0]) * window(wx - theta[1])
-    if not response.any():
-        raise ValueError(
-            f"kappa={kappa:.4g} is too small for a {size}x{size} grid "
-            f"(spacing {2 * np.pi / size:.4g}); increase size or kappa"
-        )
     # response(xi) = sum_t K[t] exp(+1j <xi, t>)  =>  K = fft2(response) / size**2
     kernel = np.fft.fftshift(np.fft.fft2(response)) / size ** 2
     return kernel / np.linalg.norm(kernel)

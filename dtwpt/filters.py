@@ -114,7 +114,19 @@ class DualTreeFilters:
 
 
 def list_wavelets():
-    """Names of the built-in Q-shift families.
+    """Names of the built-in Q-shift families (the ``wavelet`` argument).
+
+    The ``packet_wavelet`` argument of the transforms is separate: ``None``
+    (the tree-a Q-shift pair, the default), the name of any orthogonal
+    PyWavelets wavelet (``pywt.wavelist(kind="discrete")`` entries whose
+    ``pywt.Wavelet(name).orthogonal`` is true: ``"haar"``, ``"dbN"``,
+    ``"symN"``, ``"coifN"``, ...), a ``pywt.Wavelet`` object of that kind, or
+    a :class:`FilterPair` forming an orthonormal two-channel filter bank.
+
+    The packet pair only splits the nodes below a main-stage high-pass from
+    depth 2 on (see :mod:`dtwpt.tree`), that is in the third filtering stage:
+    at levels 1 and 2 the transform uses the first-stage and Q-shift filters
+    only and ``packet_wavelet`` has no effect; it applies from level 3 on.
 
     Returns
     -------
@@ -198,6 +210,37 @@ def _alternating_flip(h):
     return (-1.0) ** (n + 1) * h[::-1]
 
 
+def _check_pair(low, high):
+    """A custom packet pair must be an orthonormal two-channel filter bank."""
+    high = np.asarray(high)
+    if high.dtype.kind not in "iuf" or high.ndim != 1 or high.size != low.size:
+        raise ValueError(f"packet_wavelet high-pass must be a 1D real array of the low-pass's "
+                         f"length {low.size}, got dtype {high.dtype} and shape {high.shape}")
+    high = high.astype(np.float64)
+    if not np.all(np.isfinite(high)):
+        raise ValueError("packet_wavelet high-pass has non-finite coefficients")
+    # sum_k g[k] g[k + 2l] = delta_l and sum_k h[k] g[k + 2l] = 0 for every l
+    cross = np.correlate(high, low, mode="full")[(low.size - 1) % 2 :: 2]
+    err = max(_orthonormality_error(high), float(np.max(np.abs(cross))))
+    if err > _ORTHO_TOL:
+        raise ValueError(
+            "packet_wavelet high-pass does not make an orthonormal filter bank with its "
+            f"low-pass (error {err:.3g}, allowed {_ORTHO_TOL:g}); the alternating flip "
+            "g[n] = (-1)**(n+1) h[L-1-n] of the low-pass does"
+        )
+    return high
+
+
+def _pywt_pair(w, what):
+    if not w.orthogonal:
+        raise ValueError(
+            f"{what} is not orthogonal; the packet stage needs an orthonormal filter bank"
+        )
+    # PyWavelets filters by convolution: its weights reversed are ours.
+    h = _validated_lowpass(np.asarray(w.dec_lo)[::-1], what)
+    return FilterPair(h, _alternating_flip(h))
+
+
 def _packet_pair(packet_wavelet, tree_a):
     if packet_wavelet is None:
         return "tree_a", tree_a
@@ -209,19 +252,15 @@ def _packet_pair(packet_wavelet, tree_a):
                 f"unknown packet_wavelet {packet_wavelet!r}; use None for the Q-shift "
                 "tree-a pair or an orthogonal PyWavelets name such as 'db5' or 'sym4'"
             ) from None
-        if not w.orthogonal:
-            raise ValueError(
-                f"packet_wavelet {packet_wavelet!r} is not orthogonal; "
-                "the packet stage needs an orthonormal filter bank"
-            )
-        # PyWavelets filters by convolution: its weights reversed are ours.
-        h = _validated_lowpass(np.asarray(w.dec_lo)[::-1], f"packet_wavelet {packet_wavelet!r}")
-        return packet_wavelet, FilterPair(h, _alternating_flip(h))
+        return packet_wavelet, _pywt_pair(w, f"packet_wavelet {packet_wavelet!r}")
+    if isinstance(packet_wavelet, pywt.Wavelet):
+        name = packet_wavelet.name or "custom"
+        return name, _pywt_pair(packet_wavelet, f"packet_wavelet pywt.Wavelet({name!r})")
     if isinstance(packet_wavelet, FilterPair):
         low = _validated_lowpass(packet_wavelet.low, "packet_wavelet low-pass")
-        return "custom", FilterPair(low, np.asarray(packet_wavelet.high, dtype=np.float64))
+        return "custom", FilterPair(low, _check_pair(low, packet_wavelet.high))
     raise TypeError(
-        f"packet_wavelet must be None, a PyWavelets name or a FilterPair, "
+        f"packet_wavelet must be None, a PyWavelets name or Wavelet, or a FilterPair, "
         f"got {type(packet_wavelet).__name__}"
     )
 
@@ -234,10 +273,11 @@ def dual_tree_filters(wavelet="qshift_a", packet_wavelet=None):
     wavelet : str or array_like
         Q-shift family name (see :func:`list_wavelets`) or an orthonormal
         Q-shift low-pass ``h0a``.
-    packet_wavelet : None, str or FilterPair
-        Pair used below a main-stage high-pass; ``None`` means the tree-a
-        Q-shift pair ``(ha, ga)``, a string any orthogonal PyWavelets wavelet
-        (e.g. ``"db5"``).
+    packet_wavelet : None, str, pywt.Wavelet or FilterPair
+        Pair used below a main-stage high-pass (from level 3 on, see
+        :func:`list_wavelets`); ``None`` means the tree-a Q-shift pair
+        ``(ha, ga)``, a string or ``pywt.Wavelet`` any orthogonal PyWavelets
+        wavelet (e.g. ``"db5"``), a FilterPair an orthonormal filter bank.
 
     Returns
     -------

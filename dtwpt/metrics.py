@@ -21,7 +21,8 @@ References
 import numpy as np
 
 from . import _kernels
-from .operators import packet_kernels, pair_squared_norms
+from ._validation import as_real_array, check_int, check_same_shape, check_values
+from .operators import MAX_KERNEL_BYTES, packet_kernels, pair_squared_norms
 
 __all__ = [
     "discrepancy",
@@ -45,12 +46,16 @@ def _ratio(num, den):
     return out
 
 
-def _same_shape(*arrays):
-    shapes = {np.shape(a) for a in arrays}
-    if len(shapes) != 1:
-        raise ValueError(f"arrays must have the same shape, got {sorted(shapes)}")
-    if np.ndim(arrays[0]) < 2:
-        raise ValueError(f"arrays must be (..., h, w), got shape {np.shape(arrays[0])}")
+def _same_shape(arrays, names):
+    """Numeric arrays (..., h, w) of one shape."""
+    arrays = [np.asarray(a) for a in arrays]
+    for a, name in zip(arrays, names):
+        if a.dtype.kind not in "biufc":
+            raise TypeError(f"{name} must be a numeric array, got dtype {a.dtype}")
+    shape = check_same_shape(arrays, names)
+    if len(shape) < 2:
+        raise ValueError(f"{' and '.join(names)} must be (..., h, w), got shape {shape}")
+    return arrays
 
 
 def discrepancy(ymax, ymod):
@@ -72,7 +77,7 @@ def discrepancy(ymax, ymod):
     >>> float(discrepancy(np.zeros((2, 2)), np.ones((2, 2))))
     1.0
     """
-    _same_shape(ymax, ymod)
+    ymax, ymod = _same_shape((ymax, ymod), ("ymax", "ymod"))
     return _ratio(_norm(np.subtract(ymod, ymax)), _norm(ymod))
 
 
@@ -96,7 +101,7 @@ def shift_stability(y, y_shifted, ymod):
     >>> float(shift_stability(np.ones((2, 2)), np.ones((2, 2)), np.ones((2, 2))))
     0.0
     """
-    _same_shape(y, y_shifted, ymod)
+    y, y_shifted, ymod = _same_shape((y, y_shifted, ymod), ("y", "y_shifted", "ymod"))
     return _ratio(_norm(np.subtract(y_shifted, y)), _norm(ymod))
 
 
@@ -110,9 +115,10 @@ def pair_metrics(ymax, ymod, n):
     Parameters
     ----------
     ymax, ymod : ndarray, shape (2n, P, h, w)
-        RMax and CMod of the images X (first ``n``) then of X'.
+        RMax and CMod of the images X (first ``n``) then of X': real
+        arrays of one shape (float32 stays float32, others become float64).
     n : int
-        Number of pairs.
+        Number of pairs: half the length of ``ymax``.
 
     Returns
     -------
@@ -127,12 +133,27 @@ def pair_metrics(ymax, ymod, n):
     >>> pair_metrics(*rmax_cmod(x, 1), 2).shape
     (3, 2, 8)
     """
+    ymax = as_real_array(ymax, 4, "ymax", values=False)
+    ymod = as_real_array(ymod, 4, "ymod", values=False)
+    check_same_shape((ymax, ymod), ("ymax", "ymod"))
+    if ymax.ndim != 4:
+        raise ValueError(f"ymax and ymod must have shape (2n, P, h, w), got {ymax.shape}")
+    # float64 sums of h w squares of differences (up to twice the largest value)
+    limit = np.sqrt(np.finfo(np.float64).max / (4 * max(1, ymax.shape[2] * ymax.shape[3])))
+    check_values(ymax, "ymax", limit=limit)
+    check_values(ymod, "ymod", limit=limit)
+    if ymax.dtype != ymod.dtype:
+        ymax, ymod = ymax.astype(np.float64), ymod.astype(np.float64)
+    n = check_int(n, "n", 1)
+    if 2 * n != len(ymax):
+        raise ValueError(f"n must be half the number of images in ymax and ymod "
+                         f"({len(ymax)}), got {n}")
     norms = _kernels.output_pair_norms(np.ascontiguousarray(ymax), np.ascontiguousarray(ymod), n)
     return _metrics_from_norms(norms)
 
 
 def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
-                  mode="periodization", q=1):
+                  mode="periodization", q=1, axes=None):
     """``rho^2``, ``rho_max`` and ``rho_mod`` of image pairs, straight from the images.
 
     The same numbers as ``pair_metrics(*rmax_cmod(concatenate([x, x_shifted]),
@@ -144,8 +165,8 @@ def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=Non
     Parameters
     ----------
     x, x_shifted : array_like, shape (..., H, W)
-        The images X and X' of each pair.
-    level, wavelet, packet_wavelet, mode, q
+        The images X and X' of each pair, as in :func:`dtwpt.pair_squared_norms`.
+    level, wavelet, packet_wavelet, mode, q, axes
         As in :func:`dtwpt.rmax_cmod`.
 
     Returns
@@ -167,7 +188,8 @@ def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=Non
     True
     """
     return _metrics_from_norms(pair_squared_norms(
-        x, x_shifted, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q))
+        x, x_shifted, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q,
+        axes=axes))
 
 
 def _metrics_from_norms(norms):
@@ -180,12 +202,29 @@ def _metrics_from_norms(norms):
 def kernel_energy_spectra(kernels, n_fft):
     """``|sum_t K[t] exp(1j <omega, t>)|**2`` on an ``n_fft x n_fft`` DFT grid.
 
+    Parameters
+    ----------
+    kernels : array_like, shape (L, K_y, K_x)
+        Finite real or complex kernels.
+    n_fft : int
+        Grid side, at least ``max(K_y, K_x)`` (a smaller grid would cut the
+        kernels) and such that the result fits in 4 GiB.
+
     Returns
     -------
     ndarray, shape (L, n_fft, n_fft)
         DFT ordering (index ``k`` is ``omega = 2 pi k / n_fft`` modulo 2 pi).
     """
     kernels = np.asarray(kernels)
+    if kernels.dtype.kind not in "biufc":
+        raise TypeError(f"kernels must be a numeric array, got dtype {kernels.dtype}")
+    if kernels.ndim != 3:
+        raise ValueError(f"kernels must have shape (L, K_y, K_x), got shape {kernels.shape}")
+    if not np.all(np.isfinite(kernels)):
+        raise ValueError("kernels contains NaN or infinite values")
+    top = int(np.sqrt(MAX_KERNEL_BYTES / 16 / max(len(kernels), 1)))
+    n_fft = check_int(n_fft, "n_fft", max(kernels.shape[1:]), top,
+                      why=f" for {len(kernels)} kernels of {kernels.shape[1:]} taps")
     return np.abs(np.fft.ifft2(kernels, s=(n_fft, n_fft)) * n_fft ** 2) ** 2
 
 

@@ -26,6 +26,9 @@ from .convolution import cmod_conv, rmax_conv  # noqa: F401  (old import path)
 from .design import gabor_filter, hilbert_companion  # noqa: F401  (old import path)
 from .transform import dtcwpt2
 
+MAX_KERNEL_BYTES = 4 * 2 ** 30
+"""Largest output :func:`packet_kernels` builds, in bytes."""
+
 __all__ = [
     "rmax_cmod",
     "pair_squared_norms",
@@ -35,7 +38,8 @@ __all__ = [
 ]
 
 
-def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1):
+def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1,
+              axes=None) -> tuple[np.ndarray, np.ndarray]:
     """RMax and CMod of every DT-CWPT packet, sharing one pass over the trees.
 
     Only the real trees are kept with the last stage undecimated where RMax
@@ -44,19 +48,25 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     Parameters
     ----------
     x : array_like, shape (..., H, W)
-        Real image(s); float32 stays float32.
+        Real image(s); float32 stays float32. Values must be finite and at
+        most ``sqrt(finfo(dtype).max / 2) / G`` in magnitude (``G`` as in
+        :func:`dtwpt.dtcwpt2`), so that the modulus cannot overflow.
     level : int
-        J >= 1; RMax subsamples by ``m = 2**(J-1)``.
-    wavelet, packet_wavelet, mode : keyword-only
+        J in [1, 8]; RMax subsamples by ``m = 2**(J-1)``.
+    wavelet, packet_wavelet, mode, axes : keyword-only
         As in :func:`dtwpt.dtcwpt2` (the max-pooling window wraps with the
-        same extension as the transform).
+        same extension as the transform; a colour-looking image needs
+        ``axes``).
     q : int, keyword-only
-        Pooling half-width: a ``(2q+1) x (2q+1)`` window.
+        Pooling half-width: a ``(2q+1) x (2q+1)`` window, ``q`` from 0 to the
+        larger side of the pooled map (``max(H, W) / 2**(J-1)`` after the
+        extension); a wider window would add nothing.
 
     Returns
     -------
     ymax, ymod : ndarray, shape (..., P, H/2**J, W/2**J)
-        Real arrays, packets in the frequency order of :func:`dtwpt.dtcwpt2`.
+        Real arrays, packets in the frequency order of :func:`dtwpt.dtcwpt2`;
+        ``...`` are the axes not transformed, in order.
 
     Examples
     --------
@@ -68,7 +78,8 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     >>> bool(np.allclose(ymod, np.abs(dtcwpt2(x, 2).coeffs)))
     True
     """
-    plan, batch, lead, q = _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q)
+    plan, batch, lead, q = _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, axes,
+                                           func="rmax_cmod")
     level = plan.level
     B, H, W = batch.shape
     P = plan.layout.iv.size
@@ -82,7 +93,8 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     return ymax.reshape(lead + shape[1:]), ymod.reshape(lead + shape[1:])
 
 
-def _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, *, name="x", pairs=False):
+def _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, axes, *, func, name="x",
+                    pairs=False):
     """:func:`dtwpt._plan.prepare_2d` for RMax/CMod: ``(plan, batch, lead, q)``.
 
     CMod is ``sqrt(re**2 + im**2)`` in the input's dtype, so the input must stay
@@ -92,8 +104,8 @@ def _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, *, name="x", pai
     window adds nothing.
     """
     check_int(q, "q", 0)
-    plan, batch, _, _, lead = _plan.prepare_2d(x, level, wavelet, packet_wavelet, mode,
-                                               values=False)
+    plan, batch, _, _, lead, _ = _plan.prepare_2d(x, level, wavelet, packet_wavelet, mode,
+                                                  axes=axes, values=False, func=func)
     g = _plan.gain(wavelet, packet_wavelet, plan.level)
     limit = np.sqrt(np.finfo(batch.dtype).max / 2)
     if pairs:
@@ -116,14 +128,16 @@ def _rmax_scratch(batch, level, q, planes=0):
 
 
 def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
-                       mode="periodization", q=1):
+                       mode="periodization", q=1, axes=None) -> np.ndarray:
     """Squared norms behind the shift metrics of image pairs, without storing RMax or CMod.
 
     Parameters
     ----------
     x, x_shifted : array_like, shape (..., H, W)
-        The images X and X' of each pair (same shape).
-    level, wavelet, packet_wavelet, mode, q
+        The images X and X' of each pair: real arrays of the same shape.
+        Values as in :func:`rmax_cmod`, and small enough that the float64
+        sums of ``16 h w`` squared outputs cannot overflow.
+    level, wavelet, packet_wavelet, mode, q, axes
         As in :func:`rmax_cmod`.
 
     Returns
@@ -150,10 +164,11 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
     """
     xs = as_real_array(x_shifted, 2, "x_shifted", values=False)
     check_same_shape((x, xs), ("x", "x_shifted"))
-    plan, batch, lead, q = _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q,
-                                           pairs=True)
+    plan, batch, lead, q = _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, axes,
+                                           func="pair_squared_norms", pairs=True)
     shifted = _prepare_pooled(xs.astype(batch.dtype, copy=False), level, wavelet,
-                              packet_wavelet, mode, q, name="x_shifted", pairs=True)[1]
+                              packet_wavelet, mode, q, axes, func="pair_squared_norms",
+                              name="x_shifted", pairs=True)[1]
     lay = plan.layout
     norms = _kernels.pair_norms_batch(batch, shifted, plan.types, *plan.bank(batch.dtype),
                                       plan.level, q, lay.iv, lay.ih, lay.sign.astype(batch.dtype),
@@ -161,7 +176,8 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
     return norms.reshape(lead + norms.shape[1:])
 
 
-def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1):
+def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1,
+         axes=None) -> np.ndarray:
     """RMax of every DT-CWPT packet; see :func:`rmax_cmod`.
 
     Examples
@@ -170,10 +186,12 @@ def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodizati
     >>> rmax(np.ones((16, 16)), 1).shape
     (8, 8, 8)
     """
-    return rmax_cmod(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q)[0]
+    return rmax_cmod(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q,
+                     axes=axes)[0]
 
 
-def cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization"):
+def cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
+         axes=None) -> np.ndarray:
     """CMod of every DT-CWPT packet: the modulus of :func:`dtwpt.dtcwpt2`.
 
     Examples
@@ -183,13 +201,22 @@ def cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodizati
     (8, 8, 8)
     """
     return np.abs(dtcwpt2(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet,
-                          mode=mode).coeffs)
+                          mode=mode, axes=axes).coeffs)
 
 
 def packet_kernels(level, *, wavelet="qshift_a", packet_wavelet=None):
     """Equivalent complex kernels of the 2D packets.
 
     Packet ``p`` computes ``y[n] = sum_t x[(2**J n + t) mod (H, W)] K_p[t]``.
+
+    Parameters
+    ----------
+    level : int
+        J >= 1, as long as the ``2 * 4**J`` kernels of ``K x K`` complex128
+        taps fit in :data:`MAX_KERNEL_BYTES` (4 GiB): up to J = 5 for the
+        built-in wavelets (2.6 GB; J = 4 takes 0.16 GB).
+    wavelet, packet_wavelet : keyword-only
+        As in :func:`dtwpt.dtcwpt2`.
 
     Returns
     -------
@@ -204,7 +231,16 @@ def packet_kernels(level, *, wavelet="qshift_a", packet_wavelet=None):
     >>> k.shape, theta.shape
     ((32, 30, 30), (32, 2))
     """
-    plan = _plan.plan(wavelet, packet_wavelet, check_level(level))
+    level = check_level(level)
+    plan = _plan.plan(wavelet, packet_wavelet, level)
+    K = plan.kernel_length
+    nbytes = 2 * 4 ** level * K * K * 16
+    if nbytes > MAX_KERNEL_BYTES:
+        raise ValueError(
+            f"level {level} kernels would take {nbytes / 2**30:.1f} GiB "
+            f"({2 * 4 ** level} kernels of {K} x {K} complex taps), more than "
+            f"MAX_KERNEL_BYTES = {MAX_KERNEL_BYTES / 2**30:g} GiB; use a smaller level"
+        )
     ka = tree.equivalent_kernels_1d(plan.filters, plan.level, "a")
     kb = tree.equivalent_kernels_1d(plan.filters, plan.level, "b")
     lay = plan.layout

@@ -33,6 +33,7 @@ Only the object-oriented matplotlib API is used: figures are
 :class:`matplotlib.figure.Figure` instances, independent of pyplot, so
 everything works headless. Save them with :func:`save_figure`.
 """
+import numbers
 import os
 import secrets
 from pathlib import Path
@@ -42,7 +43,7 @@ import numpy as np
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
-from ._validation import check_level
+from ._validation import check_int, check_level
 from .tree import lowpass_mask
 
 __all__ = [
@@ -76,6 +77,8 @@ def _packet_values(values, level):
     values = np.asarray(values)
     if np.iscomplexobj(values):
         raise TypeError("packet values must be real; take .real, .imag or abs() first")
+    if values.dtype.kind not in "biuf":
+        raise TypeError(f"packet values must be real numbers, got dtype {values.dtype}")
     if values.ndim == 0 or values.shape[-1] != n_packets:
         raise ValueError(
             f"a level-{level} transform has {n_packets} packets: expected values of "
@@ -310,7 +313,7 @@ def plot_tile_maps(panels, level, *, titles=None, shared_scale=True, vmin=None, 
         lo, hi = _finite_range(*images)
         vmin, vmax = (lo if vmin is None else vmin), (hi if vmax is None else vmax)
 
-    ncols = n_panels if ncols is None else int(ncols)
+    ncols = n_panels if ncols is None else check_int(ncols, "ncols", 1, n_panels)
     nrows = -(-n_panels // ncols)
     fig = Figure(figsize=(3.2 * ncols + 0.9, 3.0 * nrows + 0.4 * bool(suptitle)),
                  layout="constrained")
@@ -326,6 +329,15 @@ def plot_tile_maps(panels, level, *, titles=None, shared_scale=True, vmin=None, 
     if suptitle is not None:
         fig.suptitle(suptitle)
     return fig
+
+
+def _check_extent(extent):
+    e = np.asarray(extent)
+    if (e.shape != (4,) or e.dtype.kind not in "iuf" or not np.all(np.isfinite(e))
+            or e[0] >= e[1] or e[2] >= e[3]):
+        raise ValueError(f"extent must be 4 finite numbers (x0, x1, y0, y1) with x0 < x1 "
+                         f"and y0 < y1, got {extent!r}")
+    return tuple(float(v) for v in e)
 
 
 def _draw_tile_grid(ax, level, extent):
@@ -382,12 +394,11 @@ def plot_frequency_function(func_values, *, extent=_FULL_EXTENT, ax=None, vmin=N
     [-1.0, 1.0, -1.0, 1.0]
     """
     func_values = np.asarray(func_values)
-    if func_values.ndim != 2 or np.iscomplexobj(func_values):
-        raise ValueError(
-            f"func_values must be a real 2D array, got shape {func_values.shape} "
-            f"and dtype {func_values.dtype}"
-        )
-    extent = tuple(float(e) for e in extent)
+    if func_values.dtype.kind not in "biuf":
+        raise TypeError(f"func_values must be a real 2D array, got dtype {func_values.dtype}")
+    if func_values.ndim != 2:
+        raise ValueError(f"func_values must be a real 2D array, got shape {func_values.shape}")
+    extent = _check_extent(extent)
     ax = _new_axes((4.2, 3.6)) if ax is None else ax
     im = _draw_map(ax, func_values.astype(np.float64), vmin=vmin, vmax=vmax, cmap=cmap,
                    title=title, colorbar=colorbar, extent=extent, interpolation=None)
@@ -429,6 +440,8 @@ def kernel_mosaic(kernels, level, *, part="real", mask=None, sep=1):
     (15, 7)
     """
     kernels = np.asarray(kernels)
+    if kernels.dtype.kind not in "biufc":
+        raise TypeError(f"kernels must be a numeric array, got dtype {kernels.dtype}")
     n_packets = 2 * 4 ** _check_level(level)
     if kernels.ndim != 3 or kernels.shape[0] != n_packets:
         raise ValueError(
@@ -438,6 +451,8 @@ def kernel_mosaic(kernels, level, *, part="real", mask=None, sep=1):
     parts = {"real": np.real, "imag": np.imag, "abs": np.abs}
     if part not in parts:
         raise ValueError(f"part must be one of {sorted(parts)}, got {part!r}")
+    sep = check_int(sep, "sep", 0, max(kernels.shape[1:]),
+                    why=" (at most the kernel size)")
     shown = parts[part](kernels).astype(np.float64)
     scale = np.abs(shown).max(axis=(1, 2), keepdims=True)
     shown = np.divide(shown, scale, out=np.zeros_like(shown), where=scale > 0)
@@ -531,7 +546,11 @@ def plot_measured_vs_bound(measured, bound, *, ax=None, labels=("bound", "measur
     >>> ax.get_legend().get_texts()[0].get_text()
     'measured ≤ bound: 67% (2/3)'
     """
-    measured, bound = np.asarray(measured, dtype=float), np.asarray(bound, dtype=float)
+    measured, bound = np.asarray(measured), np.asarray(bound)
+    for name, a in (("measured", measured), ("bound", bound)):
+        if a.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be real numbers, got dtype {a.dtype}")
+    measured, bound = measured.astype(float), bound.astype(float)
     if measured.shape != bound.shape:
         raise ValueError(f"measured {measured.shape} and bound {bound.shape} differ in shape")
     keep = np.isfinite(measured) & np.isfinite(bound)
@@ -583,6 +602,9 @@ def save_figure(fig, path, *, dpi=150):
     ...     out.stat().st_size > 0
     True
     """
+    if (isinstance(dpi, (bool, np.bool_)) or not isinstance(dpi, numbers.Real)
+            or not np.isfinite(dpi) or not 1 <= dpi <= 10000):
+        raise ValueError(f"dpi must be a number in [1, 10000], got {dpi!r}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")

@@ -29,9 +29,21 @@ import numba
 import numpy as np
 
 from . import _kernels, _plan, tree
-from ._validation import MODES, as_real_array, check_axis, check_level_for_sizes, check_mode
+from ._validation import (MODES, as_real_array, check_axes, check_axis, check_bool, check_int,
+                          check_level, check_level_for_sizes, check_mode, check_values)
 
 __all__ = ["Packets2D", "Packets1D", "dtcwpt2", "idtcwpt2", "dtcwpt", "idtcwpt"]
+
+
+def _describe_array(a):
+    a = np.asarray(a)
+    return f"<{a.dtype} array of shape {a.shape}>"
+
+
+def _describe_wavelet(w):
+    if w is None or isinstance(w, str):
+        return repr(w)
+    return f"<{type(w).__name__}>"
 
 
 # --------------------------------------------------------------------------- 2D
@@ -58,6 +70,9 @@ class Packets2D:
         periodization mode). Coefficient ``n`` sits at input position
         ``2**level * n - (top, left)``.
     decimated : bool
+    axes : tuple of int
+        The input's transformed axes ``(axis_y, axis_x)``, as negative
+        indices; :func:`idtcwpt2` puts them back there.
     """
 
     coeffs: np.ndarray
@@ -70,6 +85,13 @@ class Packets2D:
     shape: tuple
     pad: tuple
     decimated: bool = True
+    axes: tuple = (-2, -1)
+
+    def __repr__(self):
+        return (f"Packets2D(coeffs={_describe_array(self.coeffs)}, level={self.level}, "
+                f"wavelet={_describe_wavelet(self.wavelet)}, "
+                f"packet_wavelet={_describe_wavelet(self.packet_wavelet)}, mode={self.mode!r}, "
+                f"shape={self.shape}, decimated={self.decimated}, axes={self.axes})")
 
     @property
     def mosaic(self):
@@ -79,22 +101,26 @@ class Packets2D:
 
 
 def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
-            decimated=True):
+            decimated=True, axes=None) -> Packets2D:
     """2D dual-tree complex wavelet packet transform.
 
     Parameters
     ----------
     x : array_like, shape (..., H, W)
         Real image(s); leading axes are a batch. float32 stays float32
-        (complex64 coefficients); other real dtypes become float64.
+        (complex64 coefficients); other real dtypes become float64. Values
+        must be finite and, so that no coefficient can overflow, at most
+        ``finfo(dtype).max / G`` in magnitude, with ``G = 2 * l1**(2 level)``
+        and ``l1`` the largest l1 norm of the filters (far above any image).
     level : int
-        Number of levels J >= 1.
+        Number of levels J, from 1 to :data:`dtwpt.MAX_LEVEL` (8).
     wavelet : str or array_like, keyword-only
         Q-shift family (``"qshift_06"``, ``"qshift_a"``, ... see
         :func:`dtwpt.list_wavelets`) or an orthonormal Q-shift low-pass.
-    packet_wavelet : None or str, keyword-only
+    packet_wavelet : None, str, pywt.Wavelet or FilterPair, keyword-only
         Packet-stage pair: ``None`` for the tree-a Q-shift pair, or an
-        orthogonal PyWavelets wavelet such as ``"db5"``.
+        orthogonal PyWavelets wavelet such as ``"db5"`` (it only acts from
+        level 3 on, see :func:`dtwpt.list_wavelets`).
     mode : {"periodization", "symmetric"}, keyword-only
         ``"periodization"``: critically sampled, ``H`` and ``W`` multiples of
         ``2**level``, ``sum |coeffs|**2 = 8 ||x||**2``. ``"symmetric"``: any
@@ -105,6 +131,16 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     decimated : bool, keyword-only
         False leaves the last stage undecimated: stride ``2**(level-1)``,
         ``coeffs[..., ::2, ::2]`` equals the decimated transform.
+    axes : pair of int, keyword-only
+        The axes ``(axis_y, axis_x)`` to transform, as in PyWavelets; the
+        other axes are a batch, kept in order in front of ``(P, h, w)``.
+        By default the last two, ``(-2, -1)``, **unless x looks like a colour
+        image with channels last**: its last axis has 3 or 4 entries and the
+        two before it at least 4 times as many (e.g. ``(224, 224, 3)``). Such
+        an input raises a ValueError instead of being silently transformed as
+        224 images of 224 x 3: pass ``axes=(0, 1)`` to transform each channel,
+        convert with :func:`dtwpt.to_luminance` first, or pass
+        ``axes=(-2, -1)`` explicitly to transform the last two axes anyway.
 
     Returns
     -------
@@ -113,10 +149,12 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     Raises
     ------
     TypeError
-        Complex, object or non-numeric input; non-integer level.
+        Complex, object or non-numeric input; non-integer level; non-bool
+        ``decimated``; non-integer axes.
     ValueError
-        ndim < 2, level < 1, a size that does not fit the level, unknown
-        wavelet or mode, NaN or infinite values.
+        ndim < 2, level outside [1, 8], a size that does not fit the level,
+        unknown wavelet or mode, NaN, infinite or too large values, a
+        colour-looking image without ``axes``.
 
     Examples
     --------
@@ -130,7 +168,9 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     >>> bool(np.allclose(idtcwpt2(p), x, atol=1e-5))
     True
     """
-    plan, batch, shape, pad, lead = _plan.prepare_2d(x, level, wavelet, packet_wavelet, mode)
+    decimated = check_bool(decimated, "decimated")
+    plan, batch, shape, pad, lead, axes = _plan.prepare_2d(x, level, wavelet, packet_wavelet,
+                                                          mode, axes=axes)
     B, Hp, Wp = batch.shape
     lay = plan.layout
     up = 1 if decimated else 2
@@ -148,7 +188,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
         theta=tree.tile_centres(level),
         is_lowpass=tree.lowpass_mask(level),
         level=level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode,
-        shape=shape, pad=pad, decimated=decimated,
+        shape=shape, pad=pad, decimated=decimated, axes=axes,
     )
 
 
@@ -174,16 +214,9 @@ def idtcwpt2(packets):
     >>> bool(np.allclose(idtcwpt2(p), x))
     True
     """
-    if not isinstance(packets, Packets2D):
-        raise TypeError(f"idtcwpt2 needs a Packets2D, got {type(packets).__name__}")
-    if not packets.decimated:
-        raise ValueError("idtcwpt2 needs a decimated transform (decimated=True)")
+    plan, c, pad = _check_packets2d(packets)
     level = packets.level
-    plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
-    c = np.asarray(packets.coeffs)
     P, h, w = c.shape[-3:]
-    if P != 2 * 4 ** level:
-        raise ValueError(f"coeffs has {P} packets, level {level} needs {2 * 4 ** level}")
     real = np.float32 if c.dtype == np.complex64 else np.float64
     complex_dtype = np.complex64 if real == np.float32 else np.complex128
     c = np.ascontiguousarray(c.reshape((-1, P, h, w)), dtype=complex_dtype)
@@ -195,10 +228,71 @@ def idtcwpt2(packets):
     lay = plan.layout
     _kernels.inverse_batch(c.view(real), out, plan.types, *plan.bank(real), level, lay.iv,
                            lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf)
-    (top, _), (left, _) = packets.pad
+    (top, _), (left, _) = pad
     H, W = packets.shape
     out = out[:, top : top + H, left : left + W]
-    return np.ascontiguousarray(out).reshape(packets.coeffs.shape[:-3] + (H, W))
+    out = np.ascontiguousarray(out).reshape(packets.coeffs.shape[:-3] + (H, W))
+    return out if packets.axes == (-2, -1) else np.moveaxis(out, (-2, -1), packets.axes)
+
+
+def _check_ints(value, name, count, minimum):
+    """A tuple of ``count`` integers >= minimum (the fields of a Packets object)."""
+    try:
+        items = tuple(value)
+    except TypeError:
+        items = None
+    if items is None or len(items) != count:
+        raise ValueError(f"{name} must be a tuple of {count} integers, got {value!r}")
+    return tuple(check_int(v, name, minimum) for v in items)
+
+
+def _check_coeffs(coeffs, name, min_ndim):
+    c = np.asarray(coeffs)
+    if c.dtype.kind != "c":
+        raise TypeError(f"{name} must be a complex array as returned by the transform, "
+                        f"got dtype {c.dtype}")
+    if c.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {c.shape}")
+    return c
+
+
+def _check_packets2d(packets):
+    """``(plan, coeffs, pad)`` of a Packets2D that :func:`dtcwpt2` could have returned."""
+    if not isinstance(packets, Packets2D):
+        raise TypeError(f"idtcwpt2 needs a Packets2D, got {type(packets).__name__}")
+    if check_bool(packets.decimated, "packets.decimated") is not True:
+        raise ValueError("idtcwpt2 needs a decimated transform (decimated=True)")
+    level = check_level(packets.level)
+    mode = check_mode(packets.mode)
+    H, W = _check_ints(packets.shape, "packets.shape", 2, 1)
+    try:
+        pad = tuple(_check_ints(p, "packets.pad", 2, 0) for p in packets.pad)
+    except TypeError:
+        pad = ()
+    if len(pad) != 2 or (mode == "periodization" and pad != ((0, 0), (0, 0))):
+        raise ValueError(f"packets.pad must be ((top, bottom), (left, right)) (zeros in "
+                         f"mode 'periodization'), got {packets.pad!r}")
+    c = _check_coeffs(packets.coeffs, "packets.coeffs", 3)
+    P, h, w = c.shape[-3:]
+    if P != 2 * 4 ** level:
+        raise ValueError(f"packets.coeffs has {P} packets, level {level} needs {2 * 4 ** level}")
+    sizes = (H + sum(pad[0]), W + sum(pad[1]))
+    if (h << level, w << level) != sizes:
+        raise ValueError(
+            f"packets.coeffs has tiles of {h} x {w}, but an input of shape {(H, W)} "
+            f"extended by {pad} at level {level} needs {sizes[0] >> level} x {sizes[1] >> level}"
+        )
+    axes = packets.axes
+    ndim = c.ndim - 1
+    if (not isinstance(axes, tuple) or len(axes) != 2 or check_axes(axes, ndim) is None
+            or any(a >= 0 for a in axes)):
+        raise ValueError(f"packets.axes must be two negative axes of a {ndim}-D output, "
+                         f"got {axes!r}")
+    plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
+    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level)
+    check_values(c.real, "packets.coeffs", g)
+    check_values(c.imag, "packets.coeffs", g)
+    return plan, c, pad
 
 
 # --------------------------------------------------------------------------- 1D
@@ -228,16 +322,24 @@ class Packets1D:
     length: int
     pad: tuple
 
+    def __repr__(self):
+        return (f"Packets1D(coeffs={_describe_array(self.coeffs)}, level={self.level}, "
+                f"wavelet={_describe_wavelet(self.wavelet)}, "
+                f"packet_wavelet={_describe_wavelet(self.packet_wavelet)}, mode={self.mode!r}, "
+                f"axis={self.axis}, length={self.length})")
 
-def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", axis=-1):
+
+def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
+           axis=-1) -> Packets1D:
     """1D dual-tree complex wavelet packet transform along one axis.
 
     Parameters
     ----------
     x : array_like
-        Real signal(s); every other axis is a batch.
+        Real signal(s); every other axis is a batch. Values as in
+        :func:`dtcwpt2`.
     level : int
-        Number of levels J >= 1.
+        Number of levels J, from 1 to :data:`dtwpt.MAX_LEVEL` (8).
     wavelet, packet_wavelet, mode : keyword-only
         As in :func:`dtcwpt2`.
     axis : int, keyword-only
@@ -257,11 +359,12 @@ def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiza
     1
     """
     check_mode(mode)
-    x = as_real_array(x, 1)
+    x = as_real_array(x, 1, values=False)
     axis = check_axis(axis, x.ndim)
     xm = np.moveaxis(x, axis, -1)
     N = xm.shape[-1]
     level = check_level_for_sizes(level, (N,), ("the signal length",), mode)
+    check_values(x, "x", _plan.gain(wavelet, packet_wavelet, level))
     plan = _plan.plan(wavelet, packet_wavelet, level)
     if mode == "periodization":
         pad = (0, 0)
@@ -302,11 +405,8 @@ def idtcwpt(packets):
     >>> bool(np.allclose(idtcwpt(dtcwpt(x, 2, mode="symmetric")), x))
     True
     """
-    if not isinstance(packets, Packets1D):
-        raise TypeError(f"idtcwpt needs a Packets1D, got {type(packets).__name__}")
+    plan, c, before = _check_packets1d(packets)
     level = packets.level
-    plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
-    c = np.asarray(packets.coeffs)
     real = np.float32 if c.dtype == np.complex64 else np.float64
     P, n = c.shape[-2:]
     lead = c.shape[:-2]
@@ -322,6 +422,30 @@ def idtcwpt(packets):
         rec = np.empty_like(ta)
         _kernels.tree_synthesis(leaves, rec, plan.types[t], *bank, level, bufs[0], bufs[1])
         out += 0.5 * rec
-    before, _ = packets.pad
     out = out[before : before + packets.length].T.reshape(lead + (packets.length,))
     return np.moveaxis(out, -1, packets.axis)
+
+
+def _check_packets1d(packets):
+    """``(plan, coeffs, before)`` of a Packets1D that :func:`dtcwpt` could have returned."""
+    if not isinstance(packets, Packets1D):
+        raise TypeError(f"idtcwpt needs a Packets1D, got {type(packets).__name__}")
+    level = check_level(packets.level)
+    mode = check_mode(packets.mode)
+    length = check_int(packets.length, "packets.length", 1)
+    pad = _check_ints(packets.pad, "packets.pad", 2, 0)
+    if mode == "periodization" and pad != (0, 0):
+        raise ValueError(f"packets.pad must be (0, 0) in mode 'periodization', got {pad}")
+    c = _check_coeffs(packets.coeffs, "packets.coeffs", 2)
+    P, n = c.shape[-2:]
+    if P != 2 ** level or n << level != length + sum(pad):
+        raise ValueError(
+            f"packets.coeffs has shape (..., {P}, {n}); level {level} and a signal of length "
+            f"{length} extended by {pad} need (..., {2 ** level}, {(length + sum(pad)) >> level})"
+        )
+    check_axis(packets.axis, c.ndim - 1, "packets.axis")
+    plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
+    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level)
+    check_values(c.real, "packets.coeffs", g)
+    check_values(c.imag, "packets.coeffs", g)
+    return plan, c, pad[0]

@@ -23,6 +23,10 @@ in the packet's tile, that packet's output has the most energy). Filtering is
 cross-correlation, so a kernel ``K`` responds to input frequency ``omega``
 through ``sum_t K[t] exp(1j * omega * t)``.
 
+Which filters act at which level: the packet pair ``(h, g)`` first splits nodes
+at depth 2 (the third filtering stage), so it only matters for ``J >= 3``; at
+``J = 1, 2`` every node is split by a first-stage or Q-shift pair.
+
 2D frequency order: ``P = 2 * 4**J`` packets tile the half-plane
 ``omega_x >= 0`` with squares of side ``pi / 2**J``, ``2**(J+1)`` rows by
 ``2**J`` columns; packet ``p = r * 2**J + c`` has centre
@@ -31,6 +35,9 @@ through ``sum_t K[t] exp(1j * omega * t)``.
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._validation import check_choice, check_level
+from .filters import DualTreeFilters
 
 __all__ = [
     "gray",
@@ -50,9 +57,36 @@ __all__ = [
 FIRST_A, FIRST_B, QSHIFT_A, QSHIFT_B, PACKET = range(5)
 
 
+def _indices(i, name):
+    """Non-negative integer indices (scalar or array)."""
+    arr = np.asarray(i)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be non-negative integers, got dtype {arr.dtype}")
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must be non-negative integers, got {int(arr.min())}")
+    return arr
+
+
+def _check_filters(filters):
+    if not isinstance(filters, DualTreeFilters):
+        raise TypeError(f"filters must be a DualTreeFilters (see dtwpt.dual_tree_filters), "
+                        f"got {type(filters).__name__}")
+    return filters
+
+
+def _check_orientation(orientation):
+    o = np.asarray(orientation)
+    n = o.size
+    if (o.ndim != 1 or n < 2 or n & (n - 1) or o.dtype.kind not in "iuf"
+            or not np.all(np.abs(o) == 1)):
+        raise ValueError(f"orientation must be a 1D array of +1/-1 whose length is a power of "
+                         f"2 >= 2 (see orientation_1d), got {orientation!r}")
+    return o.astype(np.int64)
+
+
 def gray(b):
     """Gray code ``b ^ (b >> 1)``: frequency band -> natural index."""
-    b = np.asarray(b)
+    b = _indices(b, "b")
     return b ^ (b >> 1)
 
 
@@ -64,6 +98,7 @@ def inverse_gray(i):
     >>> inverse_gray(np.arange(4)).tolist()
     [0, 1, 3, 2]
     """
+    i = _indices(i, "i")
     b = np.array(i, copy=True)
     shift = np.array(i) >> 1
     while np.any(shift):
@@ -87,6 +122,8 @@ def node_types(level, tree):
         ``types[j, i]`` is the pair id that splits natural node ``i`` at depth
         ``j`` (entries past ``2**j`` are unused and set to -1).
     """
+    level = check_level(level)
+    tree = check_choice(tree, "tree", ("a", "b"))
     types = np.full((level, max(1, 2 ** (level - 1))), -1, dtype=np.int64)
     types[0, 0] = FIRST_A if tree == "a" else FIRST_B
     if level > 1:
@@ -101,6 +138,7 @@ def node_types(level, tree):
 
 def filter_table(filters):
     """The filter pairs in id order, as a list of ``(low, high)`` arrays."""
+    filters = _check_filters(filters)
     pairs = (filters.first_a, filters.first_b, filters.qshift_a, filters.qshift_b, filters.packet)
     return [(p.low, p.high) for p in pairs]
 
@@ -124,6 +162,7 @@ def equivalent_kernels_1d(filters, level, tree):
     """
     table = filter_table(filters)
     types = node_types(level, tree)
+    level = types.shape[0]
     kernels = [np.ones(1)]
     for j in range(level):
         children = []
@@ -156,6 +195,7 @@ def orientation_1d(filters, level):
     ndarray of int, shape (2**J,)
         +1 where packet ``i`` (natural order) responds to ``omega > 0``, else -1.
     """
+    level = check_level(level)
     psi = equivalent_kernels_1d(filters, level, "a") + 1j * equivalent_kernels_1d(filters, level, "b")
     positive, negative = _one_sided_energy(psi, 64 * 2 ** level)
     return np.where(positive >= negative, 1, -1)
@@ -189,6 +229,7 @@ def layout_2d(orientation):
     -------
     Layout2D
     """
+    orientation = _check_orientation(orientation)
     n = orientation.size
     size = 2 * n * n
     iv, ih, sign, conj = (np.zeros(size, dtype=np.int64) for _ in range(4))
@@ -216,6 +257,7 @@ def layout_1d(orientation):
         -1 where the packet ``K_a + 1j K_b`` is conjugated to respond to
         ``omega >= 0``.
     """
+    orientation = _check_orientation(orientation)
     natural = gray(np.arange(orientation.size))
     return natural, orientation[natural].astype(np.int64)
 
@@ -233,7 +275,7 @@ def tile_centres(level):
     array([[-0.75,  0.25],
            [-0.75,  0.75]])
     """
-    n = 2 ** level
+    n = 2 ** check_level(level, 0)
     r, c = np.divmod(np.arange(2 * n * n), n)
     step = np.pi / n
     return np.stack([-np.pi + (r + 0.5) * step, (c + 0.5) * step], axis=-1)
@@ -241,7 +283,7 @@ def tile_centres(level):
 
 def lowpass_mask(level):
     """True for the two packets whose tiles touch the origin."""
-    n = 2 ** level
+    n = 2 ** check_level(level, 0)
     mask = np.zeros(2 * n * n, dtype=bool)
     mask[[(n - 1) * n, n * n]] = True
     return mask
@@ -249,4 +291,5 @@ def lowpass_mask(level):
 
 def band_centres_1d(level):
     """Centre frequencies ``(b + 1/2) pi / 2**J`` of the 1D packets."""
+    level = check_level(level, 0)
     return (np.arange(2 ** level) + 0.5) * np.pi / 2 ** level
