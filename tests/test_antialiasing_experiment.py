@@ -12,7 +12,7 @@ from dtwpt.data import BundledPhotos
 from dtwpt.experiments import main
 from dtwpt.experiments.antialiasing import compute, report
 
-TINY = ["antialiasing", "--pairs", "4", "--size", "32", "--levels", "2", "--chunk", "2",
+TINY = ["antialiasing", "--pairs", "2", "--size", "32", "--levels", "2", "--chunk", "1",
         "--quiet"]
 FILES = ["config.json", "packets_J2.csv", "summary.csv", "skipped.csv", "report.md"] + [
     f"{name}_J2.png" for name in ("stability", "stability_roll_m", "recovery", "energy",
@@ -32,7 +32,7 @@ def tiny_run(tmp_path_factory):
     return out
 
 
-def direct_values(level, pairs=4, size=32):
+def direct_values(level, pairs=2, size=32):
     """Per pair and packet, every operator's measures straight from the public API."""
     batch = BundledPhotos(pairs, size=size).load(0, pairs)
     m = 2 ** (level - 1)
@@ -76,16 +76,16 @@ def test_numbers_equal_direct_api_calls(tiny_run, level=2):
     band = ~tree.lowpass_mask(level)
     for op in ("rmax", "aps"):
         row = ((summary["level"] == str(level)) & (summary["operator"] == op)
-               & (summary["measure"] == "instability_crop") & (summary["group"] == "band"))
+               & (summary["measure"] == "instability_crop") & (summary["tiles"] == "band"))
         expected = direct[(op, "instability_crop")][:, band].mean()
         assert np.isclose(float(summary["mean"][row][0]), expected, rtol=2e-5)
 
 
 def test_report_scopes_and_uncertainty(tiny_run):
     text = (tiny_run / "report.md").read_text(encoding="utf-8")
-    # 4 pairs are fewer than MIN_PAIRS: no comparison may pass or fail.
+    # 2 pairs from 2 photographs: too few for an interval, no comparison may pass or fail.
     lines = [line for line in text.splitlines() if line.startswith("| 2 |")]
-    compared = [line for line in lines if "bootstrap interval" in line]
+    compared = [line for line in lines if "interval over photographs" in line]
     assert compared and all("**INCONCLUSIVE**" in line for line in compared)
     assert any("APS is invariant" in line and "**PASS**" in line for line in lines)
 
@@ -110,10 +110,11 @@ def test_empty_run_exits_non_zero(tmp_path, capsys):
 
 def _stats(first, second):
     """Aggregated statistics where every operator's band value is given per pair."""
-    groups = np.zeros((len(first), len(compute.MEASURES), len(aa.OPERATORS), len(compute.GROUPS)))
-    groups[:, :, aa.OPERATORS.index("cmod")] = first[:, None, None]
-    groups[:, :, aa.OPERATORS.index("rmax")] = second[:, None, None]
-    return {"groups": groups}
+    means = np.zeros((len(first), len(compute.MEASURES), len(aa.OPERATORS),
+                      len(compute.TILE_GROUPS)))
+    means[:, :, aa.OPERATORS.index("cmod")] = first[:, None, None]
+    means[:, :, aa.OPERATORS.index("rmax")] = second[:, None, None]
+    return {"tile_means": means, "photos": np.array([f"photo{i}" for i in range(len(first))])}
 
 
 def test_verdict_needs_the_interval_to_clear_zero():
@@ -121,16 +122,17 @@ def test_verdict_needs_the_interval_to_clear_zero():
     rng = np.random.default_rng(0)
     base = rng.uniform(0.3, 0.5, 40)
     clear = report._compare(2, claim, _stats(base - 0.05, base), None)[0]
-    assert clear.passed is True
+    assert clear.status == "PASS"
     reversed_ = report._compare(2, claim, _stats(base + 0.05, base), None)[0]
-    assert reversed_.passed is False
+    assert reversed_.status == "FAIL"
     noisy = base + rng.normal(0, 0.05, 40)
     noisy -= noisy.mean() - base.mean()  # mean difference exactly 0
-    assert report._compare(2, claim, _stats(noisy, base), None)[0].passed is None
-    assert report._compare(2, claim, _stats(base[:5] - 0.05, base[:5]), None)[0].passed is None
+    assert report._compare(2, claim, _stats(noisy, base), None)[0].status == "INCONCLUSIVE"
+    assert report._compare(2, claim, _stats(base[:2] - 0.05, base[:2]), None)[0].status \
+        == "INCONCLUSIVE"  # two photographs: no interval
     assert claim.applies(2, 1, 2.0) == "made for shifts of at most one pixel"
     assert claim.applies(1, 1, 1.0) == "made for m = 2**(J-1) >= 2 (J >= 2)"
-    assert report._compare(1, claim, _stats(base, base), "out of scope")[0].label == "N/A"
+    assert report._compare(1, claim, _stats(base, base), "out of scope")[0].status == "N/A"
     assert claim.applies(2, 0, 1.0) is not None and claim.applies(2, 1, 1.0) is None
 
 

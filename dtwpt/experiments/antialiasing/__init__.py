@@ -37,7 +37,7 @@ from .._common import (
 )
 from .._runner import chunk_ranges, load_chunks, run_chunks
 from . import figures, report
-from .compute import GROUPS, MEASURES, aggregate, chunk_sums, tile_groups
+from .compute import MEASURES, TILE_GROUPS, aggregate, chunk_sums, tile_groups
 
 __all__ = ["DESCRIPTION", "DEFAULT_PAIRS", "DEFAULT_SIZE", "add_arguments", "run",
            "packet_table", "summary_table"]
@@ -100,18 +100,20 @@ def packet_table(level, stats, axis):
 
 
 def summary_table(totals, levels):
-    """Columns of ``summary.csv``: per level, operator, measure and tile group, the mean
-    over pairs of the per-pair tile average and its 95% bootstrap interval."""
-    rows = {k: [] for k in ("level", "operator", "measure", "group", "mean", "ci_low",
-                            "ci_high", "n_pairs")}
+    """Columns of ``summary.csv``: per level, operator, measure and tile group, the
+    mean over photographs of the per-pair tile average, its 95% interval over
+    photographs (:func:`.report.interval`) and the numbers of photographs and pairs."""
+    rows = {k: [] for k in ("level", "operator", "measure", "tiles", "mean", "ci_low",
+                            "ci_high", "n_photos", "n_pairs")}
     for level in levels:
-        values = totals[level]["groups"]
+        values = totals[level]["tile_means"]
         for o, op in enumerate(OPERATORS):
             for k, measure in enumerate(MEASURES):
-                for g, group in enumerate(GROUPS):
+                for g, group in enumerate(TILE_GROUPS):
                     v = values[:, k, o, g]
-                    mean, lo, hi, n = report.paired_bootstrap(v, np.zeros_like(v))
-                    for key, value in zip(rows, (level, op, measure, group, mean, lo, hi, n)):
+                    mean, lo, hi, n = report.interval(v, totals["photos"])
+                    row = (level, op, measure, group, mean, lo, hi, n, np.isfinite(v).sum())
+                    for key, value in zip(rows, row):
                         rows[key].append(value)
     return rows
 
@@ -181,12 +183,12 @@ def run(args):
     report.write_report(out / "report.md", totals=totals, levels=levels, verdicts=verdicts,
                         scope_notes=notes, figures=drawn,
                         run_lines=_run_lines(args, config, totals, stats), axis=args.axis)
-    decided = [v for v in verdicts if v.passed in (True, False)]
+    count = {status: sum(v.status == status for v in verdicts)
+             for status in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
     print(f"report: {out / 'report.md'}")
     print(f"pairs: {totals['n_pairs']} processed, {len(totals['skipped'])} skipped")
-    print(f"verdicts: {sum(v.passed is True for v in decided)}/{len(decided)} PASS, "
-          f"{sum(v.passed is None for v in verdicts)} inconclusive, "
-          f"{sum(v.passed == 'n/a' for v in verdicts)} not applicable")
+    print(f"verdicts: {count['PASS']}/{count['PASS'] + count['FAIL']} PASS, "
+          f"{count['INCONCLUSIVE']} inconclusive, {count['N/A']} not applicable")
     return 0
 
 

@@ -22,8 +22,9 @@ every packet and every operator of :data:`dtwpt.antialiasing.OPERATORS`
 
 A chunk is reduced to per-packet sums, sums of squares, counts and maxima
 over its pairs, plus, for each pair, the mean of every measure over a few
-groups of tiles (:data:`GROUPS`): the per-pair values the report's bootstrap
-resamples.
+groups of tiles (:data:`TILE_GROUPS`) and the photograph the pair comes from:
+the per-pair values from which the report's intervals are computed, over
+photographs.
 """
 import numpy as np
 
@@ -38,16 +39,16 @@ from dtwpt.antialiasing import (
 from dtwpt.data import fourier_shift
 from dtwpt.experiments.shift_report import pathological_tiles
 
-__all__ = ["KINDS", "MEASURES", "GROUPS", "PAIRS_PER_BATCH", "tile_groups", "second_images",
-           "pair_values", "chunk_sums", "aggregate"]
+__all__ = ["KINDS", "MEASURES", "TILE_GROUPS", "PAIRS_PER_BATCH", "tile_groups",
+           "second_images", "pair_values", "chunk_sums", "aggregate"]
 
 #: Kinds of second image.
 KINDS = ("crop", "roll", "roll_m")
 #: Measures, in the order of the arrays' measure axis.
 MEASURES = ("kept_energy", "recovery") + tuple(
     f"{name}_{kind}" for kind in KINDS for name in ("instability", "aligned"))
-#: Groups of tiles whose per-pair means are kept for the bootstrap.
-GROUPS = ("band", "pathological", "ordinary", "stable", "moving")
+#: Groups of tiles whose per-pair means are kept for the intervals over photographs.
+TILE_GROUPS = ("band", "pathological", "ordinary", "stable", "moving")
 #: Pairs transformed together (bounds the memory of a batch).
 PAIRS_PER_BATCH = 4
 
@@ -55,7 +56,7 @@ _AXES = {"y": -2, "x": -1}
 
 
 def tile_groups(level, axis):
-    """Boolean masks of :data:`GROUPS` over the packets of one level.
+    """Boolean masks of :data:`TILE_GROUPS` over the packets of one level.
 
     ``band``: every packet but the two low-pass ones; ``pathological``: the
     band-pass tiles with a corner on ``(2 pi / m) Z^2``
@@ -66,7 +67,7 @@ def tile_groups(level, axis):
 
     Returns
     -------
-    ndarray of bool, shape (len(GROUPS), P)
+    ndarray of bool, shape (len(TILE_GROUPS), P)
     """
     band = ~tree.lowpass_mask(level)
     patho = pathological_tiles(level) & band
@@ -128,7 +129,7 @@ def pair_values(x, x_crop, level, *, shift, axis, wavelet="qshift_a", q=1, blur_
     return values
 
 
-def _group_means(values, groups):
+def _tile_means(values, groups):
     """Mean over each group's tiles, ignoring NaN: (n, M, O, P) -> (n, M, O, G)."""
     out = np.full(values.shape[:-1] + (len(groups),), np.nan)
     for g, mask in enumerate(groups):
@@ -156,23 +157,26 @@ def chunk_sums(batch, *, levels, wavelet, q, blur_size, shift, axis):
     Returns
     -------
     dict of ndarray
-        ``n_pairs``, ``skipped_names``, ``skipped_reasons``; per level J,
+        ``n_pairs``, ``skipped_names``, ``skipped_reasons``, ``photos`` (the
+        photograph of each pair, ``Batch.groups``); per level J,
         ``sum_J<J>``, ``sumsq_J<J>``, ``max_J<J>`` (NaN-free values only) and
         ``count_J<J>``, each of shape (len(MEASURES), len(OPERATORS), P), and
-        ``groups_J<J>`` of shape (n, len(MEASURES), len(OPERATORS), len(GROUPS)).
+        ``tile_means_J<J>`` of shape (n, len(MEASURES), len(OPERATORS),
+        len(TILE_GROUPS)).
 
     Examples
     --------
     >>> from dtwpt.data import BundledPhotos
     >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[2],
     ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
-    >>> sums["sum_J2"].shape, sums["groups_J2"].shape
+    >>> sums["sum_J2"].shape, sums["tile_means_J2"].shape
     ((8, 5, 32), (2, 8, 5, 5))
     """
     n = len(batch)
     result = {"n_pairs": np.int64(n),
               "skipped_names": np.array([name for name, _ in batch.skipped], dtype=str),
-              "skipped_reasons": np.array([why for _, why in batch.skipped], dtype=str)}
+              "skipped_reasons": np.array([why for _, why in batch.skipped], dtype=str),
+              "photos": np.array(batch.groups, dtype=str)}
     for level in levels:
         P = 2 * 4 ** level
         values = np.empty((n, len(MEASURES), len(OPERATORS), P))
@@ -186,7 +190,7 @@ def chunk_sums(batch, *, levels, wavelet, q, blur_size, shift, axis):
         result[f"sumsq_J{level}"] = (clean * clean).sum(axis=0)
         result[f"count_J{level}"] = valid.sum(axis=0).astype(np.int64)
         result[f"max_J{level}"] = np.where(valid, values, -np.inf).max(axis=0, initial=-np.inf)
-        result[f"groups_J{level}"] = _group_means(values, tile_groups(level, axis))
+        result[f"tile_means_J{level}"] = _tile_means(values, tile_groups(level, axis))
     return result
 
 
@@ -202,14 +206,17 @@ def aggregate(chunks, levels):
     Returns
     -------
     dict
-        ``n_pairs``, ``skipped`` (list of (name, reason)) and, per level J, a
-        dict with ``mean``, ``std`` (population, over pairs), ``max`` and
-        ``count`` of shape (len(MEASURES), len(OPERATORS), P), and ``groups``
-        of shape (n_pairs, len(MEASURES), len(OPERATORS), len(GROUPS)).
+        ``n_pairs``, ``skipped`` (list of (name, reason)), ``photos`` (n_pairs,)
+        and, per level J, a dict with ``mean``, ``std`` (population, over
+        pairs), ``max`` and ``count`` of shape (len(MEASURES), len(OPERATORS),
+        P), ``tile_means`` of shape (n_pairs, len(MEASURES), len(OPERATORS),
+        len(TILE_GROUPS)) and ``photos``.
     """
     totals = {"n_pairs": sum(int(c["n_pairs"]) for c in chunks),
               "skipped": [(str(name), str(why)) for c in chunks
-                          for name, why in zip(c["skipped_names"], c["skipped_reasons"])]}
+                          for name, why in zip(c["skipped_names"], c["skipped_reasons"])],
+              "photos": np.concatenate([c["photos"] for c in chunks]) if chunks else
+              np.array([], dtype=str)}
     for level in levels:
         sums = sumsq = count = 0
         peak = -np.inf
@@ -222,6 +229,6 @@ def aggregate(chunks, levels):
             mean = sums / count
             std = np.sqrt(np.maximum(sumsq / count - mean * mean, 0.0))
         totals[level] = {"mean": mean, "std": std, "count": count,
-                         "max": np.where(count > 0, peak, np.nan),
-                         "groups": np.concatenate([c[f"groups_J{level}"] for c in chunks])}
+                         "max": np.where(count > 0, peak, np.nan), "photos": totals["photos"],
+                         "tile_means": np.concatenate([c[f"tile_means_J{level}"] for c in chunks])}
     return totals

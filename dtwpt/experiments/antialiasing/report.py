@@ -1,13 +1,16 @@
 """Verdicts and ``report.md`` of the anti-aliasing experiment.
 
-Each claim compares two operators on one measure, averaged over a group of
-tiles, pair by pair. Its verdict comes from a paired bootstrap over pairs
-(:func:`paired_bootstrap`): PASS when the 95% interval of the mean
-difference lies entirely on the claimed side, FAIL when it lies entirely on
-the other side, INCONCLUSIVE when it contains 0 or when fewer than
-:data:`MIN_PAIRS` pairs are available, N/A outside the setting the claim was
-made for. APS's exactness is a deterministic claim, checked on the largest
-value over all pairs and band-pass packets against :data:`APS_TOLERANCE`.
+Each claim compares two operators on one measure averaged over the band-pass
+tiles, pair by pair. The paired differences are reduced to one mean per
+photograph (pairs cut from one photograph are not independent) and judged by
+the 95% Student t interval over the photographs
+(:func:`dtwpt.experiments._stats.grouped_mean_interval`): PASS when it lies
+entirely on the claimed side of 0, FAIL when entirely on the other side,
+INCONCLUSIVE when it contains 0 or fewer than
+:data:`~dtwpt.experiments._stats.MIN_GROUPS` photographs are available, N/A
+outside the setting the claim was made for. APS's exactness is a
+deterministic claim, checked on the largest value over all pairs and band-pass
+packets against :data:`APS_TOLERANCE`.
 """
 import time
 from dataclasses import dataclass
@@ -18,24 +21,17 @@ from dtwpt import tree
 from dtwpt.antialiasing import OPERATORS
 
 from .._common import write_text
-from .compute import GROUPS, KINDS, MEASURES
+from .._stats import MIN_GROUPS, Verdict, compare, grouped_mean_interval
+from .compute import KINDS, MEASURES, TILE_GROUPS
 
-__all__ = ["Claim", "Verdict", "CLAIMS", "MIN_PAIRS", "APS_TOLERANCE", "RESAMPLES",
-           "paired_bootstrap", "evaluate", "write_report"]
+__all__ = ["Claim", "CLAIMS", "APS_TOLERANCE", "interval", "evaluate", "write_report"]
 
-#: Fewest pairs on which a comparison is decided.
-MIN_PAIRS = 10
-#: Bootstrap resamples (percentile interval) and their seed.
-RESAMPLES = 2000
-SEED = 0
 #: Largest aligned instability counted as exact: float32 transforms of an image and of
 #: its circular shift agree to about 1e-6 relative; every other operator is above 1e-2.
 APS_TOLERANCE = 1e-4
 
 NAMES = {"rmax": "RMax", "cmod": "CMod", "max_blur": "MaxBlurPool", "cmod_blur": "CMod+Blur",
          "aps": "APS max pool"}
-
-LABELS = {True: "PASS", False: "FAIL", None: "INCONCLUSIVE", "n/a": "N/A"}
 
 
 @dataclass(frozen=True)
@@ -80,67 +76,51 @@ CLAIMS = (
 )
 
 
-@dataclass
-class Verdict:
-    """One claim checked on one level."""
+def interval(values, photos):
+    """Mean over photographs of per-pair ``values`` and its 95% interval.
 
-    level: int
-    claim: str
-    source: str
-    measured: str
-    criterion: str
-    passed: object  # True, False, None (inconclusive) or "n/a"
-
-    @property
-    def label(self):
-        """``PASS``, ``FAIL``, ``INCONCLUSIVE`` or ``N/A``."""
-        return LABELS[self.passed]
-
-
-def paired_bootstrap(a, b, *, resamples=RESAMPLES, seed=SEED):
-    """Mean of ``a - b`` over pairs and its 95% percentile bootstrap interval.
-
-    Pairs where either value is NaN are left out.
+    :func:`dtwpt.experiments._stats.grouped_mean_interval`: each photograph's
+    pairs are averaged, the interval is Student's t over these means; NaN
+    values are left out.
 
     Returns
     -------
-    (mean, low, high, n) : (float, float, float, int)
+    mean, low, high : float
+    n_photos : int
 
     Examples
     --------
-    >>> mean, lo, hi, n = paired_bootstrap(np.arange(20.0) + 1, np.arange(20.0))
-    >>> mean, lo, hi, n
-    (1.0, 1.0, 1.0, 20)
+    >>> mean, lo, hi, k = interval([1.0, 1.2, 2.0, 2.2, 3.0], list("aabbc"))
+    >>> round(mean, 3), k
+    (2.067, 3)
     """
-    d = np.asarray(a, float) - np.asarray(b, float)
-    d = d[np.isfinite(d)]
-    if not d.size:
-        return np.nan, np.nan, np.nan, 0
-    rng = np.random.default_rng(seed)
-    means = d[rng.integers(0, d.size, size=(resamples, d.size))].mean(axis=1)
-    lo, hi = np.percentile(means, [2.5, 97.5])
-    return float(d.mean()), float(lo), float(hi), int(d.size)
+    return grouped_mean_interval(values, photos)
 
 
-def _group_values(stats, measure, operator, group="band"):
-    return stats["groups"][:, MEASURES.index(measure), OPERATORS.index(operator),
-                           GROUPS.index(group)]
+def _tile_values(stats, measure, operator, group="band"):
+    return stats["tile_means"][:, MEASURES.index(measure), OPERATORS.index(operator),
+                           TILE_GROUPS.index(group)]
 
 
 def _compare(level, claim, stats, out_of_scope):
-    criterion = (f"95% bootstrap interval of mean({NAMES[claim.first]} - "
-                 f"{NAMES[claim.second]}) {'< 0' if claim.direction < 0 else '> 0'}")
+    sign = "<" if claim.direction < 0 else ">"
+    criterion = (f"95% interval over photographs of mean({NAMES[claim.first]} - "
+                 f"{NAMES[claim.second]}) {sign} 0")
+    text = f"{claim.text} ({claim.source})"
     if out_of_scope:
-        return Verdict(level, claim.text, claim.source, "—", criterion, "n/a"), out_of_scope
-    mean, lo, hi, n = paired_bootstrap(_group_values(stats, claim.measure, claim.first),
-                                       _group_values(stats, claim.measure, claim.second))
+        return Verdict(level, text, f"not applicable: {out_of_scope}", criterion, "N/A"), \
+            out_of_scope
+    diff = (_tile_values(stats, claim.measure, claim.first)
+            - _tile_values(stats, claim.measure, claim.second))
+    mean, lo, hi, k = interval(claim.direction * diff, stats["photos"])
+    status = compare(lo, hi, 0.0)
+    low, high = sorted((claim.direction * lo, claim.direction * hi))
+    bounds = f"[{low:+.4f}, {high:+.4f}]" if np.isfinite(lo) else (
+        f"no interval: fewer than {MIN_GROUPS} photographs")
     measured = (f"{claim.measure}, band-pass mean: {NAMES[claim.first]} - "
-                f"{NAMES[claim.second]} = {mean:+.4f} [{lo:+.4f}, {hi:+.4f}] ({n} pairs)")
-    if n < MIN_PAIRS:
-        return Verdict(level, claim.text, claim.source, measured, criterion, None), None
-    side = claim.direction * np.array([lo, hi])
-    passed = True if side.min() > 0 else (False if side.max() < 0 else None)
-    return Verdict(level, claim.text, claim.source, measured, criterion, passed), None
+                f"{NAMES[claim.second]} = {claim.direction * mean:+.4f} {bounds} "
+                f"({k} photographs, {int(np.isfinite(diff).sum())} pairs)")
+    return Verdict(level, text, measured, criterion, status), None
 
 
 def _aps_verdict(level, stats):
@@ -152,12 +132,13 @@ def _aps_verdict(level, stats):
               for op in OPERATORS if op != "aps"}
     lowest = min(others, key=others.get)
     m = 2 ** (level - 1)
+    status = ("INCONCLUSIVE" if not np.isfinite(worst)
+              else "PASS" if worst <= APS_TOLERANCE else "FAIL")
     return Verdict(level, f"APS is invariant to circular shifts by m = {m}, up to its "
-                   "polyphase offset", "Chaman & Dokmanić 2021 (arXiv:2011.14214)",
+                   "polyphase offset (Chaman & Dokmanić 2021, arXiv:2011.14214)",
                    f"largest aligned instability under roll by m: {worst:.1e} (lowest mean "
                    f"of the others: {NAMES[lowest]} {others[lowest]:.3f})",
-                   f"<= {APS_TOLERANCE:g} on every pair and band-pass packet",
-                   bool(worst <= APS_TOLERANCE) if np.isfinite(worst) else None)
+                   f"<= {APS_TOLERANCE:g} on every pair and band-pass packet", status)
 
 
 def evaluate(totals, levels, *, q, shift):
@@ -191,9 +172,11 @@ def evaluate(totals, levels, *, q, shift):
 
 
 # ----------------------------------------------------------------- markdown
-def _cell(values):
-    mean, lo, hi, n = paired_bootstrap(values, np.zeros_like(values))
-    return "—" if not n else f"{mean:.3f} [{lo:.3f}, {hi:.3f}]"
+def _cell(values, photos):
+    mean, lo, hi, k = interval(values, photos)
+    if not k:
+        return "—"
+    return f"{mean:.3f} [{lo:.3f}, {hi:.3f}]" if np.isfinite(lo) else f"{mean:.3f}"
 
 
 def _extreme_tiles(stats, operator, level):
@@ -213,8 +196,10 @@ def where_table(stats, level, axis):
             "envelope recovery r² | most stable tile (theta_y, theta_x) | least stable tile |")
     lines = [head, "|---" * 10 + "|"]
     for op in OPERATORS:
-        group = [_cell(_group_values(stats, "instability_crop", op, g)) for g in GROUPS]
-        kept = [_cell(_group_values(stats, m, op)) for m in ("kept_energy", "recovery")]
+        group = [_cell(_tile_values(stats, "instability_crop", op, g), stats["photos"])
+                 for g in TILE_GROUPS]
+        kept = [_cell(_tile_values(stats, m, op), stats["photos"])
+                for m in ("kept_energy", "recovery")]
         lines.append(f"| {NAMES[op]} | " + " | ".join(group + kept + list(
             _extreme_tiles(stats, op, level))) + " |")
     return lines
@@ -225,7 +210,7 @@ def kinds_table(stats):
     head = "| operator | " + " | ".join(f"{k} | {k} aligned" for k in KINDS) + " |"
     lines = [head, "|---" * (1 + 2 * len(KINDS)) + "|"]
     for op in OPERATORS:
-        cells = [_cell(_group_values(stats, f"{name}_{kind}", op))
+        cells = [_cell(_tile_values(stats, f"{name}_{kind}", op), stats["photos"])
                  for kind in KINDS for name in ("instability", "aligned")]
         lines.append(f"| {NAMES[op]} | " + " | ".join(cells) + " |")
     return lines
@@ -233,8 +218,8 @@ def kinds_table(stats):
 
 def _verdict_table(verdicts):
     lines = ["| J | claim (source) | this run | criterion | verdict |", "|---|---|---|---|---|"]
-    lines += [f"| {v.level} | {v.claim} ({v.source}) | {v.measured} | {v.criterion} | "
-              f"**{v.label}** |" for v in verdicts]
+    lines += [f"| {v.level} | {v.claim} | {v.measured} | {v.criterion} | **{v.status}** |"
+              for v in verdicts]
     return lines
 
 
@@ -245,9 +230,7 @@ def _answer(totals, levels):
         stats = totals[level]
 
         def mean(measure, op, group="band", stats=stats):
-            values = _group_values(stats, measure, op, group)
-            return float(np.mean(values[np.isfinite(values)])) if np.isfinite(
-                values).any() else np.nan
+            return interval(_tile_values(stats, measure, op, group), stats["photos"])[0]
 
         def listed(group):
             if not np.isfinite(mean("instability_crop", OPERATORS[0], group)):
@@ -294,11 +277,12 @@ DEFINITIONS = [
     "tiles with a corner on (2 pi/m) Z² (largest gamma_q(m theta)²); ordinary = the other "
     "band-pass tiles; the stable column = band-pass tiles with abs(theta along the shift) "
     "< pi/2^J."),
-    (f"- Uncertainty: every 'value [low, high]' is a mean over pairs of the per-pair tile "
-    f"average with its 95% percentile bootstrap interval over pairs ({RESAMPLES} resamples, "
-    f"seed {SEED}); a comparison is decided on at least {MIN_PAIRS} pairs. The bundled "
-    "pairs are overlapping crops of five photographs, so they are not independent and the "
-    "intervals are optimistic; with --images each pair is one image."),
+    (f"- Uncertainty: every 'value [low, high]' is a mean of the per-pair tile average over "
+     "photographs (each photograph's pairs averaged first) with its 95% Student t interval "
+     f"over photographs; no interval below {MIN_GROUPS} photographs. The bundled pairs are "
+     "overlapping crops of five photographs, so by default five observations carry each "
+     "interval; with --images every file is one photograph. The per-packet CSV means are "
+     "over pairs."),
 ]
 
 
@@ -328,7 +312,8 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
         Markdown bullet lines describing the run.
     axis : {"x", "y"}
     """
-    decided = [v for v in verdicts if v.passed in (True, False)]
+    count = {status: sum(v.status == status for v in verdicts)
+             for status in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
     lines = [
         "# Anti-aliased pooling next to RMax and CMod, packet by packet", "",
         ("Which pooling after a DT-CWPT packet is stable to small shifts, where on the "
@@ -337,17 +322,16 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
         "et al., arXiv:2212.00394) and max pooling with adaptive polyphase sampling (Chaman "
         "& Dokmanić, arXiv:2011.14214), on the same packets and the same pairs."), "",
         "## Run", "", *run_lines, f"- written: {time.strftime('%Y-%m-%d %H:%M:%S')}", "",
-        (f"## Verdicts: {sum(v.passed is True for v in decided)}/{len(decided)} PASS "
-        f"({sum(v.passed is None for v in verdicts)} inconclusive, "
-        f"{sum(v.passed == 'n/a' for v in verdicts)} not applicable)"), "",
+        (f"## Verdicts: {count['PASS']}/{count['PASS'] + count['FAIL']} PASS "
+         f"({count['INCONCLUSIVE']} inconclusive, {count['N/A']} not applicable)"), "",
         *_verdict_table(verdicts), "", *(f"- {note}" for note in scope_notes), "",
         "## The answer in numbers", "", *_answer(totals, levels), "",
     ]
     for level in levels:
         lines += [f"## J = {level}: where each operator is stable, and what it keeps", "",
-                  ("Crop pairs; each cell is a mean over pairs of the tile average "
-                  "[95% bootstrap interval]; extreme tiles by mean instability, theta in "
-                  "units of pi."), "", *where_table(totals[level], level, axis), "",
+                  ("Crop pairs; each cell is the mean over photographs of the per-pair "
+                   "tile average [95% interval over photographs]; extreme tiles by the "
+                   "per-tile mean instability over pairs, theta in units of pi."), "", *where_table(totals[level], level, axis), "",
                   f"Band-pass mean instability for each kind of pair (J = {level}):", "",
                   *kinds_table(totals[level]), ""]
     lines += ["## Figures", "",
