@@ -261,6 +261,8 @@ def test_bad_input_is_refused():
         aa.max_filter(np.ones((4, 4)), q=-1)
     with pytest.raises(ValueError, match="operator"):
         aa.pool(np.ones((4, 4)), "maxpool")
+    with pytest.raises(ValueError, match="channel_axis"):
+        aa.aps_downsample(np.ones((3, 4, 4)), channel_axis=1)  # a spatial axis
     with pytest.raises(ValueError, match="even"):
         aa.aps_downsample(np.ones((5, 4)))
     with pytest.raises(TypeError, match="need the kernel W"):

@@ -38,8 +38,9 @@ References
 import numpy as np
 
 import dtwpt
+from dtwpt._validation import check_int
 
-from .pooling import OPERATORS, _check_int, pool_all
+from .pooling import OPERATORS, pool_all
 
 __all__ = ["pooled_packets", "pooled_conv", "max_blur_pool_conv", "cmod_blur_conv",
            "aps_max_pool_conv"]
@@ -162,7 +163,7 @@ def pooled_conv(x, V=None, m=1, *, W=None, operators=OPERATORS, q=1, blur_size=3
     unknown = [op for op in operators if op not in OPERATORS]
     if unknown or not operators:
         raise ValueError(f"operators must be names from {OPERATORS}, got {operators!r}")
-    m = _check_int(m, "m", 1)
+    m = check_int(m, "m", 1)
     maps = {}
     for kernel, name, wanted in ((V, "V", set(_MAX_BASED)), (W, "W", {"cmod", "cmod_blur"})):
         chosen = [op for op in operators if op in wanted]

@@ -27,9 +27,10 @@ References
    (CMod + Blur).
 """
 import numbers
-from operator import index
 
 import numpy as np
+
+from dtwpt._validation import check_axis, check_int
 
 __all__ = ["OPERATORS", "BLUR_SIZES", "binomial_kernel", "max_filter", "blur",
            "aps_downsample", "pool", "pool_all"]
@@ -41,15 +42,6 @@ BLUR_SIZES = (3, 5)
 
 #: The 2 x 2 polyphase offsets (i, j), in the order ties are broken.
 PHASES = ((0, 0), (0, 1), (1, 0), (1, 1))
-
-
-def _check_int(value, name, minimum):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    value = index(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
 
 
 def _check_blur_size(size):
@@ -130,8 +122,8 @@ def max_filter(y, *, q=1):
     >>> max_filter(y, q=1)
     array([[0., 1., 1., 1., 0., 0.]])
     """
-    q = _check_int(q, "q", 0)
     out = _as_map(y).copy()
+    q = check_int(q, "q", 0, max(out.shape[-2:]), why=" (the map's larger side)")
     for axis in (-2, -1):
         src = out.copy()
         for p in range(1, q + 1):
@@ -224,13 +216,9 @@ def aps_downsample(y, *, channel_axis=None):
     parts = np.stack([y[..., i::2, j::2] for i, j in PHASES])
     norms = np.sum(np.square(parts, dtype=np.float64), axis=(-2, -1))  # (4, ...)
     if channel_axis is not None:
-        lead = y.ndim - 2
-        if isinstance(channel_axis, bool) or not isinstance(channel_axis, numbers.Integral) \
-                or not -lead <= channel_axis < lead:
-            raise ValueError(f"channel_axis must be one of the {lead} leading axes of y "
-                             f"(shape {y.shape}), got {channel_axis!r}")
-        norms = np.broadcast_to(norms.sum(axis=1 + channel_axis % lead, keepdims=True),
-                                norms.shape)
+        # One of the leading axes of y (not a spatial one); axis 0 of norms is the phase.
+        axis = check_axis(channel_axis, y.ndim - 2, "channel_axis")
+        norms = np.broadcast_to(norms.sum(axis=1 + axis, keepdims=True), norms.shape)
     best = np.argmax(norms, axis=0)  # first maximum on ties
     out = np.take_along_axis(parts, best[None, ..., None, None], axis=0)[0]
     return out, np.asarray(PHASES)[best]
@@ -287,7 +275,7 @@ def pool_all(z, *, operators=OPERATORS, q=1, blur_size=3, return_phase=False):
     unknown = [op for op in operators if op not in OPERATORS]
     if unknown or not operators:
         raise ValueError(f"operators must be names from {OPERATORS}, got {operators!r}")
-    q = _check_int(q, "q", 0)
+    q = check_int(q, "q", 0, max(z.shape[-2:]), why=" (the map's larger side)")
     blur_size = _check_blur_size(blur_size)
     out, phase = {}, None
     if {"cmod", "cmod_blur"} & set(operators):
