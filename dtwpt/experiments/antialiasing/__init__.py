@@ -20,6 +20,7 @@ from dtwpt.antialiasing import BLUR_SIZES, OPERATORS
 
 from .._common import (
     EXECUTION_OPTIONS,
+    IMAGENET_PROTOCOL,
     UsageError,
     add_data_arguments,
     add_run_arguments,
@@ -74,6 +75,7 @@ def add_arguments(parser):
     group.add_argument("--blur-size", type=int, choices=BLUR_SIZES, default=3,
                        help="binomial blur taps: 3 = [1,2,1]/4, 5 = [1,4,6,4,1]/16 (default 3)")
     add_run_arguments(parser, default_chunk=16)
+    parser.epilog = IMAGENET_PROTOCOL
 
 
 def packet_table(level, stats, axis):
