@@ -97,7 +97,7 @@ def grouped_mean_interval(values, groups):
     Examples
     --------
     >>> m, lo, hi, k = grouped_mean_interval([1.0, 1.2, 2.0, 2.2, 3.0], list("aabbc"))
-    >>> round(m, 3), k, lo < m < hi
+    >>> round(m, 3), k, bool(lo < m < hi)
     (2.067, 3, True)
     """
     values = np.asarray(values, dtype=float)
@@ -130,8 +130,8 @@ def pearson_interval(a, b):
     --------
     >>> x = np.arange(20.0)
     >>> r, lo, hi, n = pearson_interval(x, x + np.sin(x))
-    >>> n, round(r, 3), lo < r < hi
-    (20, 0.987, True)
+    >>> n, round(r, 3), bool(lo < r < hi)
+    (20, 0.993, True)
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     keep = np.isfinite(a) & np.isfinite(b)

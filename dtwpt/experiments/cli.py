@@ -26,7 +26,8 @@ __all__ = ["EXPERIMENTS", "DEFAULT", "main"]
 EXPERIMENTS = {"shift": "dtwpt.experiments.shift",
                "localization": "dtwpt.experiments.localization",
                "kernels": "dtwpt.experiments.kernels",
-               "antialiasing": "dtwpt.experiments.antialiasing"}
+               "antialiasing": "dtwpt.experiments.antialiasing",
+               "sensitivity": "dtwpt.experiments.sensitivity"}
 #: Experiment run when no subcommand is given.
 DEFAULT = "shift"
 

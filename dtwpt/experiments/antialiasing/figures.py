@@ -26,9 +26,16 @@ COLORS = {"rmax": "tab:red", "cmod": "tab:blue", "max_blur": "tab:orange",
           "cmod_blur": "tab:cyan", "aps": "tab:green"}
 
 
-def _maps(stats, measure):
-    return {NAMES[op]: stats["mean"][MEASURES.index(measure), o]
-            for o, op in enumerate(OPERATORS)}
+def _maps(stats, measure, level, label, title):
+    """The five operators' per-tile means on one colour scale, with a labelled bar."""
+    fig = plot_tile_maps({NAMES[op]: stats["mean"][MEASURES.index(measure), o]
+                          for o, op in enumerate(OPERATORS)}, level, mask="lowpass", ncols=5,
+                         suptitle=title)
+    fig.axes[-1].set_ylabel(label)  # the shared colour bar
+    # supxlabel gets its own row in the constrained layout, below the axes labels.
+    fig.supxlabel("sand-coloured: the two low-pass tiles (not shown); one pixel per tile, "
+                  "mirrored to -theta", fontsize=8, color="0.3")
+    return fig
 
 
 def tradeoff_figure(stats, level, axis):
@@ -74,23 +81,21 @@ def draw_all(out, totals, levels, *, axis, shift):
     for j in levels:
         stats = totals[j]
         m = 2 ** (j - 1)
-        save(plot_tile_maps(_maps(stats, "instability_crop"), j, mask="lowpass", ncols=5,
-                            suptitle=f"mean instability ||Y' - Y|| / ||Y||, crop pairs "
-                                     f"(u = {shift:g} along {axis}), J = {j}"),
+        save(_maps(stats, "instability_crop", j, "mean ||Y' - Y|| / ||Y||",
+                   f"mean instability, crop pairs (u = {shift:g} along {axis}), J = {j}"),
              f"stability_J{j}.png",
              f"Mean instability per tile under crop pairs, J = {j}, one scale for all "
              "operators, low-pass tiles hidden")
-        save(plot_tile_maps(_maps(stats, "aligned_roll_m"), j, mask="lowpass", ncols=5,
-                            suptitle=f"mean aligned instability, circular shift by m = {m}, "
-                                     f"J = {j}"),
+        save(_maps(stats, "aligned_roll_m", j, "mean min_d ||T_d Y' - Y|| / ||Y||",
+                   f"mean aligned instability, circular shift by m = {m}, J = {j}"),
              f"stability_roll_m_J{j}.png",
              f"Mean aligned instability under circular shifts by m = {m}, J = {j}: APS is "
              "exactly invariant there")
-        save(plot_tile_maps(_maps(stats, "recovery"), j, mask="lowpass", ncols=5,
-                            suptitle=f"mean envelope recovery r², J = {j}"),
+        save(_maps(stats, "recovery", j, "mean envelope recovery r²",
+                   f"kept information: envelope recovery r², J = {j}"),
              f"recovery_J{j}.png", f"Kept information: mean envelope recovery r², J = {j}")
-        save(plot_tile_maps(_maps(stats, "kept_energy"), j, mask="lowpass", ncols=5,
-                            suptitle=f"mean kept energy mean(Y²) / mean(|Z|²), J = {j}"),
+        save(_maps(stats, "kept_energy", j, "mean of mean(Y²) / mean(|Z|²)",
+                   f"kept energy, J = {j}"),
              f"energy_J{j}.png", f"Kept energy per tile, J = {j}")
         save(tradeoff_figure(stats, j, axis), f"tradeoff_J{j}.png",
              f"Instability against envelope recovery, one point per band-pass packet, "
