@@ -252,6 +252,16 @@ def test_upsample_and_recovery_match_loops():
     assert np.isclose(aa.kept_energy(y, z), np.mean(y ** 2) / np.mean(np.abs(z) ** 2))
 
 
+def test_measures_ignore_the_operator_gain():
+    """Instability and envelope recovery are blind to a positive gain; recovery to an offset."""
+    y = RNG.uniform(0, 1, (2, 4, 4))
+    ys = RNG.uniform(0, 1, (2, 4, 4))
+    z = RNG.standard_normal((2, 8, 8)) + 1j * RNG.standard_normal((2, 8, 8))
+    np.testing.assert_allclose(aa.instability(3 * y, 3 * ys), aa.instability(y, ys))
+    np.testing.assert_allclose(aa.envelope_recovery(2 * y + 5, z), aa.envelope_recovery(y, z))
+    np.testing.assert_allclose(aa.kept_energy(2 * y, z), 4 * aa.kept_energy(y, z))
+
+
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="blur_size"):
         aa.blur(np.ones((4, 4)), size=4)
