@@ -223,3 +223,24 @@ def test_sensitivity_measures_every_combination(tmp_path):
 def test_a_typo_in_the_subcommand_gets_a_suggestion(capsys):
     assert main(["sensitivty"]) == 2
     assert "did you mean 'sensitivity'" in capsys.readouterr().err
+
+
+def test_absurd_pooling_width_is_a_usage_error(tmp_path, capsys):
+    assert main(TINY + ["--q", "100000", "--out", str(tmp_path / "run")]) == 2
+    assert "--q 100000 is wider than the pooled map" in capsys.readouterr().err
+
+
+def test_non_utf8_skipped_names_are_written(tmp_path):
+    import os
+    folder = tmp_path / "images"
+    folder.mkdir()
+    with open(os.fsencode(str(folder)) + b"/bad\xff.jpg", "wb") as fh:
+        fh.write(b"garbage")
+    from PIL import Image
+    Image.fromarray((np.arange(64 * 64).reshape(64, 64) % 251).astype(np.uint8)).save(
+        folder / "good.png")
+    out = tmp_path / "run"
+    args = ["--images", str(folder), "--size", "32", "--resize-to", "40", "--levels", "2",
+            "--quiet", "--out", str(out)]
+    assert main(args) == 0 and main(args) == 0  # and again, resuming
+    assert read_csv(out / "skipped.csv")["name"].tolist() == ["bad\\xff.jpg"]

@@ -304,6 +304,10 @@ def _check_levels(args):
     if args.size % factor:
         raise UsageError(f"--size {args.size} must be a multiple of 2**J = {factor} "
                          f"for --levels {levels[-1]}")
+    side = args.size >> (levels[-1] - 1)
+    if args.q > side:
+        raise UsageError(f"--q {args.q} is wider than the pooled map ({side} samples at "
+                         f"J = {levels[-1]}); choose --q <= {side}")
     return levels
 
 

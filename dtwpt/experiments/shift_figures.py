@@ -66,6 +66,41 @@ def gamma_figure(level, tile_values, *, q=1):
     return fig
 
 
+def _support(kernels, share=0.995):
+    """Rows and columns of the smallest square window holding ``share`` of every kernel's energy."""
+    energy = (np.abs(kernels) ** 2).sum(axis=0)
+    total = energy.sum()
+    cy, cx = np.unravel_index(np.argmax(energy), energy.shape)
+    for half in range(1, max(energy.shape)):
+        rows = slice(max(cy - half, 0), cy + half + 1)
+        cols = slice(max(cx - half, 0), cx + half + 1)
+        if energy[rows, cols].sum() >= share * total:
+            return rows, cols
+    return slice(None), slice(None)
+
+
+def kernel_figure(level, wavelet, *, pixels=3):
+    """Fig. 6: the real parts of the packet kernels at their tiles, drawn without resampling.
+
+    The kernels are cut to the window holding 99.5% of their energy and every
+    kernel pixel is drawn as ``pixels x pixels`` screen pixels (nearest
+    neighbour), so that no separator or oscillation is lost to resampling.
+    """
+    kernels, _ = packet_kernels(level, wavelet=wavelet)
+    rows, cols = _support(kernels)
+    kernels = kernels[:, rows, cols]
+    side = 2 ** level
+    height = 2 * side * (kernels.shape[1] + 1) * pixels
+    width = side * (kernels.shape[2] + 1) * pixels
+    dpi = 100
+    fig_w, fig_h = width / dpi + 1.0, height / dpi + 1.0
+    fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
+    ax = fig.add_axes((0.6 / fig_w, 0.45 / fig_h, width / dpi / fig_w, height / dpi / fig_h))
+    plot_kernel_gallery(kernels, level, part="real", ax=ax)
+    fig.suptitle(f"Packet kernels (real part), J = {level}", y=1 - 0.12 / fig_h, fontsize=10)
+    return fig
+
+
 def _colorbar(fig, image, axes, label):
     for ax in fig.axes:
         if ax not in axes and ax.get_label() == "<colorbar>":
@@ -146,11 +181,7 @@ def draw_all(out, tables, *, wavelet, q):
              f"Fig. 5 — gamma_q(m omega)^2 for m = {2 ** (j - 1)} (J = {j}), square-root "
              "scale as in the paper")
     for j in levels:
-        kernels, _ = packet_kernels(j, wavelet=wavelet)
-        fig = plot_kernel_gallery(kernels, j, part="real",
-                                  title=f"Real part of the packet kernels, J = {j} "
-                                        "(each kernel on its own scale)")
-        save(fig, f"fig6_kernels_J{j}.png",
+        save(kernel_figure(j, wavelet), f"fig6_kernels_J{j}.png",
              f"Fig. 6 — packet kernels (real part), J = {j}; each kernel is scaled to its "
              "own maximum")
     fig = Figure(figsize=(4.2 * len(levels) + 1.2, 4.2), layout="constrained")
