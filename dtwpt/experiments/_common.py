@@ -97,7 +97,7 @@ def positive_float(text):
     return int(value) if value.is_integer() else value
 
 
-def add_data_arguments(parser, *, default_pairs):
+def add_data_arguments(parser, *, default_pairs, default_size=224):
     """Add the image-source options (bundled photos or an image folder).
 
     Parameters
@@ -106,6 +106,8 @@ def add_data_arguments(parser, *, default_pairs):
         Parser to extend.
     default_pairs : int
         Number of bundled pairs when neither ``--pairs`` nor ``--images`` is given.
+    default_size : int, optional
+        Default side of the images.
     """
     group = parser.add_argument_group("data")
     group.add_argument("--images", metavar="DIR",
@@ -117,8 +119,8 @@ def add_data_arguments(parser, *, default_pairs):
     group.add_argument("--seed", type=non_negative_int, metavar="S",
                        help="seed of the bundled pairs' positions (default 0); not with "
                             "--images")
-    group.add_argument("--size", type=positive_int, default=224, metavar="PX",
-                       help="side of X and X' in pixels (default 224)")
+    group.add_argument("--size", type=positive_int, default=default_size, metavar="PX",
+                       help=f"side of X and X' in pixels (default {default_size})")
     group.add_argument("--shift", type=positive_float, default=1, metavar="PX",
                        help="translation between X and X' in pixels (default 1); a "
                             "fraction such as 0.5 is a sub-pixel (Fourier) shift")

@@ -12,7 +12,7 @@ from . import _paper
 from ._common import write_csv, write_text
 from .shift_verdicts import evaluate, pathological_tiles, stable_tiles
 
-__all__ = ["paper_comparison", "write_report", "pathological_tiles"]
+__all__ = ["paper_comparison", "write_report"]
 
 
 def _finite(values):

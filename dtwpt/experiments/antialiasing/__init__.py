@@ -60,11 +60,7 @@ DEFAULT_SIZE = 128
 
 def add_arguments(parser):
     """Add the experiment's options to ``parser``."""
-    add_data_arguments(parser, default_pairs=DEFAULT_PAIRS)
-    parser.set_defaults(size=DEFAULT_SIZE)
-    for action in parser._actions:  # the shared help text states 224
-        if action.dest == "size":
-            action.help = f"side of X and X' in pixels (default {DEFAULT_SIZE})"
+    add_data_arguments(parser, default_pairs=DEFAULT_PAIRS, default_size=DEFAULT_SIZE)
     group = parser.add_argument_group("experiment")
     group.add_argument("--levels", type=positive_int, nargs="+", default=[2, 3], metavar="J",
                        help="decomposition levels J >= 1; m = 2**(J-1) (default: 2 3)")
