@@ -16,10 +16,11 @@ Public API (see each module for conventions):
 from importlib.metadata import PackageNotFoundError, version
 
 from . import data, metrics, theory, tree
-from .filters import dual_tree_filters, list_wavelets
+from ._validation import MAX_LEVEL
 from .color import to_luminance
 from .convolution import cmod_conv, rmax_conv
 from .design import gabor_filter, hilbert_companion
+from .filters import dual_tree_filters, list_wavelets
 from .operators import cmod, packet_kernels, pair_squared_norms, rmax, rmax_cmod
 from .transform import Packets1D, Packets2D, dtcwpt, dtcwpt2, idtcwpt, idtcwpt2
 
@@ -29,6 +30,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 __all__ = [
+    "MAX_LEVEL",
     "Packets1D", "Packets2D", "dtcwpt", "dtcwpt2", "idtcwpt", "idtcwpt2",
     "dual_tree_filters", "list_wavelets",
     "cmod", "cmod_conv", "gabor_filter", "hilbert_companion", "packet_kernels",

@@ -262,7 +262,9 @@ def as_real_array(x, min_ndim, name="x", *, gain=1.0, limit=None, values=True):
         raise TypeError(f"{name} must be a real numeric array, got dtype {x.dtype}")
     if x.ndim < min_ndim:
         raise ValueError(f"{name} must have at least {min_ndim} dimensions, got shape {x.shape}")
-    x = x.astype(np.float32 if x.dtype == np.float32 else np.float64, copy=False)
+    # float32 in any byte order stays float32; the result is native-endian
+    single = x.dtype.kind == "f" and x.dtype.itemsize == 4
+    x = x.astype(np.float32 if single else np.float64, copy=False)
     if values:
         check_values(x, name, gain, limit=limit)
     return x

@@ -171,6 +171,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     decimated = check_bool(decimated, "decimated")
     plan, batch, shape, pad, lead, axes = _plan.prepare_2d(x, level, wavelet, packet_wavelet,
                                                           mode, axes=axes)
+    level = plan.level
     B, Hp, Wp = batch.shape
     lay = plan.layout
     up = 1 if decimated else 2

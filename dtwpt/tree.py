@@ -80,7 +80,7 @@ def _check_orientation(orientation):
     if (o.ndim != 1 or n < 2 or n & (n - 1) or o.dtype.kind not in "iuf"
             or not np.all(np.abs(o) == 1)):
         raise ValueError(f"orientation must be a 1D array of +1/-1 whose length is a power of "
-                         f"2 >= 2 (see orientation_1d), got {orientation!r}")
+                         f"2 >= 2 (see orientation_1d), got shape {o.shape}: {orientation!r}")
     return o.astype(np.int64)
 
 
