@@ -28,7 +28,7 @@ import scipy.fft
 
 from ._validation import as_real_array, check_int, check_kernel_stack, check_values
 
-__all__ = ["rmax_conv", "cmod_conv"]
+__all__ = ["cmod_conv", "rmax_conv"]
 
 
 #: Kernels whose spectra are held in memory at once (bounds the scratch).
@@ -60,7 +60,7 @@ def _subsampled_correlation(x, kernels, m):
     the subsampled output is the inverse FFT of the folded (aliased) spectrum,
     ``m**2`` times smaller than the full one.
     """
-    B, C, H, W = x.shape
+    B, _C, H, W = x.shape
     dtype = np.result_type(kernels, x.dtype)
     spectra = scipy.fft.fft2(x, workers=-1)
     out = np.empty((B, len(kernels), H // m, W // m), dtype=np.result_type(dtype, 1j))

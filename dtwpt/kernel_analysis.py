@@ -53,10 +53,18 @@ from . import theory
 from ._validation import check_int, check_kappa, check_pairs
 from .design import hilbert_companion
 
-__all__ = ["MonochromeReduction", "monochrome_reduction", "energy_spectrum",
-           "gabor_likeness", "bandwidth", "complex_companion", "pathological_threshold",
-           "pathological_zone",
-           "analyze_kernels", "default_fft_size"]
+__all__ = [
+    "MonochromeReduction",
+    "analyze_kernels",
+    "bandwidth",
+    "complex_companion",
+    "default_fft_size",
+    "energy_spectrum",
+    "gabor_likeness",
+    "monochrome_reduction",
+    "pathological_threshold",
+    "pathological_zone",
+]
 
 
 def _kernels(V, name="V"):

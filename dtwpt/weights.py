@@ -50,7 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LAYOUTS", "FORMATS", "LayerInfo", "load_first_layer"]
+__all__ = ["FORMATS", "LAYOUTS", "LayerInfo", "load_first_layer"]
 
 #: Kernel layouts understood by :func:`load_first_layer`.
 LAYOUTS = ("OIHW", "HWIO")
@@ -184,7 +184,7 @@ def _read_torch(path):
     if hasattr(state, "detach"):  # a bare tensor
         return {None: state.detach().numpy()}
     if not isinstance(state, dict):
-        raise ValueError(f"{path} holds a {type(state).__name__}, not a state dict "
+        raise TypeError(f"{path} holds a {type(state).__name__}, not a state dict "
                          "or a tensor; save model.state_dict() instead")
     return {name: t.detach().float().numpy() if t.dtype == torch.bfloat16 else t.numpy()
             for name, t in state.items() if hasattr(t, "detach")}

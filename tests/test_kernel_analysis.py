@@ -1,15 +1,21 @@
 """Per-kernel characterisation: frequency, Gabor-likeness, bandwidth, Hypothesis 5.1, zones."""
 import numpy as np
 import pytest
+from _gabor import THETAS, gabor, gabor_bank
 from scipy.special import erfinv
 
 from dtwpt import gabor_filter, theory, tree
-from dtwpt.kernel_analysis import (analyze_kernels, bandwidth, complex_companion,
-                                   energy_spectrum, pathological_threshold, gabor_likeness, monochrome_reduction,
-                                   pathological_zone)
+from dtwpt.kernel_analysis import (
+    analyze_kernels,
+    bandwidth,
+    complex_companion,
+    energy_spectrum,
+    gabor_likeness,
+    monochrome_reduction,
+    pathological_threshold,
+    pathological_zone,
+)
 from dtwpt.learned_filters import learn_first_layer, learned_first_layer
-
-from _gabor import THETAS, gabor, gabor_bank
 
 
 def tile_of(theta, level):
@@ -158,7 +164,8 @@ def test_learned_default_is_reproducible_and_gabor_like():
 
 
 @pytest.mark.parametrize("name", ["dtwpt.kernel_analysis", "dtwpt.weights",
-                                  "dtwpt.learned_filters"])
+                                  "dtwpt.learned_filters",
+                                  "dtwpt.experiments.kernels.compute"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -5,14 +5,13 @@ import re
 
 import numpy as np
 import pytest
+from _gabor import gabor_bank
 
 from dtwpt import metrics
 from dtwpt.convolution import cmod_conv, rmax_conv
 from dtwpt.data import BundledPhotos
 from dtwpt.experiments.cli import main
 from dtwpt.kernel_analysis import analyze_kernels, complex_companion
-
-from _gabor import gabor_bank
 
 FILES = ("config.json", "kernels.csv", "gabor_counts.csv", "weights.npy", "skipped.csv",
          "kernels.png", "gamma_map.png", "rho2_vs_gamma.png", "stability.png", "report.md")
@@ -90,7 +89,7 @@ def test_report_counts_and_correlation(tiny_run):
     assert float(found[2]) < float(found[1]) < float(found[3])
     zone = table["pathological"] == "1"
     for kernel in table["kernel"][zone]:
-        assert re.search(rf"^\| {kernel} \| \(", text, re.M)  # listed kernel by kernel
+        assert re.search(rf"^\| {kernel} \| \(", text, re.MULTILINE)  # listed kernel by kernel
 
 
 def test_rerun_resumes_and_other_options_are_refused(tiny_run, capsys):

@@ -4,11 +4,10 @@ import zipfile
 
 import numpy as np
 import pytest
+from _gabor import THETAS, gabor_bank
 
 from dtwpt.kernel_analysis import gabor_likeness
 from dtwpt.weights import load_first_layer
-
-from _gabor import THETAS, gabor_bank
 
 OIHW = gabor_bank(THETAS, 3.0, 11).astype(np.float32)  # (6, 3, 11, 11)
 HWIO = OIHW.transpose(2, 3, 1, 0)                       # (11, 11, 3, 6)

@@ -23,6 +23,7 @@ Exporting a torchvision first layer to ``.npy`` (where torch is installed)::
 
 (ResNet: ``tv.models.resnet18(weights='DEFAULT').conv1.weight`` and ``--stride 2``.)
 """
+import argparse
 import hashlib
 import os
 import sys
@@ -61,8 +62,14 @@ from . import figures, report
 from .compute import aggregate, chunk_values
 from .verdicts import DEFAULT_MIN_SHARE, evaluate, gamma_correlation, kernel_table
 
-__all__ = ["DESCRIPTION", "DEFAULT_PAIRS", "DEFAULT_STRIDE", "add_arguments", "load_kernels",
-           "run"]
+__all__ = [
+    "DEFAULT_PAIRS",
+    "DEFAULT_STRIDE",
+    "DESCRIPTION",
+    "add_arguments",
+    "load_kernels",
+    "run",
+]
 
 DESCRIPTION = (
     "A CNN's first layer under the RMax/CMod theory of Leterme et al. (arXiv:2209.11740): "
@@ -82,9 +89,13 @@ DEFAULT_STRIDE = 4
 
 
 def _share(text):
-    value = float(text)
+    """Parse a share in (0, 1] (argparse ``type``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
     if not 0 < value <= 1:
-        raise ValueError(text)
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1], got {text!r}")
     return value
 
 
@@ -132,7 +143,7 @@ def load_kernels(args):
 
 
 def _check_shape(V, args):
-    L, C, k, _ = V.shape
+    _L, C, _k, _ = V.shape
     if C not in (1, 3):
         raise UsageError(f"the layer has {C} input channels; images have 1 (luminance) or 3 "
                          "(RGB): is this the first layer?")
@@ -159,11 +170,11 @@ def _run_lines(args, config, V, totals, stats, weights_text):
              f"{stats.computed} chunk(s) computed, {stats.reused} reused" if stats.computed
              else f"all {stats.reused} chunk(s) reused from an earlier invocation")
     u = shift_vector(args)
-    return [f"- command: `{config['command']}`", f"- weights: {weights_text}; "
-            f"{V.shape[0]} kernels of {V.shape[1]} x {V.shape[2]} x {V.shape[3]} (OIHW)",
-            f"- stride m = {args.stride} (CMod subsamples by {2 * args.stride}); q = {args.q}; "
+    return [f"- command: `{config['command']}`", (f"- weights: {weights_text}; "
+            f"{V.shape[0]} kernels of {V.shape[1]} x {V.shape[2]} x {V.shape[3]} (OIHW)"),
+            (f"- stride m = {args.stride} (CMod subsamples by {2 * args.stride}); q = {args.q}; "
             f"Gabor window kappa = pi/{args.stride}; shift u = (u_y, u_x) = "
-            f"({u[0]:g}, {u[1]:g})", f"- source: {described}",
+            f"({u[0]:g}, {u[1]:g})"), f"- source: {described}",
             f"- pairs processed: {totals['n_pairs']}; skipped: {len(totals['skipped'])}",
             f"- this invocation: {speed}"]
 

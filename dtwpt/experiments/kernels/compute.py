@@ -21,7 +21,7 @@ import numpy as np
 from dtwpt import metrics
 from dtwpt.convolution import cmod_conv, rmax_conv
 
-__all__ = ["METRICS", "PAIRS_PER_CALL", "pair_values", "chunk_values", "aggregate"]
+__all__ = ["METRICS", "PAIRS_PER_CALL", "aggregate", "chunk_values", "pair_values"]
 
 #: Metrics, in the order of the arrays' first axis.
 METRICS = ("rho2", "rho_max", "rho_mod")

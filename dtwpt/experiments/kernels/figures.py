@@ -19,8 +19,14 @@ from dtwpt import theory
 from dtwpt.kernel_analysis import energy_spectrum
 from dtwpt.plotting import plot_frequency_function, save_figure
 
-__all__ = ["mosaic", "kernel_figure", "gamma_map_figure", "rho2_gamma_figure",
-           "stability_figure", "draw_all"]
+__all__ = [
+    "draw_all",
+    "gamma_map_figure",
+    "kernel_figure",
+    "mosaic",
+    "rho2_gamma_figure",
+    "stability_figure",
+]
 
 #: Samples per axis of the gamma^2 map.
 GRID = 256
@@ -53,12 +59,13 @@ def kernel_figure(V, *, n_fft=32):
     fig = Figure(figsize=(11, 5.6), layout="constrained")
     left, right = fig.subplots(1, 2)
     left.imshow(mosaic(space, columns), cmap=None if C == 3 else "gray", interpolation="nearest")
-    left.set_title(f"{L} kernels in space ({'RGB' if C == 3 else 'mean over channels'}, "
-                   "each on its own scale)")
+    left.set_title(f"{L} kernels in space ({'RGB' if C == 3 else 'mean over channels'}), "
+                   "own scale", fontsize="medium")
     # fftshift puts omega = -pi first; each tile is flipped so that omega_y grows
     # upward while the mosaic keeps kernel 0 at the top left, as on the left.
     right.imshow(mosaic(spectra[:, ::-1], columns), cmap="bone_r", interpolation="nearest")
-    right.set_title("energy spectra, omega from -pi to pi (x right, y up), own scale")
+    right.set_title(r"energy spectra, $\omega$ in $[-\pi, \pi)^2$ ($\omega_x$ right, "
+                    r"$\omega_y$ up), own scale", fontsize="medium")
     for ax in (left, right):
         ax.set_xticks([])
         ax.set_yticks([])
@@ -76,9 +83,9 @@ def gamma_map_figure(table, *, m, q):
                                   r"at $\pm\theta$")
     gabor = table["gabor_like"]
     theta = np.c_[table["theta_y"], table["theta_x"]] / np.pi
-    for mask, style, label in ((gabor & table["pathological"], dict(marker="s", c="tab:red"),
+    for mask, style, label in ((gabor & table["pathological"], {"marker": "s", "c": "tab:red"},
                                 "pathological zone"),
-                               (gabor & ~table["pathological"], dict(marker="o", c="tab:blue"),
+                               (gabor & ~table["pathological"], {"marker": "o", "c": "tab:blue"},
                                 "other Gabor-like")):
         for sign in (1, -1):
             ax.scatter(sign * theta[mask, 1], sign * theta[mask, 0], s=22, edgecolors="white",

@@ -48,9 +48,9 @@ def _layer_section(table, m, min_share):
     paper = "; ".join(f"{net}: {g} of {c} at kappa = pi/{mm}, mean share {s:.0%}"
                       for net, (mm, g, c, s) in PAPER_GABOR_COUNTS.items())
     counts = count_table(table)
-    lines = [f"- **{n} of {L} kernels are Gabor-like** at kappa = pi/{m} (share of energy in "
+    lines = [(f"- **{n} of {L} kernels are Gabor-like** at kappa = pi/{m} (share of energy in "
              f"the best kappa x kappa square and its mirror >= {min_share:g}); their mean "
-             f"share is {mean}. The paper (v1, Table I): {paper}.",
+             f"share is {mean}. The paper (v1, Table I): {paper}."),
              f"- monochrome (Hypothesis 5.1): relative projection error delta of the Gabor-like "
              f"kernels: median {np.median(delta):.3f}, max {delta.max():.3f}; "
              f"{int(table['in_setting'].sum())} of them have delta <= {MAX_DELTA} and are in "
@@ -83,13 +83,15 @@ def _zone_section(table):
         return ["No Gabor-like kernel sits in the pathological zone."]
     ref = {k: float(np.nanmedian(table[f"{k}_mean"][others])) if others.any() else np.nan
            for k in ("rho2", "rho_max", "rho_mod")}
-    lines = [f"{inside.size} Gabor-like kernel(s) sit in the pathological zone (gamma²(m theta) "
+    lines = [(f"{inside.size} Gabor-like kernel(s) sit in the pathological zone (gamma²(m theta) "
              f">= the value at the pathological DT-CWPT tile centres). Cost: each one's mean "
              f"rho² and rho_max against the median over the {int(others.sum())} Gabor-like "
              f"kernels outside the zone (rho² {ref['rho2']:.3f}, rho_max {ref['rho_max']:.3f}, "
-             f"rho_mod {ref['rho_mod']:.3f}).", "",
-             "| kernel | theta (y, x) | orientation | gamma² | delta | rho² [95%] | "
-             "rho_max [95%] | rho_mod | rho² cost | rho_max cost |", "|---" * 10 + "|"]
+             f"rho_mod {ref['rho_mod']:.3f}). The zone is where RMax departs from CMod "
+             "(rho²); rho_max also depends on the kernel's frequency along the shift: a "
+             "kernel with theta nearly perpendicular to the shift barely moves under it."), "",
+             ("| kernel | theta (y, x) | orientation | gamma² | delta | rho² [95%] | "
+             "rho_max [95%] | rho_mod | rho² cost | rho_max cost |"), "|---" * 10 + "|"]
     for i in inside[np.argsort(-table["gamma_sq"][inside])]:
         lines.append(
             f"| {i} | {_fmt_theta(table['theta_y'][i], table['theta_x'][i])} | "
@@ -102,8 +104,8 @@ def _zone_section(table):
 
 def _gabor_table(table):
     idx = np.flatnonzero(table["gabor_like"])
-    lines = ["| kernel | share | theta (y, x) | bandwidth | delta | in setting | gamma² | "
-             "rho² [95%] | rho_max | rho_mod |", "|---" * 10 + "|"]
+    lines = [("| kernel | share | theta (y, x) | bandwidth | delta | in setting | gamma² | "
+             "rho² [95%] | rho_max | rho_mod |"), "|---" * 10 + "|"]
     for i in idx[np.argsort(-table["gamma_sq"][idx])]:
         lines.append(
             f"| {i} | {table['gabor_share'][i]:.2f} | "
@@ -131,26 +133,26 @@ def _skipped(skipped, shown=20):
 
 
 NOTES = [
-    "- Operators (Section 5 of the paper, multichannel): RMax_l X = MaxPool_q(sum_c (X_c ⋆ "
+    ("- Operators (Section 5 of the paper, multichannel): RMax_l X = MaxPool_q(sum_c (X_c ⋆ "
     "V_lc) ↓ m), window centred on 2n, stride 2; CMod_l X = |sum_c (X_c ⋆ W_lc) ↓ 2m| with "
     "W_l the Hilbert companion of V_l along theta_l (Re W = V). Periodic cross-correlation; "
-    "outputs of X' are compared with those of X at the same positions.",
-    "- theta is the input frequency a kernel responds to (response sum_t V[t] exp(+i<omega, "
+    "outputs of X' are compared with those of X at the same positions."),
+    ("- theta is the input frequency a kernel responds to (response sum_t V[t] exp(+i<omega, "
     "t>)), reported with theta_x >= 0; orientation = atan2(theta_y, theta_x) is the direction "
-    "of the wave vector (perpendicular to the stripes).",
-    "- Gabor-likeness: the largest share of the kernel's energy spectrum (summed over input "
+    "of the wave vector (perpendicular to the stripes)."),
+    ("- Gabor-likeness: the largest share of the kernel's energy spectrum (summed over input "
     "channels, zero-padded DFT) inside a periodic kappa x kappa square together with its "
     "mirror image (a real kernel's spectrum is even), kappa = pi/m: the statistic of the "
     "paper's count. The paper does not state the threshold behind its count; this run uses "
-    "the one given by --min-share and the table above shows the count at other thresholds.",
-    "- Bounds use each kernel's 90% bandwidth as kappa: a finite kernel is never exactly in "
+    "the one given by --min-share and the table above shows the count at other thresholds."),
+    ("- Bounds use each kernel's 90% bandwidth as kappa: a finite kernel is never exactly in "
     "J(theta, kappa), the theorems' hypothesis. With m >= 2 they are usually far above the "
     "measured values (beta = q m kappa is large); the pattern over theta, through gamma², is "
-    "what the theory predicts usefully.",
-    "- Intervals: a kernel's mean over pairs gets a 95% Student t interval over the "
+    "what the theory predicts usefully."),
+    ("- Intervals: a kernel's mean over pairs gets a 95% Student t interval over the "
     "per-photograph means (pairs cut from one photograph are not independent); the "
     "correlation across kernels a Fisher-z interval; comparisons pass only when their "
-    "interval excludes 0 on the claimed side.",
+    "interval excludes 0 on the claimed side."),
 ]
 
 
@@ -176,14 +178,14 @@ def write_report(path, *, table, verdicts, totals, figures, run_lines, m, min_sh
     counts = {s: sum(v.status == s for v in verdicts) for s in ("INCONCLUSIVE", "N/A")}
     lines = [
         "# A CNN first layer under the RMax/CMod theory", "",
-        "Kernel by kernel: is max pooling behind each kernel close to a complex modulus, and "
+        ("Kernel by kernel: is max pooling behind each kernel close to a complex modulus, and "
         "how stable is it to a one-pixel shift? After H. Leterme, K. Polisano, V. Perrier, "
         "K. Alahari, *On the Shift Invariance of Max Pooling Feature Maps in Convolutional "
-        "Neural Networks* (arXiv:2209.11740).", "",
+        "Neural Networks* (arXiv:2209.11740)."), "",
         "## Run", "", *run_lines, "",
         "## The layer", "", *_layer_section(table, m, min_share), "",
-        f"## Verdicts: {sum(v.status == 'PASS' for v in decided)}/{len(decided)} PASS, "
-        f"{counts['INCONCLUSIVE']} inconclusive, {counts['N/A']} not applicable", "",
+        (f"## Verdicts: {sum(v.status == 'PASS' for v in decided)}/{len(decided)} PASS, "
+        f"{counts['INCONCLUSIVE']} inconclusive, {counts['N/A']} not applicable"), "",
         *_verdict_table(verdicts), "", _correlation_line(table), "",
         "## The pathological zone, kernel by kernel", "", *_zone_section(table), "",
         "## Gabor-like kernels", "",

@@ -34,12 +34,24 @@ import numpy as np
 
 from dtwpt.kernel_analysis import analyze_kernels
 
-from .._stats import MIN_GROUPS, MIN_TILES, Verdict, compare, grouped_mean_interval, \
-    pearson_interval
+from .._stats import (
+    MIN_GROUPS,
+    MIN_TILES,
+    Verdict,
+    compare,
+    grouped_mean_interval,
+    pearson_interval,
+)
 from .compute import METRICS
 
-__all__ = ["DEFAULT_MIN_SHARE", "MAX_DELTA", "MIN_KERNELS_PER_SIDE", "kernel_table",
-           "gamma_correlation", "evaluate"]
+__all__ = [
+    "DEFAULT_MIN_SHARE",
+    "MAX_DELTA",
+    "MIN_KERNELS_PER_SIDE",
+    "evaluate",
+    "gamma_correlation",
+    "kernel_table",
+]
 
 #: Default share of energy in the kappa window above which a kernel is Gabor-like.
 DEFAULT_MIN_SHARE = 0.5
