@@ -1,6 +1,7 @@
 """The project files people look for: LICENSE, CITATION.cff, CHANGELOG.md,
 py.typed and the dtwpt command."""
 import configparser
+import fnmatch
 import importlib.metadata
 import re
 import shutil
@@ -66,6 +67,20 @@ def test_changelog_lists_the_version():
 def test_typed_marker_is_shipped():
     assert (Path(dtwpt.__file__).parent / "py.typed").is_file()
     assert "py.typed" in _setup_cfg()["options.package_data"]["dtwpt"]
+
+
+def test_package_data_ships_every_data_file():
+    """Every non-Python file in the package matches a package_data pattern."""
+    patterns = {package.strip(): [p.strip() for p in value.split(",") if p.strip()]
+                for package, value in _setup_cfg()["options.package_data"].items()}
+    package_root = Path(dtwpt.__file__).parent
+    for path in package_root.rglob("*"):
+        if path.is_dir() or "__pycache__" in path.parts or path.suffix in {".py", ".pyc"}:
+            continue
+        relative = path.relative_to(package_root.parent)
+        package = ".".join(relative.parent.parts)
+        assert any(fnmatch.fnmatch(path.name, p) for p in patterns.get(package, [])), (
+            f"{relative} is not in setup.cfg's package_data, so an install would lack it")
 
 
 def test_console_script_is_the_cli():
