@@ -17,7 +17,7 @@ What is timed, for float32 and float64 inputs:
   over two threads. PyWavelets cannot change filters from node to node, so all
   four trees use the tree-a Q-shift pair, which costs the same arithmetic as
   the dual-tree filters;
-- the experiments' compute step, ``dtwpt.experiments.shift.chunk_sums`` on
+- the experiments' compute step, ``dtwpt.experiments.shift.compute.chunk_sums`` on
   already decoded float32 pairs (bundled photographs) at ``level``, in image
   pairs per second;
 - decoding for the experiments: ``dtwpt.data.ImageFolder.load`` on a folder of
@@ -48,7 +48,7 @@ import pywt
 
 import dtwpt
 from dtwpt.data import BundledPhotos, ImageFolder
-from dtwpt.experiments.shift import chunk_sums
+from dtwpt.experiments.shift.compute import chunk_sums
 
 #: Goals of the project: (kind, dtype) -> (comparison, threshold, unit).
 GOALS = {

@@ -13,7 +13,7 @@ from PIL import Image
 from dtwpt import rmax_cmod, theory, tree
 from dtwpt.data import BundledPhotos
 from dtwpt.experiments import _runner, main
-from dtwpt.experiments.shift_verdicts import pathological_tiles
+from dtwpt.experiments.shift.verdicts import pathological_tiles
 from dtwpt.metrics import discrepancy, energy_concentration, shift_stability
 
 SMALL = ["--pairs", "8", "--size", "64", "--levels", "1", "2", "--chunk", "4", "--quiet"]
@@ -106,7 +106,7 @@ def test_table1_is_the_energy_concentration(small_run):
     assert table["paper_mean"] == ["", "0.98"]
 
 
-@pytest.mark.parametrize("name", ["dtwpt.experiments.shift", "dtwpt.experiments.shift_verdicts",
+@pytest.mark.parametrize("name", ["dtwpt.experiments.shift.compute", "dtwpt.experiments.shift.verdicts",
                                   "dtwpt.experiments._stats",
                                   "dtwpt.experiments._paper"])
 def test_examples(name):

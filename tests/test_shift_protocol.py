@@ -12,8 +12,8 @@ from dtwpt.data import BundledPhotos
 from dtwpt.experiments import _paper, main
 from dtwpt.experiments._common import remove_stale_temps
 from dtwpt.experiments._stats import grouped_mean_interval, pearson_interval
-from dtwpt.experiments.shift import aggregate, chunk_sums, offset_rmax, packet_table
-from dtwpt.experiments.shift_verdicts import evaluate, subpixel_tiles
+from dtwpt.experiments.shift.compute import aggregate, chunk_sums, offset_rmax, packet_table
+from dtwpt.experiments.shift.verdicts import evaluate, subpixel_tiles
 
 TINY = ["--pairs", "10", "--size", "32", "--levels", "2", "--chunk", "5", "--quiet"]
 

@@ -28,12 +28,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import shift
+from .shift.compute import aggregate, chunk_sums, packet_table
 from ._common import (EXECUTION_OPTIONS, atomic_write, check_run_options, command_line,
                       default_out, environment, format_command, lock_run_folder, make_source,
                       write_csv, write_text)
 from ._runner import chunk_ranges, load_chunks, run_chunks
-from .shift_report import paper_comparison
-from .shift_verdicts import pathological_tiles
+from .shift.report import paper_comparison
+from .shift.verdicts import pathological_tiles
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "combinations"]
 
@@ -80,15 +81,15 @@ def _measure(args, combination, out, levels):
     for key, value in combination.items():
         setattr(options, key, value)
     source = make_source(options, default_pairs=shift.DEFAULT_PAIRS)
-    compute = partial(shift.chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
+    compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
                       mode=combination["mode"], pool_align=combination["pool_align"])
     folder = out / "chunks" / _name(combination)
     folder.parent.mkdir(exist_ok=True)
     run_chunks(source, compute, folder, chunk=args.chunk, dask=args.dask, workers=args.workers,
                progress=not args.quiet and sys.stderr.isatty(), quiet=args.quiet)
-    totals = shift.aggregate(load_chunks(folder, chunk_ranges(len(source), args.chunk)), levels)
+    totals = aggregate(load_chunks(folder, chunk_ranges(len(source), args.chunk)), levels)
     u = shift.shift_vector(args)
-    return {j: shift.packet_table(j, totals[j], q=args.q, shift=u) for j in levels}
+    return {j: packet_table(j, totals[j], q=args.q, shift=u) for j in levels}
 
 
 def _figure(rows):

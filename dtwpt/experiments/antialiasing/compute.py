@@ -37,7 +37,7 @@ from dtwpt.antialiasing import (
     pool_all,
 )
 from dtwpt.data import fourier_shift
-from dtwpt.experiments.shift_verdicts import pathological_tiles
+from dtwpt.experiments.shift.verdicts import pathological_tiles
 
 __all__ = ["KINDS", "MEASURES", "TILE_GROUPS", "PAIRS_PER_BATCH", "tile_groups",
            "second_images", "pair_values", "chunk_sums", "aggregate"]
@@ -60,7 +60,7 @@ def tile_groups(level, axis):
 
     ``band``: every packet but the two low-pass ones; ``pathological``: the
     band-pass tiles with a corner on ``(2 pi / m) Z^2``
-    (:func:`dtwpt.experiments.shift_verdicts.pathological_tiles`), ``ordinary``
+    (:func:`dtwpt.experiments.shift.verdicts.pathological_tiles`), ``ordinary``
     the other band-pass tiles; ``stable``: band-pass tiles whose frequency
     along the shift is below ``pi / 2**J`` in absolute value (a shift along
     that axis barely moves their phase), ``moving`` the others.

@@ -25,8 +25,8 @@ from dtwpt import packet_kernels, theory
 from dtwpt.plotting import MASK_COLOR, plot_frequency_function, plot_kernel_gallery, plot_tile_map
 from dtwpt.tree import lowpass_mask
 
-from . import _paper
-from ._common import atomic_write
+from .. import _paper
+from .._common import atomic_write
 
 __all__ = ["draw_all", "gamma_figure"]
 

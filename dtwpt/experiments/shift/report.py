@@ -1,16 +1,16 @@
 """``report.md`` of the main experiment: verdicts, this run next to the paper, tile by tile.
 
 The science of the verdicts (claims, setting, uncertainty, thresholds) is in
-:mod:`dtwpt.experiments.shift_verdicts`; the paper's numbers, each with its
+:mod:`dtwpt.experiments.shift.verdicts`; the paper's numbers, each with its
 figure, in :mod:`dtwpt.experiments._paper`. This module only writes markdown.
 """
 import time
 
 import numpy as np
 
-from . import _paper
-from ._common import write_csv, write_text
-from .shift_verdicts import evaluate, pathological_tiles, stable_tiles
+from .. import _paper
+from .._common import write_csv, write_text
+from .verdicts import evaluate, pathological_tiles, stable_tiles
 
 __all__ = ["paper_comparison", "write_report"]
 
@@ -195,7 +195,7 @@ def write_report(path, *, tables, energy, totals, figures, run_stats, command,
     energy : dict
         Columns of ``table1.csv``.
     totals : dict
-        :func:`dtwpt.experiments.shift.aggregate` output (counts, groups,
+        :func:`dtwpt.experiments.shift.compute.aggregate` output (counts, groups,
         per-pair values, skipped items).
     figures : list of (str, str)
         Caption and file name of each figure.
@@ -235,7 +235,7 @@ def write_report(path, *, tables, energy, totals, figures, run_stats, command,
         "0 < |u| <= 1; the gamma^2 claims for the theory's centred window) and passes only "
         "when its 95% interval clears the criterion (Student t over photographs for "
         "means, Fisher z for correlations over at least 10 tiles); see "
-        "`dtwpt.experiments.shift_verdicts` for where each threshold comes from.", "",
+        "`dtwpt.experiments.shift.verdicts` for where each threshold comes from.", "",
         *_verdict_table(verdicts), "",
         "## This run next to the paper", "",
         "Per-tile means over pairs, band-pass tiles only: mean [min–max] over tiles.", "",

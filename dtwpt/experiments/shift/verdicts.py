@@ -29,7 +29,7 @@ figure-read values allow.
 """
 import numpy as np
 
-from ._stats import (MIN_TILES, Verdict, compare, grouped_mean_interval,
+from .._stats import (MIN_TILES, Verdict, compare, grouped_mean_interval,
                      pearson_interval)
 
 __all__ = ["pathological_tiles", "stable_tiles", "subpixel_tiles", "evaluate", "MIN_CORR_GAMMA",

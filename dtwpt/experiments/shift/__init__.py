@@ -1,0 +1,191 @@
+"""The main experiment: RMax against CMod on every DT-CWPT packet (paper, Section 5).
+
+``python -m dtwpt.experiments [shift]``. The package is split by concern:
+
+- :mod:`.compute`: per-pair ``rho^2``, ``rho_max``, ``rho_mod``, chunk sums,
+  per-packet tables;
+- :mod:`.verdicts`: the paper's claims, judged inside their setting with 95%
+  intervals;
+- :mod:`.report`: ``report.md`` and the tile-by-tile comparison with the paper;
+- :mod:`.figures`: the paper's Figs 5, 6, 8, 9 and the side-by-side figures;
+- this module: the options (including the protocol choices) and :func:`run`.
+"""
+import os
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+from dtwpt import list_wavelets
+from dtwpt.data import SHIFT_AT
+
+from .._common import (EXECUTION_OPTIONS, IMAGENET_PROTOCOL, UsageError, add_data_arguments,
+                      add_run_arguments, check_run_options, command_line, default_out, environment,
+                      format_command, lock_run_folder, make_source, non_negative_int,
+                      positive_int, shift_vector, write_csv, write_skipped)
+from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
+from . import figures as _figures
+from . import report as _report
+from .compute import aggregate, chunk_sums, energy_table, packet_table
+
+__all__ = ["DESCRIPTION", "add_arguments", "run", "resolve_protocol", "PROTOCOLS"]
+
+DESCRIPTION = (
+    "Reproduce the RMax/CMod experiment of Leterme et al. (arXiv:2209.11740, Section 5): "
+    "for every image pair (X, X') and every DT-CWPT packet, the discrepancy rho^2 "
+    "between RMax and CMod and their shift instabilities rho_max and rho_mod, averaged "
+    "over images; Table 1; Figures 5, 6, 8, 9; and a report with a verdict per claim. "
+    "Writes config.json, packets_J<J>.csv, table1.csv, skipped.csv, fig*.png and report.md "
+    "in --out, and per-chunk results in --out/chunks (the state a rerun resumes from)."
+)
+
+#: Bundled pairs of the default run.
+DEFAULT_PAIRS = 256
+POOL_ALIGN = ("centred", "offset")
+MODES = ("periodization", "symmetric")
+#: Protocol presets: (pool_align, mode, shift_at). "paper" is the combination whose
+#: maps are closest to the paper's (measured by ``python -m dtwpt.experiments
+#: sensitivity``; see the documentation of the protocol).
+PROTOCOLS = {"theory": ("centred", "periodization", "resized"),
+             "paper": ("offset", "periodization", "resized")}
+PROTOCOL_OPTIONS = ("pool_align", "mode", "shift_at")
+
+
+def _preset_text(name):
+    return ", ".join(f"{k.replace('_', '-')} {v}"
+                     for k, v in zip(PROTOCOL_OPTIONS, PROTOCOLS[name]))
+
+
+def resolve_protocol(args):
+    """Fill ``--pool-align``, ``--mode`` and ``--shift-at`` from ``--protocol``; check them."""
+    for option, value in zip(PROTOCOL_OPTIONS, PROTOCOLS[args.protocol]):
+        if getattr(args, option) is None:
+            setattr(args, option, value)
+    if args.images is None and args.shift_at != "resized":
+        raise UsageError("--shift-at original needs --images: the bundled photographs "
+                         "are not resized")
+
+
+def add_arguments(parser):
+    """Add the experiment's options to ``parser``."""
+    add_data_arguments(parser, default_pairs=DEFAULT_PAIRS)
+    group = parser.add_argument_group("experiment")
+    group.add_argument("--levels", type=positive_int, nargs="+", default=[2, 3], metavar="J",
+                       help="decomposition levels J >= 1; RMax subsamples by m = 2**(J-1) "
+                            "(default: 2 3)")
+    group.add_argument("--wavelet", choices=list_wavelets(), default="qshift_a",
+                       help="Q-shift filters of the dual tree (default qshift_a)")
+    group.add_argument("--q", type=non_negative_int, default=1,
+                       help="max-pooling half-width: a (2q+1) x (2q+1) window (default 1)")
+    protocol = parser.add_argument_group(
+        "protocol", "choices the paper leaves open; each is recorded in config.json")
+    protocol.add_argument("--protocol", choices=tuple(PROTOCOLS), default="theory",
+                          help="preset of the three options below: 'theory' (default: "
+                               f"{_preset_text('theory')}) or 'paper', the combination "
+                               "closest to the paper's maps on real photographs "
+                               f"({_preset_text('paper')}); an option given explicitly "
+                               "overrides the preset")
+    protocol.add_argument("--pool-align", choices=POOL_ALIGN,
+                          help="RMax's pooling window: 'centred' on 2n as in the theory, "
+                               "or 'offset' by one stride-m sample (centred on 2n + 1) as "
+                               "PyTorch's MaxPool2d(3, 2, padding=0) next to CMod's "
+                               "x[..., ::2, ::2]")
+    protocol.add_argument("--mode", choices=MODES,
+                          help="boundary handling of the transform: 'periodization' or "
+                               "'symmetric' (mirror extension)")
+    protocol.add_argument("--shift-at", choices=SHIFT_AT,
+                          help="with --images: translate after resizing ('resized') or the "
+                               "original image before resizing ('original')")
+    add_run_arguments(parser, default_chunk=64)
+    parser.epilog = IMAGENET_PROTOCOL
+
+
+def _check_levels(args):
+    levels = args.levels = sorted(set(args.levels))
+    factor = 2 ** levels[-1]
+    if args.size % factor:
+        raise UsageError(f"--size {args.size} must be a multiple of 2**J = {factor} "
+                         f"for --levels {levels[-1]}")
+    side = args.size >> (levels[-1] - 1)
+    if args.q > side:
+        raise UsageError(f"--q {args.q} is wider than the pooled map ({side} samples at "
+                         f"J = {levels[-1]}); choose --q <= {side}")
+    return levels
+
+
+def _config(args, source):
+    argv = command_line(args)
+    options = {k: v for k, v in vars(args).items() if k not in EXECUTION_OPTIONS}
+    return {"experiment": "shift", "options": options,
+            "execution": {k: getattr(args, k) for k in EXECUTION_OPTIONS},
+            "argv": argv, "command": format_command(argv), "source": source.describe(),
+            "environment": environment(), "created": time.strftime("%Y-%m-%d %H:%M:%S %z")}
+
+
+def _print_summary(out, totals, stats, verdicts):
+    skipped = len(totals["skipped"])
+    print(f"report: {out / 'report.md'}")
+    print(f"pairs: {totals['n_pairs']} processed, {skipped} skipped"
+          + (f" (listed in {out / 'skipped.csv'})" if skipped else ""))
+    print(speed_line(stats))
+    counts = {s: sum(v.status == s for v in verdicts)
+              for s in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
+    print("verdicts: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+          + f" (see {out / 'report.md'})")
+
+
+def _setting(args):
+    return {"q": args.q, "shift": float(args.shift), "axis": args.axis,
+            "pool_align": args.pool_align, "mode": args.mode}
+
+
+def _write_outputs(out, args, levels, totals, stats, source_description):
+    """CSV tables, figures and report of an aggregated run; returns the verdicts."""
+    u = shift_vector(args)
+    tables = {j: packet_table(j, totals[j], q=args.q, shift=u) for j in levels}
+    for j in levels:
+        write_csv(out / f"packets_J{j}.csv", tables[j])
+    energy = energy_table(levels, args.wavelet)
+    write_csv(out / "table1.csv", energy)
+    drawn = _figures.draw_all(out, tables, wavelet=args.wavelet, q=args.q)
+    return _report.write_report(
+        out / "report.md", tables=tables, energy=energy, totals=totals, figures=drawn,
+        run_stats=stats, command=format_command(command_line(args)),
+        source_description=source_description, setting=_setting(args), shift=u)
+
+
+def run(args):
+    """Run the experiment described by parsed options; returns the exit code.
+
+    Writes, in ``--out``: ``config.json``; ``chunks/<start>.npz`` (per-chunk
+    sums and per-pair values, the resumable state); ``packets_J<J>.csv`` per
+    level; ``table1.csv``; ``skipped.csv``; ``paper_J<J>.csv`` (this run next
+    to the paper, tile by tile); the figures ``fig5_gamma_J<J>.png``,
+    ``fig6_kernels_J<J>.png``, ``fig8_rho2.png``, ``fig9_stability_J<J>.png``,
+    ``paper_J<J>.png``; and ``report.md``. Prints a short summary on stdout.
+    A run in which no pair could be processed exits with an error.
+    """
+    check_run_options(args)
+    resolve_protocol(args)
+    levels = _check_levels(args)
+    source = make_source(args, default_pairs=DEFAULT_PAIRS)
+    out = Path(os.path.abspath(args.out or default_out()))
+    args.out = str(out)
+    config = _config(args, source)
+    with lock_run_folder(out, config) as resumed:
+        if resumed and not args.quiet:
+            print(f"resuming the run in {out}", file=sys.stderr)
+        compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
+                          mode=args.mode, pool_align=args.pool_align)
+        stats = run_chunks(source, compute, out / "chunks", chunk=args.chunk, dask=args.dask,
+                           workers=args.workers, progress=not args.quiet and sys.stderr.isatty(),
+                           quiet=args.quiet)
+        totals = aggregate(load_chunks(out / "chunks", chunk_ranges(len(source), args.chunk)),
+                           levels)
+        write_skipped(out, totals["skipped"])
+        if not totals["n_pairs"]:
+            raise UsageError(f"no pair could be processed: all {len(totals['skipped'])} "
+                             f"item(s) were skipped (reasons in {out / 'skipped.csv'})")
+        verdicts = _write_outputs(out, args, levels, totals, stats, config["source"])
+    _print_summary(out, totals, stats, verdicts)
+    return 0

@@ -1,0 +1,216 @@
+"""The main experiment's computation: per-pair metrics, chunk sums, per-packet tables.
+
+For every pair ``(X, X')`` of the source (``X'`` is ``X`` shifted by ``u``),
+every level ``J`` and every packet, with ``Ymax = RMax X``, ``Ymod = CMod X``
+(:func:`dtwpt.rmax_cmod`) and ``'`` marking the outputs of ``X'``, compared
+at the same output positions (no re-alignment, as in the paper)::
+
+    rho^2   = (||Ymod - Ymax|| / ||Ymod||)^2
+    rho_max = ||Ymax' - Ymax|| / ||Ymod||
+    rho_mod = ||Ymod' - Ymod|| / ||Ymod||
+
+Each chunk of pairs is reduced to per-packet sums, sums of squares and counts
+(float64), from which the run's means and (population) standard deviations
+over pairs follow, and keeps every pair's values (float32) for the verdicts'
+intervals.
+"""
+import numpy as np
+
+from dtwpt import dtcwpt2, metrics, theory, tree
+from dtwpt.metrics import energy_concentration, pair_metrics
+
+from .. import _paper
+
+__all__ = ["METRICS", "offset_rmax", "pair_values", "chunk_sums", "aggregate", "packet_table",
+           "energy_table"]
+
+METRICS = ("rho2", "rho_max", "rho_mod")
+
+
+def offset_rmax(x, level, *, wavelet="qshift_a", mode="periodization", q=1, offset=1):
+    """RMax of every packet with the pooling window centred on ``2n + offset``.
+
+    ``offset = 0`` is :func:`dtwpt.rmax` (the theory's window, centred on
+    ``2n``); ``offset = 1`` moves the window by one sample of the stride-``m``
+    grid along both axes, as PyTorch's ``MaxPool2d(2q + 1, 2, padding=0)``
+    does next to CMod's subsampling ``x[..., ::2, ::2]``. Computed from the
+    real part of the undecimated packets (``dtcwpt2(..., decimated=False)``),
+    with the same periodic wrap as the transform.
+
+    Returns
+    -------
+    ndarray, shape (..., P, H / 2**J, W / 2**J)
+
+    Examples
+    --------
+    >>> import numpy as np, dtwpt
+    >>> x = np.random.default_rng(0).standard_normal((32, 32))
+    >>> bool(np.allclose(offset_rmax(x, 2, offset=0), dtwpt.rmax(x, 2)))
+    True
+    """
+    y = dtcwpt2(x, level, wavelet=wavelet, mode=mode, decimated=False).coeffs.real
+    pooled = np.full(y[..., ::2, ::2].shape, -np.inf, dtype=y.dtype)
+    for dy in range(-q, q + 1):
+        for dx in range(-q, q + 1):
+            window = np.roll(y, (-dy - offset, -dx - offset), axis=(-2, -1))[..., ::2, ::2]
+            np.maximum(pooled, window, out=pooled)
+    return pooled
+
+
+def pair_values(x, x_shifted, level, *, wavelet, q, mode="periodization",
+                pool_align="centred"):
+    """``rho^2``, ``rho_max``, ``rho_mod`` of each pair and packet, shape (3, n, P)."""
+    if pool_align == "centred":
+        return metrics.shift_metrics(x, x_shifted, level, wavelet=wavelet, mode=mode, q=q)
+    both = np.concatenate([x, x_shifted])
+    ymax = offset_rmax(both, level, wavelet=wavelet, mode=mode, q=q)
+    ymod = np.abs(dtcwpt2(both, level, wavelet=wavelet, mode=mode).coeffs)
+    return pair_metrics(ymax, ymod, len(x))
+
+
+def chunk_sums(batch, *, levels, wavelet, q, mode="periodization", pool_align="centred"):
+    """Reduce a batch of pairs to per-packet sums and per-pair values: a chunk's result.
+
+    Parameters
+    ----------
+    batch : dtwpt.data.Batch
+        Pairs (float32).
+    levels : sequence of int
+        Decomposition levels.
+    wavelet : str
+        Q-shift family.
+    q : int
+        Max-pooling half-width.
+    mode : {"periodization", "symmetric"}, optional
+        Boundary handling.
+    pool_align : {"centred", "offset"}, optional
+        RMax's pooling window (see :func:`offset_rmax`).
+
+    Returns
+    -------
+    dict of ndarray
+        ``n_pairs``; ``skipped_names`` and ``skipped_reasons``; ``groups``
+        (the photograph of each pair); per level J, ``sum_J<J>`` and
+        ``sumsq_J<J>`` of shape (3, P) (rows: ``rho2``, ``rho_max``,
+        ``rho_mod``, over the pairs where ``||Ymod|| > 0``), ``count_J<J>``
+        of shape (P,), the number of those pairs, and ``pairs_J<J>`` of shape
+        (3, n, P), float32, every pair's values (NaN where ``Ymod = 0``).
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1)
+    >>> sums["sum_J1"].shape, int(sums["count_J1"][0]), sums["pairs_J1"].shape
+    ((3, 8), 2, (3, 2, 8))
+    """
+    n = len(batch)
+    result = {"n_pairs": np.int64(n),
+              "skipped_names": np.array([name for name, _ in batch.skipped], dtype=str),
+              "skipped_reasons": np.array([why for _, why in batch.skipped], dtype=str),
+              "groups": np.array(batch.groups, dtype=str)}
+    for level in levels:
+        if n:
+            values = pair_values(batch.x, batch.x_shifted, level, wavelet=wavelet, q=q,
+                                 mode=mode, pool_align=pool_align)
+        else:
+            values = np.empty((3, 0, 2 * 4 ** level))
+        result[f"pairs_J{level}"] = values.astype(np.float32)
+        valid = np.isfinite(values[0])
+        values = np.where(valid, values, 0.0)
+        result[f"sum_J{level}"] = values.sum(axis=1)
+        result[f"sumsq_J{level}"] = (values * values).sum(axis=1)
+        result[f"count_J{level}"] = valid.sum(axis=0).astype(np.int64)
+    return result
+
+
+def aggregate(chunks, levels):
+    """Per-packet means and standard deviations over all chunks, in index order.
+
+    Parameters
+    ----------
+    chunks : list of dict
+        :func:`chunk_sums` results in chunk order.
+    levels : sequence of int
+
+    Returns
+    -------
+    dict
+        ``n_pairs``, ``skipped`` (list of (name, reason)), ``groups`` (n,)
+        and, per level J, ``{"count": (P,), "<metric>_mean": (P,),
+        "<metric>_std": (P,), "pairs": (3, n, P)}``.
+    """
+    totals = {"n_pairs": sum(int(c["n_pairs"]) for c in chunks),
+              "skipped": [(str(name), str(why)) for c in chunks
+                          for name, why in zip(c["skipped_names"], c["skipped_reasons"])],
+              "groups": np.concatenate([c["groups"] for c in chunks])}
+    for level in levels:
+        sums = sumsq = count = 0
+        for c in chunks:  # a fixed order keeps the float sums reproducible
+            sums = sums + c[f"sum_J{level}"]
+            sumsq = sumsq + c[f"sumsq_J{level}"]
+            count = count + c[f"count_J{level}"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = sums / count
+            std = np.sqrt(np.maximum(sumsq / count - mean * mean, 0.0))
+        stats = {"count": count,
+                 "pairs": np.concatenate([c[f"pairs_J{level}"] for c in chunks], axis=1)}
+        for k, name in enumerate(METRICS):
+            stats[f"{name}_mean"], stats[f"{name}_std"] = mean[k], std[k]
+        totals[level] = stats
+    return totals
+
+
+def packet_table(level, stats, *, q, shift):
+    """Columns of ``packets_J<J>.csv``: tiles, theory and measured statistics.
+
+    Parameters
+    ----------
+    level : int
+        J; ``m = 2**(J-1)`` and the packets' bandwidth is ``kappa = pi / m``.
+    stats : dict
+        ``aggregate(...)[level]``.
+    q : int
+        Max-pooling half-width.
+    shift : (float, float)
+        Shift vector ``u = (u_y, u_x)``.
+
+    Returns
+    -------
+    dict of str to ndarray
+    """
+    m = 2 ** (level - 1)
+    kappa = np.pi / m
+    theta = tree.tile_centres(level)
+    n_packets = len(theta)
+    row, col = np.divmod(np.arange(n_packets), 2 ** level)
+    table = {
+        "packet": np.arange(n_packets), "row": row, "col": col,
+        "theta_y": theta[:, 0], "theta_x": theta[:, 1],
+        "is_lowpass": tree.lowpass_mask(level),
+        "gamma_sq": theory.gamma_sq(m * theta, q=q),
+        "discrepancy_bound": theory.discrepancy_bound(theta, kappa, m, q=q),
+        "rmax_shift_bound": theory.rmax_shift_bound(theta, kappa, m, shift, q=q),
+        "cmod_shift_bound": np.full(n_packets, theory.cmod_shift_bound(kappa, shift)),
+    }
+    for name in METRICS:
+        table[f"{name}_mean"] = stats[f"{name}_mean"]
+        table[f"{name}_std"] = stats[f"{name}_std"]
+    table["n_pairs"] = stats["count"]
+    return table
+
+
+def energy_table(levels, wavelet):
+    """Columns of ``table1.csv``: energy concentration of the packet kernels.
+
+    The share of each kernel's spectral energy inside the best periodic
+    ``kappa_J x kappa_J`` window (:func:`dtwpt.metrics.energy_concentration`),
+    summarised over all packets of each level, next to the paper's values.
+    """
+    shares = [energy_concentration(level, wavelet=wavelet) for level in levels]
+    paper = [_paper.TABLE1.get(level, ("", "")) for level in levels]
+    return {"level": list(levels), "kappa": [np.pi / 2 ** (j - 1) for j in levels],
+            "n_packets": [s.size for s in shares], "mean": [s.mean() for s in shares],
+            "std": [s.std() for s in shares], "min": [s.min() for s in shares],
+            "paper_mean": [p[0] for p in paper],
+            "paper_std": ["" if p[1] is None else p[1] for p in paper]}
