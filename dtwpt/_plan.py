@@ -39,7 +39,7 @@ class Plan:
     filt: np.ndarray  # (5, 2, ntaps.max()): see dtwpt._kernels
     first: np.ndarray
     ntaps: np.ndarray
-    shift: np.ndarray
+    high_offset: np.ndarray  # even tap offset of each high-pass (the kernels' `shift`)
     layout: tree.Layout2D
     natural_1d: np.ndarray
     conj_1d: np.ndarray
@@ -47,9 +47,9 @@ class Plan:
     filt32: np.ndarray
 
     def bank(self, dtype):
-        """The filter arguments of the kernels: ``(filt, first, ntaps, shift)``."""
+        """The filter arguments of the kernels: ``(filt, first, ntaps, high_offset)``."""
         filt = self.filt32 if dtype == np.float32 else self.filt
-        return filt, self.first, self.ntaps, self.shift
+        return filt, self.first, self.ntaps, self.high_offset
 
 
 def _key(wavelet):
@@ -87,20 +87,20 @@ def _cached_plan(wavelet_key, packet_key, level):
     filters = dual_tree_filters(_unkey(wavelet_key), _unkey(packet_key))
     pairs = tree.filter_table(filters)
     # Each pair's taps over the union of its two supports, padded to a multiple of
-    # 5; the high-pass is read `shift` (even) samples later so that the supports
-    # overlap, and the kernels move its outputs back by shift / stride.
+    # 5; the high-pass is read `offset` (even) samples later so that the supports
+    # overlap, and the kernels move its outputs back by offset / stride.
     first = np.zeros(len(pairs), dtype=np.int64)
     ntaps = np.zeros(len(pairs), dtype=np.int64)
-    shift = np.zeros(len(pairs), dtype=np.int64)
+    offset = np.zeros(len(pairs), dtype=np.int64)
     for i, (lo, hi) in enumerate(pairs):
         lo_nz, hi_nz = np.flatnonzero(lo), np.flatnonzero(hi)
-        shift[i] = 2 * ((hi_nz[0] - lo_nz[0]) // 2)
-        first[i] = min(lo_nz[0], hi_nz[0] - shift[i])
-        last = max(lo_nz[-1], hi_nz[-1] - shift[i])
+        offset[i] = 2 * ((hi_nz[0] - lo_nz[0]) // 2)
+        first[i] = min(lo_nz[0], hi_nz[0] - offset[i])
+        last = max(lo_nz[-1], hi_nz[-1] - offset[i])
         ntaps[i] = -(-(last + 1 - first[i]) // 5) * 5
     filt = np.zeros((len(pairs), 2, ntaps.max()))
     for i, (lo, hi) in enumerate(pairs):
-        for half, (f, start) in enumerate(((lo, first[i]), (hi, first[i] + shift[i]))):
+        for half, (f, start) in enumerate(((lo, first[i]), (hi, first[i] + offset[i]))):
             for j in range(ntaps[i]):
                 if 0 <= start + j < f.size:
                     filt[i, half, j] = f[start + j]
@@ -111,9 +111,9 @@ def _cached_plan(wavelet_key, packet_key, level):
         tree.equivalent_kernels_1d(filters, level, t).shape[-1] for t in ("a", "b")
     )
     filt32 = filt.astype(np.float32)
-    for a in (filt, filt32, first, ntaps, shift, types, natural, conj):
+    for a in (filt, filt32, first, ntaps, offset, types, natural, conj):
         a.setflags(write=False)
-    return Plan(filters, level, types, filt, first, ntaps, shift, tree.layout_2d(orientation),
+    return Plan(filters, level, types, filt, first, ntaps, offset, tree.layout_2d(orientation),
                 natural, conj, kernel_length, filt32)
 
 

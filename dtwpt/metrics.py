@@ -144,7 +144,7 @@ def pair_metrics(ymax, ymod, n):
     check_values(ymod, "ymod", limit=limit)
     if ymax.dtype != ymod.dtype:
         ymax, ymod = ymax.astype(np.float64), ymod.astype(np.float64)
-    n = check_int(n, "n", 1)
+    n = check_int(n, "n", 0)
     if 2 * n != len(ymax):
         raise ValueError(f"n must be half the number of images in ymax and ymod "
                          f"({len(ymax)}), got {n}")

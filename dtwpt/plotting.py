@@ -160,7 +160,11 @@ def _finite_range(*images):
 
 
 def _colormap(cmap, bad):
-    cmap = cmap if isinstance(cmap, Colormap) else matplotlib.colormaps[cmap]
+    if not isinstance(cmap, Colormap):
+        if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
+            raise ValueError(f"cmap must be a Colormap or a Matplotlib colormap name such as "
+                             f"'bone_r', got {cmap!r}")
+        cmap = matplotlib.colormaps[cmap]
     return cmap.with_extremes(bad=bad)
 
 
@@ -546,6 +550,9 @@ def plot_measured_vs_bound(measured, bound, *, ax=None, labels=("bound", "measur
     >>> ax.get_legend().get_texts()[0].get_text()
     'measured ≤ bound: 67% (2/3)'
     """
+    if (not isinstance(labels, (tuple, list)) or len(labels) != 2
+            or not all(isinstance(t, str) for t in labels)):
+        raise ValueError(f"labels must be two strings (bound, measured), got {labels!r}")
     measured, bound = np.asarray(measured), np.asarray(bound)
     for name, a in (("measured", measured), ("bound", bound)):
         if a.dtype.kind not in "biuf":

@@ -258,6 +258,8 @@ TABLE = [
     ("pair_metrics n huge", lambda: metrics.pair_metrics(*_pair_outputs(), 100000), VE,
      ["got 100000"]),
     ("pair_metrics n type", lambda: metrics.pair_metrics(*_pair_outputs(), 2.0), TE, ["n", "2.0"]),
+    ("pair_metrics n negative", lambda: metrics.pair_metrics(*_pair_outputs(), -1), VE,
+     ["n must be an integer >= 0", "-1"]),
     ("pair_metrics shapes", lambda: metrics.pair_metrics(
         _pair_outputs()[0], _pair_outputs()[1][:2], 1), VE, ["ymax and ymod", "(2, 8, 8, 8)"]),
     ("pair_metrics ndim", lambda: metrics.pair_metrics(np.zeros((2, 8, 8)), np.zeros((2, 8, 8)),
@@ -323,6 +325,10 @@ TABLE = [
     ("full_plane values", lambda: plotting.full_plane(np.full(8, "a"), 1), TE, ["<U1"]),
     ("plot_tile_map mask", lambda: plotting.plot_tile_map(np.ones(8), 1, mask="high"), VE,
      ["mask", "'high'"]),
+    ("plot_tile_map cmap", lambda: plotting.plot_tile_map(np.ones(8), 1, cmap="nope"), VE,
+     ["cmap", "'nope'"]),
+    ("plot_measured_vs_bound labels", lambda: plotting.plot_measured_vs_bound(
+        [1.0], [1.0], labels="ab"), VE, ["labels", "'ab'"]),
     ("plot_tile_maps ncols", lambda: plotting.plot_tile_maps([np.ones(8)], 1, ncols=0), VE,
      ["ncols", "got 0"]),
     ("plot_frequency_function complex", lambda: plotting.plot_frequency_function(
