@@ -11,6 +11,7 @@ from dtwpt import metrics
 from dtwpt.convolution import cmod_conv, rmax_conv
 from dtwpt.data import BundledPhotos
 from dtwpt.experiments.cli import main
+from dtwpt.experiments.kernels.compute import pair_values
 from dtwpt.kernel_analysis import analyze_kernels, complex_companion
 
 FILES = ("config.json", "kernels.csv", "gabor_counts.csv", "weights.npy", "skipped.csv",
@@ -133,3 +134,20 @@ def test_learned_default_reports_the_correlation(tmp_path, capsys):
     assert found and int(found[1]) >= 10
     assert "of 64 kernels are Gabor-like** at kappa = pi/4" in text
     assert "rho^2 vs gamma^2 across" in capsys.readouterr().out
+
+
+def test_narrow_gabors_follow_the_theory():
+    """Narrow Gabor kernels at m = 2: RMax ~ CMod where gamma^2 is small, not where it is large."""
+    rng = np.random.default_rng(0)
+    thetas = rng.uniform([-np.pi, 0], [np.pi, np.pi], (24, 2))
+    V = gabor_bank(thetas, 5.0, 25).astype(np.float32)
+    table = analyze_kernels(V, 2)
+    W = complex_companion(V, np.c_[table["theta_y"], table["theta_x"]]).astype(np.complex64)
+    batch = BundledPhotos(10, size=64, color=True).load(0, 10)
+    rho2 = np.nanmean(pair_values(batch.x, batch.x_shifted, V, W, 2)[0], axis=0)
+    gamma = table["gamma_sq"]
+    assert table["gabor_share"].min() > 0.99
+    assert rho2[gamma < 0.01].max() < 0.1
+    assert rho2[gamma > 0.3].min() > 0.3
+    assert np.corrcoef(rho2, gamma)[0, 1] > 0.6
+    assert np.all(rho2 <= table["discrepancy_bound"])  # Thm 3.11, on the mean over pairs

@@ -141,3 +141,35 @@ def test_loaded_kernels_keep_their_frequency(tmp_path):
     np.savez(tmp_path / "w.npz", w=HWIO)
     _, theta = gabor_likeness(load_first_layer(tmp_path / "w.npz"), np.pi / 2)
     assert np.abs(theta - np.array(THETAS)).max() < np.pi / 16
+
+
+class _FakeTensor:
+    """Just enough of a torch tensor for the state-dict reader."""
+
+    dtype = "float32"
+
+    def __init__(self, array):
+        self.array = array
+
+    def detach(self):
+        return self
+
+    def numpy(self):
+        return self.array
+
+
+def test_torch_state_dict_first_conv_weight(tmp_path, monkeypatch):
+    """With torch importable: the first 4-D '*weight' of the (possibly wrapped) state dict."""
+    import types
+
+    state = {"conv1.weight": _FakeTensor(OIHW), "bn1.weight": _FakeTensor(np.ones(6)),
+             "layer1.0.conv1.weight": _FakeTensor(np.zeros((6, 6, 3, 3), np.float32))}
+    fake = types.SimpleNamespace(bfloat16="bfloat16",
+                                 load=lambda path, **kw: {"state_dict": state})
+    monkeypatch.setitem(sys.modules, "torch", fake)
+    (tmp_path / "resnet.pth").write_bytes(b"")
+    weights, info = load_first_layer(tmp_path / "resnet.pth", return_info=True)
+    check_loaded(weights, info, "OIHW")
+    assert info.key == "conv1.weight"
+    deeper = load_first_layer(tmp_path / "resnet.pth", key="layer1.0.conv1.weight")
+    assert deeper.shape == (6, 6, 3, 3)
