@@ -48,6 +48,7 @@ References
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import theory
 from ._validation import check_int, check_kappa, check_pairs
@@ -106,7 +107,7 @@ class MonochromeReduction:
     delta_kernel: np.ndarray
 
 
-def monochrome_reduction(V):
+def monochrome_reduction(V: ArrayLike) -> MonochromeReduction:
     r"""Fit ``V_lc ~ mu_lc Vbar_l`` (the paper's monochrome Hypothesis 5.1).
 
     With ``Vbar_l = (1/C) sum_c V_lc`` (the mean kernel),
@@ -161,7 +162,7 @@ def monochrome_reduction(V):
 
 
 # ----------------------------------------------------------------- spectra
-def default_fft_size(kernel_size, m):
+def default_fft_size(kernel_size: int, m: int) -> int:
     """DFT grid for the spectra: a power of two >= 4 k, with ``pi/m`` a whole number of bins.
 
     Examples
@@ -175,7 +176,7 @@ def default_fft_size(kernel_size, m):
     return n
 
 
-def energy_spectrum(V, n_fft):
+def energy_spectrum(V: ArrayLike, n_fft: int) -> np.ndarray:
     """``E_l(omega) = sum_c |hat V_lc(omega)|^2`` on an ``n_fft x n_fft`` grid.
 
     Parameters
@@ -260,7 +261,8 @@ def _centroids(E, starts, w):
     return _half_plane(theta)
 
 
-def gabor_likeness(V, kappa, *, n_fft=None):
+def gabor_likeness(V: ArrayLike, kappa: float, *,
+                   n_fft: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Largest share of each kernel's energy in a ``kappa x kappa`` square and its mirror.
 
     Parameters
@@ -298,7 +300,8 @@ def gabor_likeness(V, kappa, *, n_fft=None):
     return share, _centroids(E, starts, w)
 
 
-def bandwidth(V, theta, *, n_fft=64, level=0.9):
+def bandwidth(V: ArrayLike, theta: ArrayLike, *, n_fft: int = 64,
+              level: float = 0.9) -> np.ndarray:
     """Side of the smallest square centred at ``theta`` (with its mirror) holding ``level`` of the energy.
 
     Parameters
@@ -350,7 +353,7 @@ def bandwidth(V, theta, *, n_fft=64, level=0.9):
 
 
 # ----------------------------------------------------------------- companion and zones
-def complex_companion(V, theta):
+def complex_companion(V: ArrayLike, theta: ArrayLike) -> np.ndarray:
     """Complex companions ``W_lc = V_lc + 1j H(V_lc)``, one Hilbert direction per kernel.
 
     Each channel of kernel ``l`` gets :func:`dtwpt.hilbert_companion` with
@@ -384,7 +387,7 @@ def complex_companion(V, theta):
     return np.stack([hilbert_companion(v, u=t) for v, t in zip(V, theta)])
 
 
-def pathological_threshold(*, q=1):
+def pathological_threshold(*, q: int = 1) -> float:
     """``gamma_q(m theta)^2`` at the centres of the pathological DT-CWPT tiles.
 
     The packet experiment calls a tile pathological when a corner touches
@@ -400,7 +403,7 @@ def pathological_threshold(*, q=1):
     return float(theory.gamma_sq((np.pi / 4, np.pi / 4), q=q))
 
 
-def pathological_zone(theta, m, *, q=1):
+def pathological_zone(theta: ArrayLike, m: int, *, q: int = 1) -> np.ndarray:
     """Whether ``gamma_q(m theta)^2`` reaches :func:`pathological_threshold`.
 
     The zone is a neighbourhood of the worst frequencies ``(2 pi / m) Z^2``
@@ -434,7 +437,9 @@ def pathological_zone(theta, m, *, q=1):
 
 
 # ----------------------------------------------------------------- the table
-def analyze_kernels(V, m, *, q=1, shift=(0.0, 1.0), kappa=None, n_fft=None):
+def analyze_kernels(V: ArrayLike, m: int, *, q: int = 1, shift: ArrayLike = (0.0, 1.0),
+                    kappa: float | None = None,
+                    n_fft: int | None = None) -> dict[str, np.ndarray]:
     """Characterise every kernel of a first layer: one row per kernel.
 
     Parameters

@@ -47,6 +47,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import check_int
+
 __all__ = ["PHOTOS", "learn_first_layer", "learned_first_layer"]
 
 #: Colour photographs of ``skimage.data`` that the filters are learned from.
@@ -91,8 +93,8 @@ def _fastica(z, rng, max_iter, tol):
     return w
 
 
-def learn_first_layer(n_filters=64, size=11, *, n_patches=20_000, seed=0, max_iter=200,
-                      tol=1e-4):
+def learn_first_layer(n_filters: int = 64, size: int = 11, *, n_patches: int = 20_000,
+                      seed: int = 0, max_iter: int = 200, tol: float = 1e-4) -> np.ndarray:
     """Learn ``n_filters`` RGB ``size x size`` filters by ICA of photograph patches.
 
     See the module documentation for the recipe.
@@ -126,12 +128,12 @@ def learn_first_layer(n_filters=64, size=11, *, n_patches=20_000, seed=0, max_it
     """
     from .kernel_analysis import gabor_likeness
 
-    if not 1 <= n_filters < 3 * size * size:
-        raise ValueError(f"n_filters must be in [1, {3 * size * size - 1}] for size={size}, "
-                         f"got {n_filters}")
-    if n_patches < 10 * n_filters:
-        raise ValueError(f"n_patches must be at least 10 * n_filters = {10 * n_filters}, "
-                         f"got {n_patches}")
+    size = check_int(size, "size", 2, 64)
+    n_filters = check_int(n_filters, "n_filters", 1, 3 * size * size - 1,
+                          why=f" (3 size**2 - 1 for size={size})")
+    n_patches = check_int(n_patches, "n_patches", 10 * n_filters, why=" (10 n_filters)")
+    seed = check_int(seed, "seed", 0)
+    max_iter = check_int(max_iter, "max_iter", 1)
     rng = np.random.default_rng(seed)
     x = _patches(n_patches, size, rng).reshape(n_patches, -1)
     x -= x.mean(axis=1, keepdims=True)
@@ -157,7 +159,7 @@ def _shipped():
     return weights
 
 
-def learned_first_layer():
+def learned_first_layer() -> np.ndarray:
     """The shipped result of ``learn_first_layer()`` (defaults), read-only.
 
     Returns

@@ -261,7 +261,9 @@ def _check_array(array, where):
     return array.astype(np.float32 if array.dtype == np.float32 else np.float64, copy=False)
 
 
-def load_first_layer(path, *, key=None, layout=None, return_info=False):
+def load_first_layer(path: str | os.PathLike, *, key: str | None = None,
+                     layout: str | None = None,
+                     return_info: bool = False) -> np.ndarray | tuple[np.ndarray, LayerInfo]:
     """Kernels of a convolution layer stored in a file, as ``(L, C, k, k)``.
 
     Parameters

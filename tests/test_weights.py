@@ -136,11 +136,36 @@ def test_torch_missing_says_what_to_do(tmp_path, monkeypatch):
         load_first_layer(tmp_path / "resnet.pth")
 
 
-def test_loaded_kernels_keep_their_frequency(tmp_path):
-    """Written HWIO in a file, read back OIHW: theta within half a DT-CWPT tile (J = 3)."""
-    np.savez(tmp_path / "w.npz", w=HWIO)
-    _, theta = gabor_likeness(load_first_layer(tmp_path / "w.npz"), np.pi / 2)
+def _write(fmt, path):
+    """Write the HWIO bank in ``fmt``; returns the file."""
+    if fmt == "npz":
+        np.savez(path / "w.npz", w=HWIO)
+        return path / "w.npz"
+    if fmt == "npy":
+        np.save(path / "w.npy", OIHW)
+        return path / "w.npy"
+    if fmt == "safetensors":
+        pytest.importorskip("safetensors.numpy").save_file(
+            {"w": np.ascontiguousarray(HWIO)}, str(path / "w.safetensors"))
+        return path / "w.safetensors"
+    with pytest.importorskip("h5py").File(path / "w.h5", "w") as f:
+        f["conv/kernel:0"] = HWIO
+    return path / "w.h5"
+
+
+@pytest.mark.parametrize("fmt", ["npz", "npy", "safetensors", "hdf5"])
+def test_loaded_kernels_keep_their_frequency(tmp_path, fmt):
+    """Written in a file (either layout), read back OIHW: theta within half a J = 3 tile."""
+    _, theta = gabor_likeness(load_first_layer(_write(fmt, tmp_path)), np.pi / 2)
     assert np.abs(theta - np.array(THETAS)).max() < np.pi / 16
+
+
+def test_missing_optional_package(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "h5py", None)
+    (tmp_path / "model.h5").write_bytes(b"")
+    with pytest.raises(ImportError, match=r"needs the 'h5py' package: pip install "
+                                          r"'dtwpt\[formats\]'"):
+        load_first_layer(tmp_path / "model.h5")
 
 
 class _FakeTensor:
