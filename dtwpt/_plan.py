@@ -4,14 +4,16 @@ A *plan* holds everything the kernels of :mod:`dtwpt._kernels` need for one
 ``(wavelet, packet_wavelet, level)``: the filter table, the node types of both
 real trees and the frequency-order layout. Plans are cached (64 most recent).
 
-Scratch memory: the kernels work in per-thread scratch buffers
-(``threads x size`` elements). Each Python thread that calls dtwpt keeps the
-buffers of its recent calls for reuse, at most :data:`SCRATCH_CACHE_BYTES`
-(256 MiB) in total, least recently used evicted first; a call needing more
-allocates its buffer for that call only, so the memory is returned when the
-call returns. Typical workloads (224 x 224 images, any level) need a few MiB
-per Numba thread and stay cached. :func:`scratch_bytes` reports what the
-calling thread holds.
+Scratch memory: the kernels work in one scratch row per Numba thread. Each
+Python thread that calls dtwpt keeps the buffers of its recent calls for
+reuse, at most :func:`scratch_limit` bytes in total
+(:data:`SCRATCH_BYTES_PER_THREAD` = 64 MiB times ``numba.get_num_threads()``),
+least recently used evicted first. A call whose buffer alone exceeds the limit
+allocates it for that call only: the memory is returned when the call returns.
+Typical workloads (224 x 224 images, any level: about 6 MiB per Numba thread)
+stay cached; a 2048 x 2048 float64 image (0.7 GiB per thread for the shift
+metrics) is never kept. :func:`scratch_bytes` reports what the calling thread
+holds.
 """
 import threading
 from collections import OrderedDict
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numba
 import numpy as np
 import pywt
 
@@ -27,7 +30,7 @@ from ._validation import (as_real_array, check_level_for_sizes, check_mode, chec
                           image_axes, looks_like_colour)
 from .filters import FilterPair, dual_tree_filters
 
-__all__ = ["SCRATCH_CACHE_BYTES", "Plan", "plan", "gain", "scratch", "scratch_bytes", "padding",
+__all__ = ["SCRATCH_BYTES_PER_THREAD", "scratch_limit", "Plan", "plan", "gain", "scratch", "scratch_bytes", "padding",
            "prepare_2d"]
 
 
@@ -140,8 +143,13 @@ def gain(wavelet, packet_wavelet, level):
     return _cached_gain(_key(wavelet), _key(packet_wavelet), level)
 
 
-SCRATCH_CACHE_BYTES = 256 * 2 ** 20
-"""Most scratch memory one calling thread keeps between calls, in bytes."""
+SCRATCH_BYTES_PER_THREAD = 64 * 2 ** 20
+"""Scratch one calling thread keeps between calls, in bytes per Numba thread."""
+
+
+def scratch_limit():
+    """Most scratch memory (bytes) one calling thread keeps between calls."""
+    return SCRATCH_BYTES_PER_THREAD * numba.get_num_threads()
 
 _local = threading.local()
 
@@ -151,7 +159,7 @@ def scratch(rows, size, dtype):
 
     Each calling thread caches its buffers, most recently used last; a new
     buffer evicts the least recently used ones until everything held fits
-    :data:`SCRATCH_CACHE_BYTES`. A buffer larger than that on its own is not
+    :func:`scratch_limit`. A buffer larger than that on its own is not
     cached: it is freed as soon as the call that asked for it returns.
     """
     cache = getattr(_local, "scratch", None)
@@ -161,9 +169,10 @@ def scratch(rows, size, dtype):
     buf = cache.pop(key, None)
     if buf is None:
         buf = np.empty((rows, size), dtype=dtype)
-        if buf.nbytes > SCRATCH_CACHE_BYTES:
+        limit = scratch_limit()
+        if buf.nbytes > limit:
             return buf
-        while cache and scratch_bytes() + buf.nbytes > SCRATCH_CACHE_BYTES:
+        while cache and scratch_bytes() + buf.nbytes > limit:
             cache.popitem(last=False)
     cache[key] = buf
     return buf

@@ -34,15 +34,13 @@ Only the object-oriented matplotlib API is used: figures are
 everything works headless. Save them with :func:`save_figure`.
 """
 import numbers
-import os
-import secrets
-from pathlib import Path
 
 import matplotlib
 import numpy as np
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
+from ._io import atomic_write
 from ._validation import check_int, check_level
 from .tree import lowpass_mask
 
@@ -583,8 +581,9 @@ def plot_measured_vs_bound(measured, bound, *, ax=None, labels=("bound", "measur
 def save_figure(fig, path, *, dpi=150):
     """Write ``fig`` as a PNG atomically, creating parent folders.
 
-    The image goes to a temporary file in the destination folder that is then
-    renamed onto ``path`` (``os.replace``), so readers never see a partial file.
+    The image goes to a temporary file in the destination folder that is
+    flushed to disk and renamed onto ``path`` (see :mod:`dtwpt._io`), so
+    readers never see a partial file.
 
     Parameters
     ----------
@@ -612,14 +611,4 @@ def save_figure(fig, path, *, dpi=150):
     if (isinstance(dpi, (bool, np.bool_)) or not isinstance(dpi, numbers.Real)
             or not np.isfinite(dpi) or not 1 <= dpi <= 10000):
         raise ValueError(f"dpi must be a number in [1, 10000], got {dpi!r}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # honours the umask, unlike mkstemp's 0600
-            fig.savefig(fh, format="png", dpi=dpi)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=dpi), binary=True)

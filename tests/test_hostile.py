@@ -6,6 +6,7 @@ timeout (tests/conftest.py: run_isolated).
 import dataclasses
 import time
 
+import numba
 import numpy as np
 import pytest
 import pywt
@@ -312,7 +313,7 @@ def _plane_wave_candidate(kappa, size):
 # ------------------------------------------------------------ scratch memory
 def test_scratch_held_stays_under_the_bound(monkeypatch):
     bound = 2 * 2 ** 20
-    monkeypatch.setattr(_plan, "SCRATCH_CACHE_BYTES", bound)
+    monkeypatch.setattr(_plan, "scratch_limit", lambda: bound)
     _plan._local.scratch = None
     rng = np.random.default_rng(0)
     for width in (128, 160, 192, 224, 256, 288, 320, 352, 384):
@@ -334,8 +335,9 @@ def test_scratch_held_stays_under_the_bound(monkeypatch):
 def test_default_scratch_bound_after_a_large_call():
     x = np.zeros((2048, 2048), dtype=np.float32)
     dtwpt.dtcwpt2(x, 3)
-    assert _plan.scratch_bytes() <= _plan.SCRATCH_CACHE_BYTES
-    assert "SCRATCH_CACHE_BYTES" in _plan.__doc__
+    assert _plan.scratch_bytes() <= _plan.scratch_limit()
+    assert _plan.scratch_limit() == 64 * 2 ** 20 * numba.get_num_threads()
+    assert "scratch_limit" in _plan.__doc__
 
 
 # ------------------------------------------------------------ theory integers

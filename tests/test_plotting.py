@@ -244,3 +244,27 @@ def test_save_figure_cleans_up_on_failure(tmp_path):
     with pytest.raises(RuntimeError, match="boom"):
         save_figure(Broken(), tmp_path / "x.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_names_and_clean_up(tmp_path, monkeypatch):
+    import os
+
+    from dtwpt import _io
+
+    seen = []
+
+    def write(fh):
+        seen.append(os.path.basename(fh.name))
+        fh.write("text")
+
+    out = _io.atomic_write(tmp_path / "a" / "b.txt", write)
+    assert out.read_text() == "text" and list(out.parent.iterdir()) == [out]
+    assert _io.temp_pid(seen[0]) == os.getpid() and seen[0].startswith(".b.txt.")
+    assert _io.temp_pid("b.txt") is None and _io.temp_pid(".b.txt.12.tmp") is None
+
+    def fail(fh):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        _io.atomic_write(out, fail)
+    assert out.read_text() == "text" and list(out.parent.iterdir()) == [out]
