@@ -152,8 +152,10 @@ def _orthonormality_error(h):
 
 def _validated_lowpass(h, what):
     h = np.asarray(h)
-    if h.dtype.kind not in "iuf" or h.ndim != 1:
-        raise ValueError(f"{what} must be a 1D real array, got dtype {h.dtype} and shape {h.shape}")
+    if h.dtype.kind not in "iuf":
+        raise TypeError(f"{what} must be a 1D real array, got dtype {h.dtype}")
+    if h.ndim != 1:
+        raise ValueError(f"{what} must be a 1D real array, got shape {h.shape}")
     h = h.astype(np.float64)
     if h.size < 2 or h.size % 2:
         raise ValueError(f"{what} must have an even length >= 2, got length {h.size}")
