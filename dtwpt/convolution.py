@@ -33,6 +33,8 @@ __all__ = ["cmod_conv", "rmax_conv"]
 
 #: Kernels whose spectra are held in memory at once (bounds the scratch).
 _KERNEL_BLOCK = 16
+#: Complex values of the image-kernel products formed at once (bounds the scratch).
+_PRODUCT_SIZE = 2 ** 21
 
 
 def _kernel_spectra(kernels, shape, dtype):
@@ -66,9 +68,11 @@ def _subsampled_correlation(x, kernels, m):
     out = np.empty((B, len(kernels), H // m, W // m), dtype=np.result_type(dtype, 1j))
     for lo in range(0, len(kernels), _KERNEL_BLOCK):
         kf = _kernel_spectra(kernels[lo:lo + _KERNEL_BLOCK], (H, W), dtype)
-        for b in range(B):
-            product = np.einsum("chw,lchw->lhw", spectra[b], kf)
-            out[b, lo:lo + len(kf)] = scipy.fft.ifft2(_fold(product, m), workers=-1) / m ** 2
+        step = max(1, _PRODUCT_SIZE // kf[:, 0].size)  # images whose products fit the budget
+        for b in range(0, B, step):
+            product = np.einsum("bchw,lchw->blhw", spectra[b:b + step], kf)
+            out[b:b + step, lo:lo + len(kf)] = scipy.fft.ifft2(_fold(product, m),
+                                                              workers=-1) / m ** 2
     return out
 
 
