@@ -151,3 +151,35 @@ def test_narrow_gabors_follow_the_theory():
     assert rho2[gamma > 0.3].min() > 0.3
     assert np.corrcoef(rho2, gamma)[0, 1] > 0.6
     assert np.all(rho2 <= table["discrepancy_bound"])  # Thm 3.11, on the mean over pairs
+
+
+def _verdicts(values, *, m=2, q=1, shift=(0.0, 1.0), n_kernels=12):
+    from dtwpt.experiments.kernels.verdicts import evaluate, kernel_table
+
+    V = gabor_bank(THETAS[:n_kernels], 2.0, 7)
+    groups = np.array([f"photo{i % 5}" for i in range(values.shape[1])])
+    table = kernel_table(V, values, groups, m=m, q=q, shift=shift, min_share=0.5)
+    return {v.claim.split(" (")[0].split(":")[0]: v
+            for v in evaluate(table, values, groups, m=m, q=q, shift=shift)}
+
+
+def test_verdicts_outside_the_setting_are_not_applicable():
+    values = np.random.default_rng(0).random((3, 20, 12))
+    assert _verdicts(values, q=0)["rho^2 follows gamma_q(m theta)^2 across kernels"].status \
+        == "N/A"
+    shifted = _verdicts(values, shift=(0.0, 2.0))
+    assert shifted["RMax is less stable than CMod"].status == "N/A"
+    assert "at most one pixel" in shifted["RMax is less stable than CMod"].measured
+    assert _verdicts(values, m=1)["rho^2 follows gamma_q(m theta)^2 across kernels"].status \
+        == "N/A"
+    few = _verdicts(values[..., :6], n_kernels=6)
+    assert "10 needed" in few["rho^2 follows gamma_q(m theta)^2 across kernels"].measured
+
+
+def test_insignificant_difference_is_not_a_pass():
+    rng = np.random.default_rng(1)
+    values = rng.random((3, 20, 12))
+    values[2] = values[1] + rng.normal(0, 0.05, (20, 12))  # rho_mod ~ rho_max: no difference
+    assert _verdicts(values)["RMax is less stable than CMod"].status != "PASS"
+    values[2] = values[1] - 0.2  # a clear difference on every photograph
+    assert _verdicts(values)["RMax is less stable than CMod"].status == "PASS"
