@@ -149,7 +149,7 @@ def pair_metrics(ymax, ymod, n):
         raise ValueError(f"n must be half the number of images in ymax and ymod "
                          f"({len(ymax)}), got {n}")
     norms = _kernels.output_pair_norms(np.ascontiguousarray(ymax), np.ascontiguousarray(ymod), n)
-    return _metrics_from_norms(norms)
+    return _metrics_from_norms(np.moveaxis(norms, -1, 0))
 
 
 def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
@@ -193,10 +193,12 @@ def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=Non
 
 
 def _metrics_from_norms(norms):
-    mod2 = norms[..., :1]
+    """``(rho^2, rho_max, rho_mod)`` from the ``(4, ...)`` squared norms of
+    :func:`dtwpt.pair_squared_norms`: the ratios of the last three to the first."""
+    mod2 = norms[:1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(mod2 > 0, norms[..., 1:] / mod2, np.nan)
-    return np.stack([ratios[..., 0], np.sqrt(ratios[..., 1]), np.sqrt(ratios[..., 2])])
+        ratios = np.where(mod2 > 0, norms[1:] / mod2, np.nan)
+    return np.stack([ratios[0], np.sqrt(ratios[1]), np.sqrt(ratios[2])])
 
 
 def kernel_energy_spectra(kernels, n_fft):

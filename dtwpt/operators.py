@@ -142,10 +142,13 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
 
     Returns
     -------
-    ndarray, shape (..., P, 4), float64
+    ndarray, shape (4, ..., P), float64
         Per pair and packet: ``||Ymod||^2``, ``||Ymod - Ymax||^2``,
         ``||Ymax' - Ymax||^2`` and ``||Ymod' - Ymod||^2``, with
-        ``Ymax, Ymod = rmax_cmod(X)`` and ``'`` for X'.
+        ``Ymax, Ymod = rmax_cmod(X)`` and ``'`` for X'. The quantity comes
+        first, as in the ``(3, ..., P)`` ratios of
+        :func:`dtwpt.metrics.shift_metrics` and
+        :func:`dtwpt.metrics.pair_metrics` built on them.
 
     See Also
     --------
@@ -157,9 +160,9 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
     >>> x = np.random.default_rng(0).standard_normal((2, 33, 32))
     >>> norms = pair_squared_norms(x[:, :32], x[:, 1:], 2)
     >>> norms.shape
-    (2, 32, 4)
+    (4, 2, 32)
     >>> ymax, ymod = rmax_cmod(x[:, :32], 2)
-    >>> bool(np.allclose(norms[..., 0], (ymod ** 2).sum(axis=(-2, -1))))
+    >>> bool(np.allclose(norms[0], (ymod ** 2).sum(axis=(-2, -1))))
     True
     """
     xs = as_real_array(x_shifted, 2, "x_shifted", values=False)
@@ -173,7 +176,7 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
     norms = _kernels.pair_norms_batch(batch, shifted, plan.types, *plan.bank(batch.dtype),
                                       plan.level, q, lay.iv, lay.ih, lay.sign.astype(batch.dtype),
                                       _rmax_scratch(batch, plan.level, q, planes=4))
-    return norms.reshape(lead + norms.shape[1:])
+    return np.moveaxis(norms, -1, 0).reshape((4,) + lead + norms.shape[1:2])
 
 
 def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1,

@@ -13,6 +13,21 @@ Conventions
 - Packets come in *frequency order*: ``p = r * 2**J + c`` is the tile in row
   ``r`` (``omega_y`` from ``-pi`` up) and column ``c`` (``omega_x`` from 0 up),
   see :mod:`dtwpt.tree`.
+- Other axes can be transformed with ``axes=(axis_y, axis_x)``; a colour image
+  ``(..., H, W, 3)`` or ``(..., H, W, 4)`` (last axis of 3 or 4 entries, the
+  two before it at least 4 times longer) is refused unless ``axes`` is given:
+  transform each channel with ``axes=(-3, -2)`` or convert it with
+  :func:`dtwpt.to_luminance` first.
+
+Validation and memory
+---------------------
+Every argument is checked before any work (see ``dtwpt._validation``): levels
+from 1 to :data:`dtwpt.MAX_LEVEL` that fit the image size, finite values small
+enough that no coefficient can overflow. Filter plans are cached (64 most
+recent). The Numba kernels work in scratch buffers that each calling thread
+keeps for reuse up to 64 MiB per Numba thread in total, least recently used
+first out; a call that needs more allocates its scratch for that call only and
+returns it when it returns (``dtwpt._plan``).
 
 References
 ----------
@@ -199,13 +214,25 @@ def idtcwpt2(packets):
     Parameters
     ----------
     packets : Packets2D
-        A decimated transform (coefficients may have been modified).
+        A decimated transform. Its coefficients may have been modified (same
+        shape and a complex dtype, or more leading batch axes); its other
+        fields must be those :func:`dtcwpt2` returned.
 
     Returns
     -------
     ndarray, shape (..., H, W)
-        float32 for complex64 coefficients, else float64. With periodic
-        extension this is the frame's pseudo-inverse (the adjoint over 8).
+        float32 for complex64 coefficients, else float64, with the two axes
+        back at ``packets.axes``. With periodic extension this is the frame's
+        pseudo-inverse (the adjoint over 8).
+
+    Raises
+    ------
+    TypeError
+        Not a Packets2D, or coefficients that are not complex.
+    ValueError
+        An undecimated transform, or fields that no transform returns
+        (shape, pad, level, mode, axes, number or size of the packets), NaN
+        or too large coefficients.
 
     Examples
     --------
