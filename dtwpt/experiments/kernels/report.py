@@ -8,7 +8,7 @@ import numpy as np
 
 from .._common import write_text
 from .._stats import MIN_TILES
-from .verdicts import MAX_DELTA, gamma_correlation
+from .verdicts import MAX_DELTA, gamma_correlation, rank_correlation
 
 __all__ = ["PAPER_GABOR_COUNTS", "SHARE_LEVELS", "count_table", "write_report"]
 
@@ -69,9 +69,18 @@ def _correlation_line(table):
     if not np.isfinite(r):
         return (f"Correlation between measured mean rho² and gamma²(m theta) across the "
                 f"kernels in the setting: not computed ({n} kernels, {MIN_TILES} needed).")
+    rho, rlo, rhi, _ = rank_correlation(table)
+    r_out, lo_out, hi_out, n_out = gamma_correlation(table, outside_zone=True)
+    outside = (f"r = {r_out:.3f} [{lo_out:.3f}, {hi_out:.3f}] over {n_out} kernels"
+               if np.isfinite(r_out) else f"not computed ({n_out} kernels)")
     return (f"**Correlation between measured mean rho² and predicted gamma²(m theta) across "
             f"the {n} Gabor-like kernels in the setting: Pearson r = {r:.3f}, 95% interval "
-            f"[{lo:.3f}, {hi:.3f}]** (Fisher z; the kernels are the observations).")
+            f"[{lo:.3f}, {hi:.3f}]** (Fisher z; the kernels are the observations). Spearman's "
+            f"rank correlation: {rho:.3f} [{rlo:.3f}, {rhi:.3f}]. Without the kernels in the "
+            f"pathological zone: {outside}. A Pearson r well above the rank correlation, or "
+            "one that vanishes outside the zone, means that a few kernels of large gamma² "
+            "carry it: the theory's prediction shows where gamma² is large, not as a trend "
+            "among small values.")
 
 
 def _zone_section(table):
