@@ -1,28 +1,37 @@
-"""Chunked, resumable execution of an experiment over an image source.
+"""Resumable execution of an experiment's units of work, in-process or on dask.
 
-A run splits the source's items into chunks of consecutive indices. Each chunk
-is loaded (``source.load(start, stop)``), reduced by the experiment's
-``compute(batch) -> dict of arrays`` and saved atomically as
-``<folder>/<start>.npz``. Chunks already saved are not computed again, so
-rerunning an interrupted run finishes it; :func:`load_chunks` returns the
-results in index order, so that aggregates do not depend on when, in which
-order or where the chunks were computed.
+:func:`run_units` is the general runner: a run is a list of units, each a
+``(key, payload, size)``; a unit's result ``compute(prepare(payload))`` (a
+dict of arrays) is saved atomically as ``<folder>/<key>.npz``. Units already
+saved are not computed again, so rerunning an interrupted run finishes it;
+:func:`load_units` returns the results in the order of the keys asked for, so
+that aggregates do not depend on when, in which order or where the units were
+computed.
 
-In-process (the default), the next chunk is loaded in a background thread
-while the current one is computed (the Numba kernels use every core). With
-dask, a chunk is one task, loaded and reduced on a worker; the client saves
-the results as they arrive.
+:func:`run_chunks` applies it to an image source: a unit is a chunk of
+consecutive indices, loaded (``source.load(start, stop)``), reduced by the
+experiment's ``compute(batch) -> dict of arrays`` and saved as
+``<folder>/<start:09d>.npz``; :func:`load_chunks` reads them back in index
+order.
+
+In-process (the default), the next unit is prepared (e.g. its chunk loaded)
+in a background thread while the current one is computed (the Numba kernels
+use every core). With dask, a unit is one task, prepared and computed on a
+worker; the client saves the results as they arrive.
 """
 import logging
 import math
 import os
+import re
 import sys
 import threading
 import time
 import zipfile
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,29 +39,41 @@ from tqdm import tqdm
 
 from ._common import UsageError, remove_stale_temps, save_npz
 
-__all__ = ["RunStats", "chunk_ranges", "run_task", "run_chunks", "load_chunks", "speed_line"]
+__all__ = [
+    "RunStats",
+    "chunk_ranges",
+    "load_chunks",
+    "load_units",
+    "run_chunks",
+    "run_units",
+    "speed_line",
+]
 
 #: Seconds after which a first call still running is announced as compiling.
 COMPILE_NOTICE_AFTER = 1.0
+#: A unit key: a plain file name (no folder, not hidden, no temporary-file look).
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+=-]*$")
 
 
 @dataclass
 class RunStats:
-    """What one invocation of :func:`run_chunks` did.
+    """What one invocation of :func:`run_units` (or :func:`run_chunks`) did.
 
     Attributes
     ----------
     items : int
-        Items (images or files) in the chunks computed by this invocation.
+        Items (the units' sizes: images or files for chunks) in the units
+        computed by this invocation.
     computed : int
-        Chunks computed by this invocation.
+        Units (chunks) computed by this invocation.
     reused : int
-        Chunks found already saved.
+        Units (chunks) found already saved.
     seconds : float
         Wall-clock time of the computation and decoding, compilation excluded.
     compile_seconds : float
-        Time of the first call on one item (the kernels' compilation on first
-        use; a fraction of a second once they are cached).
+        Time of the warm-up call on a small payload, e.g. one item (the
+        kernels' compilation on first use; a fraction of a second once they
+        are cached).
     """
 
     items: int
@@ -76,9 +97,8 @@ def speed_line(stats):
             f"kernel compilation {stats.compile_seconds:.1f} s apart)")
 
 
-def _warm_up(source, compute, pending, quiet):
-    """Run ``compute`` on one item so that compilation is timed apart; announce it if slow."""
-    start, stop = pending[0]
+def _warm_up(prepare, compute, payload, quiet):
+    """Compute ``payload`` once so that compilation is timed apart; announce it if slow."""
     done = threading.Event()
 
     def announce():
@@ -90,7 +110,7 @@ def _warm_up(source, compute, pending, quiet):
     notice = threading.Thread(target=announce, daemon=True)
     notice.start()
     try:
-        compute(source.load(start, min(start + 1, stop)))
+        compute(prepare(payload))
     finally:
         done.set()
     return time.perf_counter() - began
@@ -101,44 +121,134 @@ def chunk_ranges(n_items, chunk):
     return [(start, min(start + chunk, n_items)) for start in range(0, n_items, chunk)]
 
 
-def _chunk_path(folder, start):
-    return Path(folder) / f"{start:09d}.npz"
+def _unit_path(folder, key):
+    return Path(folder) / f"{key}.npz"
+
+
+def _chunk_key(start):
+    return f"{start:09d}"
 
 
 def _save_chunk(path, result):
+    """Save one unit's result (a chunk's, for :func:`run_chunks`)."""
     save_npz(path, result)
 
 
-def run_task(source, start, stop, compute):
-    """Load items ``start:stop`` of ``source`` and reduce them: one unit of work.
+def _check_units(units):
+    keys = [unit[0] for unit in units]
+    for key in keys:
+        if not isinstance(key, str) or not _KEY.match(key):
+            raise ValueError(f"unit key {key!r} is not a file name made of letters, digits "
+                             "and _ . + = - (not starting with a dot)")
+    repeated = sorted(k for k, n in Counter(keys).items() if n > 1)
+    if repeated:
+        raise ValueError(f"unit keys must be unique; repeated: {', '.join(repeated)}")
+
+
+def _run_unit(prepare, compute, payload):
+    """One unit of work: ``compute(prepare(payload))`` (a dask task)."""
+    return compute(prepare(payload))
+
+
+def run_units(units, folder, *, prepare, compute, warm_up=None, dask=None, workers=None,
+              progress=True, quiet=False, unit="pair"):
+    """Compute and save every unit of work not yet saved in ``folder``.
+
+    Each unit's result ``compute(prepare(payload))`` (a dict of arrays) is
+    saved atomically as ``<folder>/<key>.npz``; a unit whose file exists is
+    reused, so that rerunning an interrupted run finishes it. Read the
+    results back with :func:`load_units`, in an order that does not depend
+    on when or where the units were computed.
 
     Parameters
     ----------
-    source : BundledPhotos or ImageFolder
-        Picklable image source.
-    start, stop : int
-        Item range.
+    units : list of (str, object, int)
+        ``(key, payload, size)`` per unit: a unique file name without suffix
+        (letters, digits, ``_ . + = -``), what ``prepare`` takes, and the
+        amount of work (items) for the progress bar and :class:`RunStats`.
+    folder : str or os.PathLike
+        Where the unit files go (created if needed).
+    prepare : callable
+        ``prepare(payload)``: the unit's input (loading, kernels). In-process it
+        runs in a background thread for the next unit while the current one is
+        computed. Picklable for dask, like ``compute``.
     compute : callable
-        ``compute(batch) -> dict of arrays``; picklable for dask (a module-level
-        function or a :func:`functools.partial` of one).
+        ``compute(prepared) -> dict of arrays``.
+    warm_up : callable, optional
+        ``warm_up(payload)`` gives a small payload of the same kind (e.g. one
+        item of it); in-process it is prepared and computed once before the
+        first pending unit so that the kernels' compilation is timed apart
+        (:attr:`RunStats.compile_seconds`) and announced when slow.
+    dask : str, optional
+        ``"local"`` for a :class:`distributed.LocalCluster`, or a scheduler
+        address: each unit is one task. None computes in this process.
+    workers : int, optional
+        Worker processes of the local cluster (default: CPU count).
+    progress : bool, optional
+        Show a progress bar on stderr.
+    quiet : bool, optional
+        Do not announce a slow first call (kernel compilation) on stderr.
+    unit : str, optional
+        Name of the items counted by ``size``, for the progress bar.
 
     Returns
     -------
-    dict of ndarray
+    RunStats
+
+    Raises
+    ------
+    ValueError
+        If a key is not a plain file name or appears twice.
     """
-    return compute(source.load(start, stop))
+    _check_units(units)
+    folder = Path(folder)
+    folder.mkdir(exist_ok=True)
+    remove_stale_temps(folder)
+    pending = [u for u in units if not _unit_path(folder, u[0]).exists()]
+    total, todo = sum(u[2] for u in units), sum(u[2] for u in pending)
+    compiling = 0.0
+    if pending and dask is None and warm_up is not None:
+        compiling = _warm_up(prepare, compute, warm_up(pending[0][1]), quiet)
+    bar = tqdm(total=total, initial=total - todo, unit=unit, disable=not progress,
+               smoothing=0.1)
+
+    def save(key, size, result):
+        _save_chunk(_unit_path(folder, key), result)
+        bar.update(size)
+
+    began = time.perf_counter()
+    with bar:
+        if dask is None:
+            _run_in_process(prepare, compute, pending, save)
+        else:
+            _run_on_dask(dask, workers, prepare, compute, pending, save)
+    return RunStats(todo, len(pending), len(units) - len(pending),
+                    time.perf_counter() - began, compiling)
+
+
+def _load_range(source, item_range):
+    return source.load(*item_range)
+
+
+def _first_item(item_range):
+    start, stop = item_range
+    return start, min(start + 1, stop)
 
 
 def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progress=True,
                quiet=False):
     """Compute and save every chunk of ``source`` not yet saved in ``folder``.
 
+    A chunk is a unit of :func:`run_units` keyed by its first index,
+    ``<folder>/<start:09d>.npz``; the warm-up computes its first item.
+
     Parameters
     ----------
     source : BundledPhotos or ImageFolder
-        Image source (``len``, ``load``); pickled to the workers with dask.
+        Image source (``len``, ``load``); sent once to every worker with dask.
     compute : callable
-        ``compute(batch) -> dict of arrays``, see :func:`run_task`.
+        ``compute(batch) -> dict of arrays``; picklable for dask (a module-level
+        function or a :func:`functools.partial` of one).
     folder : str or os.PathLike
         Where chunk files go (created if needed).
     chunk : int
@@ -157,44 +267,27 @@ def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progr
     -------
     RunStats
     """
-    folder = Path(folder)
-    folder.mkdir(exist_ok=True)
-    remove_stale_temps(folder)
-    ranges = chunk_ranges(len(source), chunk)
-    pending = [r for r in ranges if not _chunk_path(folder, r[0]).exists()]
-    todo = sum(stop - start for start, stop in pending)
-    compiling = _warm_up(source, compute, pending, quiet) if pending and dask is None else 0.0
-    bar = tqdm(total=len(source), initial=len(source) - todo, unit="pair",
-               disable=not progress, smoothing=0.1)
-
-    def save(start, stop, result):
-        _save_chunk(_chunk_path(folder, start), result)
-        bar.update(stop - start)
-
-    began = time.perf_counter()
-    with bar:
-        if dask is None:
-            _run_in_process(source, compute, pending, save)
-        else:
-            _run_on_dask(dask, workers, source, compute, pending, save)
-    return RunStats(todo, len(pending), len(ranges) - len(pending),
-                    time.perf_counter() - began, compiling)
+    units = [(_chunk_key(start), (start, stop), stop - start)
+             for start, stop in chunk_ranges(len(source), chunk)]
+    return run_units(units, folder, prepare=partial(_load_range, source), compute=compute,
+                     warm_up=_first_item, dask=dask, workers=workers, progress=progress,
+                     quiet=quiet, unit="pair")
 
 
-def _run_in_process(source, compute, pending, save):
-    """Compute chunk k while a background thread loads chunk k + 1."""
+def _run_in_process(prepare, compute, pending, save):
+    """Compute unit k while a background thread prepares unit k + 1."""
     if not pending:
         return
     loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
     try:
-        upcoming = loader.submit(source.load, *pending[0])
-        for k, (start, stop) in enumerate(pending):
-            batch = upcoming.result()
+        upcoming = loader.submit(prepare, pending[0][1])
+        for k, (key, _, size) in enumerate(pending):
+            prepared = upcoming.result()
             if k + 1 < len(pending):
-                upcoming = loader.submit(source.load, *pending[k + 1])
-            save(start, stop, compute(batch))
+                upcoming = loader.submit(prepare, pending[k + 1][1])
+            save(key, size, compute(prepared))
     finally:
-        # On an interruption, do not wait for a chunk being decoded: it is not saved.
+        # On an interruption, do not wait for a unit being prepared: it is not saved.
         loader.shutdown(wait=False, cancel_futures=True)
 
 
@@ -227,17 +320,49 @@ def _dask_client(distributed, address, workers):
         yield client
 
 
-def _run_on_dask(address, workers, source, compute, pending, save):
-    """One task per chunk; results are saved in the order they arrive."""
+def _run_on_dask(address, workers, prepare, compute, pending, save):
+    """One task per unit; results are saved in the order they arrive."""
     if not pending:
         return
     distributed = _import_distributed()
     with _dask_client(distributed, address, workers) as client:
-        shared = client.scatter(source, broadcast=True)
-        futures = {client.submit(run_task, shared, start, stop, compute, pure=False):
-                   (start, stop) for start, stop in pending}
+        # Sent once to every worker (an image source can be large), not with each task.
+        shared_prepare, shared_compute = client.scatter([prepare, compute], broadcast=True)
+        futures = {client.submit(_run_unit, shared_prepare, shared_compute, payload,
+                                 pure=False): (key, size) for key, payload, size in pending}
         for future in distributed.as_completed(futures):
             save(*futures.pop(future), future.result())
+
+
+def load_units(folder, keys):
+    """The saved results of the units ``keys``, in that order.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike
+        Folder given to :func:`run_units`.
+    keys : list of str
+        Unit keys.
+
+    Returns
+    -------
+    list of dict of ndarray
+
+    Raises
+    ------
+    UsageError
+        If a unit file is missing or unreadable.
+    """
+    results = []
+    for key in keys:
+        path = _unit_path(folder, key)
+        try:
+            with np.load(path) as data:
+                results.append({name: data[name] for name in data.files})
+        except (OSError, ValueError, zipfile.BadZipFile) as error:
+            raise UsageError(f"cannot read {path} ({error}); delete it and rerun "
+                             "to compute it again") from None
+    return results
 
 
 def load_chunks(folder, ranges):
@@ -259,13 +384,4 @@ def load_chunks(folder, ranges):
     UsageError
         If a chunk file is missing or unreadable.
     """
-    results = []
-    for start, _ in ranges:
-        path = _chunk_path(folder, start)
-        try:
-            with np.load(path) as data:
-                results.append({key: data[key] for key in data.files})
-        except (OSError, ValueError, zipfile.BadZipFile) as error:
-            raise UsageError(f"cannot read {path} ({error}); delete it and rerun "
-                             "to compute that chunk again") from None
-    return results
+    return load_units(folder, [_chunk_key(start) for start, _ in ranges])
