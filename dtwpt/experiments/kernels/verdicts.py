@@ -152,9 +152,10 @@ def rank_correlation(table):
     a, b = table["rho2_mean"][keep], table["gamma_sq"][keep]
     finite = np.isfinite(a) & np.isfinite(b)
     n = int(finite.sum())
-    if n < MIN_TILES:
+    a, b = a[finite], b[finite]
+    if n < MIN_TILES or a.std() == 0 or b.std() == 0:
         return np.nan, np.nan, np.nan, n
-    rho = float(stats.spearmanr(a[finite], b[finite]).statistic)
+    rho = float(stats.spearmanr(a, b).statistic)
     if not np.isfinite(rho):
         return np.nan, np.nan, np.nan, n
     z, half = np.arctanh(min(rho, 1 - 1e-12)), 1.96 * np.sqrt(1.06 / (n - 3))
