@@ -3,8 +3,9 @@
 Every public module of ``dtwpt`` (a name without a leading underscore, found
 by walking the installed package) gets ``api/<module>.rst``: its docstring and
 an autosummary of its ``__all__`` (or, without ``__all__``, of the public
-functions and classes it defines). Names that ``dtwpt`` re-exports are
-documented once, under ``dtwpt.<name>``, and linked from their module's page.
+functions and classes it defines). A name re-exported by a package is
+documented once, at its shallowest public path (``dtwpt.rmax_cmod`` rather
+than ``dtwpt.operators.rmax_cmod``), and linked from the other modules.
 """
 import importlib
 import inspect
@@ -19,7 +20,7 @@ SKIP = frozenset()
 
 
 def public_modules(package=dtwpt):
-    """Names of the importable public modules of ``package``, recursively."""
+    """Names of the importable public modules of ``package``, shallowest first."""
     names = [package.__name__]
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
         parts = info.name.split(".")
@@ -43,10 +44,37 @@ def public_names(module):
             and getattr(obj, "__module__", None) == module.__name__]
 
 
-def _top_level():
-    """``{id(object): name}`` of the objects re-exported by ``dtwpt.__all__``."""
-    return {id(getattr(dtwpt, n)): n for n in dtwpt.__all__
-            if not inspect.ismodule(getattr(dtwpt, n))}
+def canonical_names(modules=None):
+    """``{(module, name): documented qualified name}`` for every public name.
+
+    A function or class is documented at the first (shallowest) public module
+    that exports it; a constant only where its own package re-exports it
+    (equal values of unrelated constants can be one object).
+    """
+    modules = public_modules() if modules is None else modules
+    first, result = {}, {}
+    for module_name in modules:
+        module = importlib.import_module(module_name)
+        for name in public_names(module):
+            obj = getattr(module, name)
+            if inspect.ismodule(obj):
+                continue
+            here = f"{module_name}.{name}"
+            there = first.setdefault(id(obj), here)
+            identity = inspect.isfunction(obj) or inspect.isclass(obj)
+            owner = there.rpartition(".")[0]
+            if identity or (there.endswith(f".{name}")
+                            and module_name.startswith(owner + ".")):
+                result[(module_name, name)] = there
+            else:
+                result[(module_name, name)] = here
+    return result
+
+
+def _role(obj):
+    if inspect.isclass(obj):
+        return "class"
+    return "func" if callable(obj) else "data"
 
 
 def _autosummary(names):
@@ -55,28 +83,26 @@ def _autosummary(names):
     return lines + [""]
 
 
-def module_page(name):
+def module_page(name, canonical):
     """reST source of the page of module ``name``."""
     module = importlib.import_module(name)
-    top = _top_level() if name != "dtwpt" else {}
     own, linked, submodules = [], [], []
     for n in public_names(module):
         obj = getattr(module, n)
         if inspect.ismodule(obj):
             submodules.append(obj.__name__)
-        elif id(obj) in top and name != "dtwpt":
-            linked.append(top[id(obj)])
-        else:
+        elif canonical[(name, n)] == f"{name}.{n}":
             own.append(n)
+        else:
+            linked.append(f"- :{_role(obj)}:`{canonical[(name, n)]}`")
     title = f"``{name}``"
     lines = [title, "=" * len(title), "", f".. automodule:: {name}",
              "   :no-members:", "", f".. currentmodule:: {name}", ""]
     if own:
         lines += ["Reference", "---------", ""] + _autosummary(own)
     if linked:
-        lines += ["Also in this module, documented at the top level:", ""]
-        lines += [f"- :func:`dtwpt.{n}`" if not inspect.isclass(getattr(dtwpt, n))
-                  else f"- :class:`dtwpt.{n}`" for n in linked] + [""]
+        lines += ["Also exported here, documented where they are first exported:", ""]
+        lines += linked + [""]
     if submodules:
         lines += ["Modules: " + ", ".join(f":mod:`{s}`" for s in submodules), ""]
     return "\n".join(lines)
@@ -100,8 +126,8 @@ hold the rest. Axes, frequencies, packet order and boundary modes follow
 def write_api_pages(folder):
     """Write ``index.rst`` and one page per public module into ``folder``.
 
-    Files are rewritten only when their content changes, so that Sphinx's
-    incremental builds stay incremental.
+    Returns the module names. Pages are rewritten only when their content
+    changes, so that Sphinx's incremental builds stay incremental.
     """
     folder = Path(folder)
     folder.mkdir(exist_ok=True)
@@ -109,8 +135,9 @@ def write_api_pages(folder):
     # cannot leave an orphan page behind
     shutil.rmtree(folder / "generated", ignore_errors=True)
     modules = public_modules()
+    canonical = canonical_names(modules)
     pages = {"index.rst": INDEX_HEADER + "".join(f"   {m}\n" for m in modules)}
-    pages.update({f"{m}.rst": module_page(m) for m in modules})
+    pages.update({f"{m}.rst": module_page(m, canonical) for m in modules})
     for stale in folder.glob("*.rst"):
         if stale.name not in pages:
             stale.unlink()
