@@ -26,12 +26,18 @@ import numpy as np
 import pywt
 
 from . import tree
-from ._validation import (as_real_array, check_level_for_sizes, check_mode, check_values,
-                          image_axes, looks_like_colour)
+from ._validation import (
+    as_real_array,
+    check_level_for_sizes,
+    check_mode,
+    check_values,
+    image_axes,
+    looks_like_colour,
+)
 from .filters import FilterPair, dual_tree_filters
 
-__all__ = ["SCRATCH_BYTES_PER_THREAD", "scratch_limit", "Plan", "plan", "gain", "scratch", "scratch_bytes", "padding",
-           "prepare_2d"]
+__all__ = ["SCRATCH_BYTES_PER_THREAD", "scratch_limit", "Plan", "plan", "gain", "scratch",
+           "scratch_bytes", "padding", "prepare_2d"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ oracle the tests compare :mod:`dtwpt.transform` against. It uses only the
 filter coefficients (:mod:`dtwpt.filters`) and the tree conventions
 (:mod:`dtwpt.tree`), and supports periodic extension only.
 
-Conventions (see ``SPEC.md`` sections 1-4): filtering is periodic
+Conventions (those of :mod:`dtwpt.transform` and :mod:`dtwpt.tree`): filtering is periodic
 cross-correlation ``y[n] = sum_k x[(s*n + k) mod N] f[k]``; packets of a real
 tree are listed in natural (Paley) order; 2D packets in frequency order.
 """

@@ -44,8 +44,17 @@ import numba
 import numpy as np
 
 from . import _kernels, _plan, tree
-from ._validation import (MODES, as_real_array, check_axes, check_axis, check_bool, check_int,
-                          check_level, check_level_for_sizes, check_mode, check_values)
+from ._validation import (
+    as_real_array,
+    check_axes,
+    check_axis,
+    check_bool,
+    check_int,
+    check_level,
+    check_level_for_sizes,
+    check_mode,
+    check_values,
+)
 
 __all__ = ["Packets2D", "Packets1D", "dtcwpt2", "idtcwpt2", "dtcwpt", "idtcwpt"]
 
@@ -110,7 +119,10 @@ class Packets2D:
 
     @property
     def mosaic(self):
-        """``coeffs`` as ``(..., 2**(J+1), 2**J, h, w)``: rows of ``omega_y``, columns of ``omega_x``."""
+        """``coeffs`` as ``(..., 2**(J+1), 2**J, h, w)``.
+
+        Rows of ``omega_y``, columns of ``omega_x``.
+        """
         n = 2 ** self.level
         return self.coeffs.reshape(self.coeffs.shape[:-3] + (2 * n, n) + self.coeffs.shape[-2:])
 
@@ -195,7 +207,8 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     out = np.empty((B, lay.iv.size, h, w), dtype=complex_dtype)
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
-    buf = _plan.scratch(threads, _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize), batch.dtype)
+    size = _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize)
+    buf = _plan.scratch(threads, size, batch.dtype)
     _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, *plan.bank(batch.dtype),
                            level, kind, lay.iv, lay.ih,
                            lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), buf)

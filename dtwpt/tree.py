@@ -196,7 +196,8 @@ def orientation_1d(filters, level):
         +1 where packet ``i`` (natural order) responds to ``omega > 0``, else -1.
     """
     level = check_level(level)
-    psi = equivalent_kernels_1d(filters, level, "a") + 1j * equivalent_kernels_1d(filters, level, "b")
+    psi = (equivalent_kernels_1d(filters, level, "a")
+           + 1j * equivalent_kernels_1d(filters, level, "b"))
     positive, negative = _one_sided_energy(psi, 64 * 2 ** level)
     return np.where(positive >= negative, 1, -1)
 

@@ -163,7 +163,7 @@ def test_shape_mismatch_and_too_few_dims():
 
 
 def test_metrics_on_operator_outputs():
-    """discrepancy / shift_stability of rmax_cmod outputs = the formulas of SPEC §7."""
+    """discrepancy / shift_stability of rmax_cmod outputs = the formulas of dtwpt.metrics."""
     rng = np.random.default_rng(4)
     x = rng.standard_normal((32, 32))
     xs = np.roll(x, 1, axis=-1)

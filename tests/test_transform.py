@@ -140,7 +140,7 @@ def kernels_2d(level, n=128, **kw):
 
 
 def energy_spectrum(k):
-    """|sum_t K[t] exp(1j <omega, t>)|^2 on the DFT grid (SPEC section 1)."""
+    """|sum_t K[t] exp(1j <omega, t>)|^2 on the DFT grid (convention of dtwpt.tree)."""
     n = k.shape[-1]
     return np.abs(np.fft.ifft2(k) * n * n) ** 2
 
@@ -209,7 +209,7 @@ def test_spectral_centroid_in_own_tile(level):
 
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_cosine_response_peaks_in_own_tile(level):
-    """SPEC section 1: cos(<omega, n>) with omega in tile p gives packet p the most energy."""
+    """Frequency convention of dtwpt.tree: cos(<omega, n>) with omega in tile p gives packet p the most energy."""
     n = 64
     step = 2 * PI / n
     theta = dtcwpt2(np.zeros((16, 16)), level).theta
