@@ -1,7 +1,7 @@
 """Property-based tests: perfect reconstruction and the tight frame hold for any input.
 
 Random shapes, dtypes, levels, modes, wavelet pairs and memory layouts
-(Fortran order, strided, reversed, read-only, big-endian). The budget is fixed
+(Fortran order, strided, reversed, read-only, big-endian, unaligned). The budget is fixed
 and small (a few dozen examples per property) so the file runs in seconds;
 the properties are identities, so any counter-example is a bug.
 """
@@ -16,7 +16,7 @@ SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=N
                     suppress_health_check=[HealthCheck.too_slow])
 WAVELETS = dtwpt.list_wavelets()
 PACKET_WAVELETS = [None, "haar", "db3", "sym4", "coif1"]
-LAYOUTS = ["C", "F", "strided", "reversed", "readonly", "bigendian"]
+LAYOUTS = ["C", "F", "strided", "reversed", "readonly", "bigendian", "unaligned"]
 INPUT_DTYPES = [np.float64, np.float32, np.int16, np.uint8, np.float16]
 
 
@@ -37,6 +37,10 @@ def _layout(x, layout):
         return y
     if layout == "bigendian":
         return x.astype(x.dtype.newbyteorder(">"))
+    if layout == "unaligned":  # one byte past an aligned buffer
+        y = np.empty(x.nbytes + 1, dtype=np.uint8)[1:].view(x.dtype).reshape(x.shape)
+        y[...] = x
+        return y
     return np.ascontiguousarray(x)
 
 
