@@ -5,13 +5,19 @@ Random shapes, dtypes, levels, modes, wavelet pairs and memory layouts
 and small (a few dozen examples per property) so the file runs in seconds;
 the properties are identities, so any counter-example is a bug.
 """
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import dtwpt
 
+# Hypothesis keeps a cache folder; keep it out of the source tree.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "dtwpt-hypothesis")
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 WAVELETS = dtwpt.list_wavelets()
