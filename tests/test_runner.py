@@ -76,7 +76,7 @@ def test_an_interrupted_run_resumes_with_the_missing_units_only(tmp_path, monkey
         run(folder, make_units())
     assert sorted(p.stem for p in folder.iterdir()) == sorted(saved) == KEYS[:2]
     monkeypatch.setattr(_runner, "_save_chunk", save)
-    (folder / ".c+d.npz.999999999.tmp").write_bytes(b"partial")  # left by a killed process
+    (folder / ".c+d.npz.999999999.0123abcd.tmp").write_bytes(b"partial")  # a killed process's
     stats, calls = run(folder, make_units())
     assert (stats.computed, stats.reused, stats.items) == (2, 2, 6)
     assert calls.computed == [u[1] for u in make_units()[2:]]

@@ -165,8 +165,10 @@ class Pairs:
         loaded = []
         for start, stop in chunk_ranges(n, self.chunk):
             batch = self.source.load(start, stop)
-            loaded.append((batch.x, batch.x_shifted, batch.groups))
-            yield loaded[-1]
+            pairs = (batch.x, batch.x_shifted, batch.groups)
+            if keep:
+                loaded.append(pairs)
+            yield pairs
         if keep:
             self._cache = loaded
 
