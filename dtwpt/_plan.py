@@ -132,21 +132,24 @@ def plan(wavelet, packet_wavelet, level):
 
 
 @lru_cache(maxsize=64)
-def _cached_gain(wavelet_key, packet_key, level):
+def _largest_l1(wavelet_key, packet_key):
     filters = dual_tree_filters(_unkey(wavelet_key), _unkey(packet_key))
-    l1 = max(np.abs(f).sum() for pair in tree.filter_table(filters) for f in pair)
-    return 2.0 * max(l1, 1.0) ** (2 * level)
+    return max(1.0, max(np.abs(f).sum() for pair in tree.filter_table(filters) for f in pair))
 
 
-def gain(wavelet, packet_wavelet, level):
-    """Bound on ``max |coefficient| / max |x|`` of a level-``level`` 2D transform.
+def gain(wavelet, packet_wavelet, level, *, inverse=False):
+    """Bound on ``max |output| / max |input|`` of a level-``level`` 2D transform.
 
-    Each 1D filtering multiplies the largest magnitude by at most the filter's
-    l1 norm, ``level`` times along each of the two axes; combining two real
-    trees into a complex packet adds a factor 2. It bounds the 1D transform
-    (one axis) too, and the real and imaginary parts of the packets.
+    Forward: each 1D filtering multiplies the largest magnitude by at most the
+    filter's l1 norm ``l1``, ``level`` times along each of the two axes, and
+    combining two real trees into a complex packet adds a factor 2:
+    ``2 l1**(2 level)``. Inverse: each synthesis step adds the outputs of a
+    low-pass and a high-pass, at most ``2 l1`` per step, and splitting and
+    merging the four trees adds a factor 4: ``4 (2 l1)**(2 level)``. Both
+    bound the 1D transforms (one axis) too.
     """
-    return _cached_gain(_key(wavelet), _key(packet_wavelet), level)
+    l1 = _largest_l1(_key(wavelet), _key(packet_wavelet))
+    return 4.0 * (2 * l1) ** (2 * level) if inverse else 2.0 * l1 ** (2 * level)
 
 
 SCRATCH_BYTES_PER_THREAD = 64 * 2 ** 20

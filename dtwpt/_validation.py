@@ -28,6 +28,7 @@ __all__ = [
     "MAX_LEVEL",
     "MODES",
     "check_int",
+    "check_real",
     "check_bool",
     "check_choice",
     "check_mode",
@@ -79,6 +80,17 @@ def check_int(value, name, minimum, maximum=None, *, why=""):
     value = operator.index(value)  # NumPy integers -> Python int, no overflow later
     if value < minimum or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be an integer {allowed}{why}, got {value}")
+    return value
+
+
+def check_real(value, name, minimum, maximum=np.inf):
+    """``value`` as a finite float in ``[minimum, maximum]``."""
+    allowed = (f">= {minimum:g}" if maximum == np.inf else f"in [{minimum:g}, {maximum:g}]")
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number {allowed}, got {_describe(value)}")
+    value = float(value)
+    if not (np.isfinite(value) and minimum <= value <= maximum):
+        raise ValueError(f"{name} must be a real number {allowed}, got {value!r}")
     return value
 
 

@@ -33,15 +33,13 @@ Only the object-oriented matplotlib API is used: figures are
 :class:`matplotlib.figure.Figure` instances, independent of pyplot, so
 everything works headless. Save them with :func:`save_figure`.
 """
-import numbers
-
 import matplotlib
 import numpy as np
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
 from ._io import atomic_write
-from ._validation import check_int, check_level
+from ._validation import check_int, check_level, check_real
 from .tree import lowpass_mask
 
 __all__ = [
@@ -608,7 +606,5 @@ def save_figure(fig, path, *, dpi=150):
     ...     out.stat().st_size > 0
     True
     """
-    if (isinstance(dpi, (bool, np.bool_)) or not isinstance(dpi, numbers.Real)
-            or not np.isfinite(dpi) or not 1 <= dpi <= 10000):
-        raise ValueError(f"dpi must be a number in [1, 10000], got {dpi!r}")
+    dpi = check_real(dpi, "dpi", 1, 10000)
     return atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=dpi), binary=True)

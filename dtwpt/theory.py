@@ -13,7 +13,7 @@ References
 
 import numpy as np
 
-from ._validation import check_int, check_kappa, check_pairs
+from ._validation import check_int, check_kappa, check_pairs, check_real
 
 __all__ = [
     "alpha",
@@ -208,6 +208,7 @@ def is_pathological(theta, m, *, atol=1e-8):
     """
     theta = check_pairs(theta, "theta")
     m = _check_factor(m, "m", 1)
+    atol = check_real(atol, "atol", 0.0)
     r = np.mod(m * theta, np.pi)
     dist = np.minimum(r, np.pi - r) / m
     return np.all(dist <= atol, axis=-1)

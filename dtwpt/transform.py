@@ -330,7 +330,7 @@ def _check_packets2d(packets):
         raise ValueError(f"packets.axes must be two negative axes of a {ndim}-D output, "
                          f"got {axes!r}")
     plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
-    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level)
+    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
     check_values(c.real, "packets.coeffs", g)
     check_values(c.imag, "packets.coeffs", g)
     return plan, c, pad
@@ -486,7 +486,7 @@ def _check_packets1d(packets):
         )
     check_axis(packets.axis, c.ndim - 1, "packets.axis")
     plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
-    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level)
+    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
     check_values(c.real, "packets.coeffs", g)
     check_values(c.imag, "packets.coeffs", g)
     return plan, c, pad[0]

@@ -143,6 +143,21 @@ def test_values_at_the_bound_give_finite_outputs_and_above_it_raise(dtype):
         dtwpt.rmax_cmod(_signed_full(shape, 4 * pooled_top, dtype), level)
 
 
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_inverse_of_coefficients_at_the_bound_is_finite(dtype):
+    level = 2
+    real = np.finfo(dtype).dtype
+    g = _plan.gain("qshift_a", None, level, inverse=True)
+    top = float(np.finfo(real).max) / g * (1 - 1e-6)
+    p = dtwpt.dtcwpt2(np.zeros((16, 16), real), level)
+    coeffs = (_signed_full(p.coeffs.shape, top, real, 1)
+              + 1j * _signed_full(p.coeffs.shape, top, real, 2)).astype(dtype)
+    out = dtwpt.idtcwpt2(dataclasses.replace(p, coeffs=coeffs))
+    assert np.all(np.isfinite(out))
+    with pytest.raises(ValueError, match="packets.coeffs has values up to"):
+        dtwpt.idtcwpt2(dataclasses.replace(p, coeffs=coeffs * 4))
+
+
 def test_near_max_inputs_that_gave_inf_now_raise():
     with pytest.raises(ValueError, match="x has values up to"):
         dtwpt.dtcwpt2(np.full((16, 16), np.finfo(np.float32).max / 2, np.float32), 2)

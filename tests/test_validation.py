@@ -288,6 +288,10 @@ TABLE = [
     ("beta q", lambda: theory.beta(1.5, 2, 1.0), TE, ["q", "1.5"]),
     ("gamma omega", lambda: theory.gamma([[1.0, np.inf]]), VE, ["omega", "inf"]),
     ("gamma_sq omega", lambda: theory.gamma_sq(np.zeros((4, 3))), VE, ["omega", "(4, 3)"]),
+    ("is_pathological atol", lambda: theory.is_pathological((0, 0), 1, atol=-1e-3), VE,
+     ["atol", ">= 0", "-0.001"]),
+    ("is_pathological atol type", lambda: theory.is_pathological((0, 0), 1, atol="1"), TE,
+     ["atol", "'1'"]),
     ("is_pathological theta", lambda: theory.is_pathological((1, 2, 3), 1), VE,
      ["theta", "(3,)"]),
     ("bound_applies m", lambda: theory.bound_applies(1.0, True), TE, ["m", "True"]),
@@ -347,7 +351,9 @@ TABLE = [
     ("plot_measured_vs_bound", lambda: plotting.plot_measured_vs_bound(["a"], [1.0]), TE,
      ["measured", "<U1"]),
     ("save_figure dpi", lambda: plotting.save_figure(None, "unused.png", dpi=0), VE,
-     ["dpi", "0"]),
+     ["dpi", "[1, 10000]", "0"]),
+    ("save_figure dpi type", lambda: plotting.save_figure(None, "unused.png", dpi=None), TE,
+     ["dpi", "None"]),
 ]
 
 
