@@ -16,8 +16,10 @@ sizes work or memory has an upper bound computed by the caller from the data
 (a level from the image size, a pooling width from the pooled map), so that no
 argument can make a call hang.
 
-These checks are cheap (O(1), or one pass over an array for finiteness) and run
-before any filter plan, scratch buffer or output is built.
+These checks are cheap (O(1), or one min/max pass over an array for finite
+values within an overflow-free range) and run before any output or scratch
+buffer is built; the level is checked against the image size before any filter
+plan is built.
 """
 import numbers
 import operator
