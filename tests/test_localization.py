@@ -7,7 +7,6 @@ import csv
 import doctest
 import importlib
 import json
-import shutil
 
 import numpy as np
 import pytest
@@ -217,18 +216,6 @@ def test_an_interrupted_run_resumes_from_its_units(tiny_run, tmp_path, monkeypat
     assert main(TINY + ["--out", str(out)]) == 0
     assert "units: 2 computed, 2 reused" in capsys.readouterr().out
     assert all(unit_mtimes(out)[name] == t for name, t in kept.items())
-    assert tables(out) == tables(tiny_run)
-
-
-def test_a_missing_unit_is_recomputed_alone(tiny_run, tmp_path):
-    out = tmp_path / "copy"
-    shutil.copytree(tiny_run, out)
-    (out / "units" / "gabor-m2-kappa0.125000.npz").unlink()
-    before = unit_mtimes(out)
-    assert main(TINY + ["--out", str(out), "--quiet"]) == 0
-    after = unit_mtimes(out)
-    assert set(after) == set(before) | {"gabor-m2-kappa0.125000.npz"}
-    assert all(after[name] == t for name, t in before.items())
     assert tables(out) == tables(tiny_run)
 
 

@@ -59,6 +59,8 @@ import time
 from functools import partial
 from pathlib import Path
 
+import numpy as np
+
 from dtwpt.data import BundledPhotos
 from dtwpt.filters import dual_tree_filters, list_wavelets
 from dtwpt.operators import gabor_filter
@@ -84,12 +86,12 @@ from .compute import (
     FamilyUnit,
     Pairs,
     Q,
-    compute,
+    compute_unit,
     kappa_values,
     make_units,
-    prepare,
+    prepare_unit,
     theta_grid,
-    warm_up,
+    warm_up_unit,
 )
 from .tables import family_table, gabor_table
 from .verdicts import evaluate, shares
@@ -148,6 +150,9 @@ def add_arguments(parser):
                      help="Gabor bandwidths per m, geometric from pi/(8m) to pi/m "
                           "(default 4)")
     add_run_arguments(parser, default_chunk=32)
+    parser.epilog = ("Here --chunk is the number of pairs measured at once inside a unit; the "
+                     "unit of work, of resumption and of a dask task is one family at one "
+                     "level, or one (m, kappa) slice of the Gabor sweep.")
 
 
 def _options(args):
@@ -228,9 +233,9 @@ def run(args):
     with lock_run_folder(out, config) as resumed:
         if resumed and not args.quiet:
             print(f"resuming the run in {out}", file=sys.stderr)
-        stats = run_units(units, out / "units", prepare=partial(prepare, size=options["size"]),
-                          compute=partial(compute, pairs=Pairs(source, options["chunk"])),
-                          warm_up=warm_up, dask=args.dask, workers=args.workers,
+        stats = run_units(units, out / "units", prepare=partial(prepare_unit, size=options["size"]),
+                          compute=partial(compute_unit, pairs=Pairs(source, options["chunk"])),
+                          warm_up=warm_up_unit, dask=args.dask, workers=args.workers,
                           progress=not args.quiet and sys.stderr.isatty(), quiet=args.quiet,
                           unit="unit")
         gabor, verdicts = _write_outputs(out, config, units, stats)
@@ -256,7 +261,7 @@ def _write_outputs(out, config, units, stats):
 
 
 def _print_summary(out, stats, gabor, verdicts):
-    every, applies = gabor["m"] > 0, gabor["bound_applies"]
+    every, applies = np.ones(len(gabor["m"]), dtype=bool), gabor["bound_applies"]
     print(f"report: {out / 'report.md'}")
     print(f"units: {stats.computed} computed, {stats.reused} reused, {stats.seconds:.1f} s "
           f"(kernel compilation {stats.compile_seconds:.1f} s apart)")

@@ -4,9 +4,9 @@ Two kinds of unit, each saved by :func:`dtwpt.experiments._runner.run_units`
 as ``<out>/units/<key>.npz``:
 
 - :class:`FamilyUnit` (key ``family-<family>-J<level>``): one wavelet family
-  at one level. Its filters (:func:`prepare`): the packet kernels' length,
+  at one level. Its filters (:func:`prepare_unit`): the packet kernels' length,
   energy concentration and wrong-side energy per packet. Its measure
-  (:func:`compute`): per pair and non-low-pass packet, ``rho2``, ``rho_max``
+  (:func:`compute_unit`): per pair and non-low-pass packet, ``rho2``, ``rho_max``
   and ``rho_mod`` of the DT-CWPT RMax/CMod (:func:`dtwpt.rmax_cmod`).
 - :class:`GaborUnit` (key ``gabor-m<m>-kappa<kappa m / pi>``): one
   ``(m, kappa)`` slice of the Gabor sweep. Its filters: per ``theta`` the
@@ -42,12 +42,12 @@ __all__ = [
     "GaborUnit",
     "Pairs",
     "Q",
-    "compute",
+    "compute_unit",
     "kappa_values",
     "make_units",
-    "prepare",
+    "prepare_unit",
     "theta_grid",
-    "warm_up",
+    "warm_up_unit",
 ]
 
 SHIFT = (0, 1)  # u = (u_y, u_x): X'[n] = X[n + u], one pixel along x
@@ -141,7 +141,7 @@ def make_units(levels, wavelets, packet_wavelets, thetas, kappas):
     return [(u.key, u, 1) for u in fams + gabors]
 
 
-def warm_up(unit):
+def warm_up_unit(unit):
     """The same unit on one pair (and one ``theta``): compiles the kernels it uses."""
     if isinstance(unit, GaborUnit):
         return replace(unit, pairs=1, thetas=unit.thetas[:1])
@@ -173,7 +173,7 @@ class Pairs:
             self._cache = loaded
 
 
-def prepare(unit, *, size):
+def prepare_unit(unit, *, size):
     """The unit and its filters (see the module docstring)."""
     if isinstance(unit, FamilyUnit):
         kw = {"wavelet": unit.wavelet, "packet_wavelet": unit.packet_wavelet}
@@ -190,7 +190,7 @@ def prepare(unit, *, size):
     return unit, filters
 
 
-def compute(prepared, *, pairs):
+def compute_unit(prepared, *, pairs):
     """A unit's result: its filters' statistics and per-pair values (dict of arrays)."""
     unit, filters = prepared
     if isinstance(unit, FamilyUnit):
