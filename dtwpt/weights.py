@@ -24,10 +24,12 @@ part of it: export the layer to ``.npy`` where torch is installed, see below).
 
 Which array: in a file holding several arrays, ``key=`` names it (an ``.npz``
 entry, a safetensors tensor, an HDF5 dataset path, an ONNX initializer, a
-state-dict entry). Without ``key``, ONNX files give the weight of their first
-``Conv`` node and PyTorch state dicts their first 4-dimensional ``*weight``
-entry (both are in network order); other containers give their only
-4-dimensional array, and an error listing the candidates if there are several.
+state-dict entry). Without ``key``, the 4-dimensional arrays are the
+candidates, those named ``*weight`` or ``*kernel*`` first (not, say, optimizer
+moments); ONNX files give the weight of their first ``Conv`` node, PyTorch
+state dicts and Keras 2 HDF5 files (which list their layers) their first
+candidate in network order; other containers their only candidate, and an
+error listing the candidates if there are several.
 
 Layouts: ``"OIHW"`` (PyTorch, ONNX) is ``(L, C, k, k)``; ``"HWIO"`` (Keras,
 TensorFlow) is ``(k, k, C, L)``. Where the format does not fix it, the layout
@@ -111,20 +113,22 @@ def _need(package, path, fmt):
             "pip install 'dtwpt[formats]'") from None
 
 
+# Each reader returns ``(arrays, ordered)``: name -> array, and whether the order
+# of the names is the network's (so that the first convolution is the first layer).
 def _read_npy(path):
-    return {None: np.load(path, allow_pickle=False)}
+    return {None: np.load(path, allow_pickle=False)}, True
 
 
 def _read_npz(path):
     with np.load(path, allow_pickle=False) as data:
-        return {name: data[name] for name in data.files}
+        return {name: data[name] for name in data.files}, False
 
 
 def _read_safetensors(path):
     _need("safetensors", path, "safetensors")
     from safetensors.numpy import load_file
 
-    return load_file(path)
+    return load_file(path), False
 
 
 def _h5_arrays(h5py, handle):
@@ -138,10 +142,30 @@ def _h5_arrays(h5py, handle):
     return found
 
 
+def _keras_layer_order(handle):
+    """Group paths of the layers in network order, from Keras' ``layer_names`` attribute."""
+    for group in (handle, handle.get("model_weights")):
+        if group is not None and "layer_names" in group.attrs:
+            prefix = group.name.strip("/")
+            return [f"{prefix}/{n.decode() if isinstance(n, bytes) else n}".lstrip("/")
+                    for n in group.attrs["layer_names"]]
+    return None
+
+
 def _read_hdf5(path):
+    """Every dataset; in network order when the file lists its layers (Keras 2 files)."""
     h5py = _need("h5py", path, "hdf5")
     with h5py.File(path, "r") as handle:
-        return _h5_arrays(h5py, handle)
+        arrays, layers = _h5_arrays(h5py, handle), _keras_layer_order(handle)
+    if layers is None:
+        return arrays, False
+    rank = {layer: i for i, layer in enumerate(layers)}
+
+    def position(name):
+        return min((rank[layer] for layer in rank if name.startswith(layer + "/")),
+                   default=len(rank))
+
+    return {name: arrays[name] for name in sorted(arrays, key=position)}, True
 
 
 def _read_keras(path):
@@ -153,7 +177,7 @@ def _read_keras(path):
             raise ValueError(f"{path} holds no .h5 weights file (found {archive.namelist()})")
         payload = io.BytesIO(archive.read(names[0]))
     with h5py.File(payload, "r") as handle:
-        return _h5_arrays(h5py, handle)
+        return _h5_arrays(h5py, handle), False
 
 
 def _read_onnx(path):
@@ -167,7 +191,7 @@ def _read_onnx(path):
              if node.op_type == "Conv" and len(node.input) > 1 and node.input[1] in arrays]
     if first:  # put it in front so that it is the default
         arrays = {first[0]: arrays[first[0]], **arrays}
-    return arrays
+    return arrays, True
 
 
 def _read_torch(path):
@@ -182,12 +206,12 @@ def _read_torch(path):
         if isinstance(state, dict) and isinstance(state.get(wrapper), dict):
             state = state[wrapper]
     if hasattr(state, "detach"):  # a bare tensor
-        return {None: state.detach().numpy()}
+        return {None: state.detach().numpy()}, True
     if not isinstance(state, dict):
         raise TypeError(f"{path} holds a {type(state).__name__}, not a state dict "
                          "or a tensor; save model.state_dict() instead")
     return {name: t.detach().float().numpy() if t.dtype == torch.bfloat16 else t.numpy()
-            for name, t in state.items() if hasattr(t, "detach")}
+            for name, t in state.items() if hasattr(t, "detach")}, True
 
 
 _READERS = {"npy": _read_npy, "npz": _read_npz, "safetensors": _read_safetensors,
@@ -200,7 +224,7 @@ def _shapes(arrays):
     return ", ".join(f"{name!r} {tuple(np.shape(a))}" for name, a in arrays.items())
 
 
-def _choose(arrays, key, fmt, path):
+def _choose(arrays, ordered, key, path):
     """``(key, array)`` of the requested or the default first-layer array."""
     if key is not None:
         if key not in arrays:
@@ -209,12 +233,14 @@ def _choose(arrays, key, fmt, path):
     if None in arrays:
         return None, arrays[None]
     conv = {name: a for name, a in arrays.items() if np.ndim(a) == 4}
-    if fmt == "torch":
-        conv = {name: a for name, a in conv.items() if name.endswith("weight")} or conv
+    # Convolution weights are called "*weight" (PyTorch, safetensors) or "*kernel*" (Keras):
+    # prefer them to other 4-D arrays (e.g. optimizer moments).
+    conv = {name: a for name, a in conv.items()
+            if name.endswith("weight") or "kernel" in name} or conv
     if not conv:
         raise ValueError(f"{path} holds no 4-dimensional (convolution) array: "
                          f"{_shapes(arrays) or 'nothing'}")
-    if len(conv) > 1 and fmt not in ("torch", "onnx"):
+    if len(conv) > 1 and not ordered:
         raise ValueError(f"{path} holds {len(conv)} 4-dimensional arrays ({_shapes(conv)}); "
                          "choose one with key=")
     name = next(iter(conv))
@@ -322,10 +348,10 @@ def load_first_layer(path: str | os.PathLike, *, key: str | None = None,
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no such weights file: {path}")
     try:
-        arrays = _READERS[fmt](path)
+        arrays, ordered = _READERS[fmt](path)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         raise ValueError(f"cannot read {path} as {fmt}: {error}") from None
-    name, array = _choose(arrays, key, fmt, path)
+    name, array = _choose(arrays, ordered, key, path)
     where = f"{path}" if name is None else f"array {name!r} of {path}"
     array = _check_array(array, where)
     layout = layout or _FORMAT_LAYOUT.get(fmt) or _detect_layout(array.shape, where)

@@ -101,6 +101,16 @@ def test_keras_hdf5_and_keras3(tmp_path):
     weights, info = load_first_layer(tmp_path / "model.h5", return_info=True)
     check_loaded(weights, info, "HWIO")
     assert info.key == "model_weights/conv1/conv1/kernel:0"
+    # A Keras 2 file lists its layers in network order: its first conv kernel is the
+    # first layer, though a later layer's kernel and an optimizer moment sort before it.
+    with h5py.File(tmp_path / "net.h5", "w") as f:
+        f["model_weights/block/block/kernel:0"] = np.zeros((3, 3, 6, 8), np.float32)
+        f["model_weights/stem/stem/kernel:0"] = HWIO
+        f["model_weights"].attrs["layer_names"] = [b"stem", b"block"]
+        f["a_optimizer/stem/kernel/m:0"] = np.zeros_like(HWIO)
+    weights, info = load_first_layer(tmp_path / "net.h5", return_info=True)
+    check_loaded(weights, info, "HWIO")
+    assert info.key == "model_weights/stem/stem/kernel:0"
     with h5py.File(tmp_path / "model.weights.h5", "w") as f:
         f["layers/conv2d/vars/0"] = HWIO
     with zipfile.ZipFile(tmp_path / "model.keras", "w") as z:
