@@ -132,16 +132,17 @@ def test_pearson_interval_needs_enough_tiles_and_covers_r():
 # ----------------------------------------------------------------- protocol
 def test_offset_pooling_is_a_window_moved_by_one_sample():
     x = np.random.default_rng(4).standard_normal((2, 32, 32))
-    np.testing.assert_allclose(offset_rmax(x, 2, offset=0), rmax(x, 2), atol=1e-12)
+    np.testing.assert_allclose(offset_rmax(x, 2, offset=(0, 0)), rmax(x, 2), atol=1e-12)
     y = dtcwpt2(x, 2, decimated=False).coeffs.real
     h, w = y.shape[-2:]
     expected = np.empty(y[..., ::2, ::2].shape)
-    for i in range(h // 2):
-        for j in range(w // 2):
-            rows = [(2 * i + 1 + d) % h for d in (-1, 0, 1)]
-            cols = [(2 * j + 1 + d) % w for d in (-1, 0, 1)]
-            expected[..., i, j] = y[..., rows, :][..., cols].max(axis=(-2, -1))
-    np.testing.assert_allclose(offset_rmax(x, 2, offset=1), expected, atol=1e-12)
+    for oy, ox in [(1, 1), (0, 1), (1, 0)]:
+        for i in range(h // 2):
+            for j in range(w // 2):
+                rows = [(2 * i + oy + d) % h for d in (-1, 0, 1)]
+                cols = [(2 * j + ox + d) % w for d in (-1, 0, 1)]
+                expected[..., i, j] = y[..., rows, :][..., cols].max(axis=(-2, -1))
+        np.testing.assert_allclose(offset_rmax(x, 2, offset=(oy, ox)), expected, atol=1e-12)
 
 
 def test_protocol_options_land_in_config_and_a_different_rerun_is_refused(tmp_path, capsys):
@@ -166,10 +167,11 @@ def test_a_second_run_into_a_locked_folder_is_refused(tmp_path, capsys):
 
 def test_stale_temporary_files_of_every_writer_are_removed(tmp_path):
     dead = 2 ** 22 + 12345  # above the default pid_max: no such process
-    stale = [tmp_path / f".fig.png.{dead}.1a2b3c4d.tmp", tmp_path / f".report.md.{dead}.tmp"]
+    stale = [tmp_path / f".fig.png.{dead}.1a2b3c4d.tmp",
+             tmp_path / f".report.md.{dead}.00ff00ff.tmp"]
     for path in stale:
         path.write_text("partial")
-    alive = tmp_path / ".x.csv.1.tmp"  # pid 1 always runs
+    alive = tmp_path / ".x.csv.1.0a0b0c0d.tmp"  # pid 1 always runs
     alive.write_text("in progress")
     remove_stale_temps(tmp_path)
     assert not any(p.exists() for p in stale) and alive.exists()
@@ -209,10 +211,9 @@ def test_sensitivity_measures_every_combination(tmp_path):
     assert main(["sensitivity", "--pairs", "5", "--size", "32", "--levels", "2", "--quiet",
                  "--out", str(out)]) == 0
     table = read_csv(out / "sensitivity.csv")
-    assert set(table["combination"]) == {"centred-periodization-resized",
-                                         "centred-symmetric-resized",
-                                         "offset-periodization-resized",
-                                         "offset-symmetric-resized"}
+    assert set(table["combination"]) == {f"{a}-{m}-resized"
+                                         for a in ("centred", "offset", "offset-x", "offset-y")
+                                         for m in ("periodization", "symmetric")}
     levels = table["map"] == "levels"
     ordinary = dict(zip(table["combination"][levels], table["rho2_ordinary"][levels]))
     assert float(ordinary["offset-periodization-resized"]) > float(
@@ -244,3 +245,39 @@ def test_non_utf8_skipped_names_are_written(tmp_path):
             "--quiet", "--out", str(out)]
     assert main(args) == 0 and main(args) == 0  # and again, resuming
     assert read_csv(out / "skipped.csv")["name"].tolist() == ["bad\\xff.jpg"]
+
+
+def test_a_fifo_in_the_folder_neither_blocks_nor_stops_the_run(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from PIL import Image
+    folder = tmp_path / "images"
+    folder.mkdir()
+    Image.fromarray((np.arange(64 * 64).reshape(64, 64) % 251).astype(np.uint8)).save(
+        folder / "a.png")
+    os.mkfifo(folder / "p.jpg")
+    done = subprocess.run([sys.executable, "-m", "dtwpt.experiments", "--images", str(folder),
+                           "--size", "32", "--resize-to", "40", "--levels", "2", "--quiet",
+                           "--out", str(tmp_path / "run")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "1 processed, 1 skipped" in done.stdout
+
+
+def test_a_slow_first_call_is_announced_as_compilation(tmp_path, monkeypatch, capsys):
+    import time as _time
+    from dtwpt.experiments import _runner
+    monkeypatch.setattr(_runner, "COMPILE_NOTICE_AFTER", 0.05)
+    calls = []
+
+    def slow(batch):
+        if not calls:
+            _time.sleep(0.3)  # stands for compiling the kernels
+        calls.append(len(batch))
+        return {"n": np.int64(len(batch))}
+
+    stats = _runner.run_chunks(BundledPhotos(4, size=16), slow, tmp_path / "chunks", chunk=2,
+                               progress=False)
+    assert "compiling kernels (first use only" in capsys.readouterr().err
+    assert stats.compile_seconds >= 0.3 and stats.items == 4 and calls[0] == 1

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dtwpt._io import atomic_write, temp_pid
 from dtwpt.data import BundledPhotos, ImageFolder
 
 __all__ = [
@@ -226,48 +227,8 @@ def shift_vector(args):
 
 
 # ----------------------------------------------------------------- atomic files
-def _temp_path(path):
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
-#: Temporary names of :func:`atomic_write` (``.NAME.PID.tmp``) and of
-#: :func:`dtwpt.plotting.save_figure` (``.NAME.PID.HEX.tmp``).
-_TEMP_NAME = re.compile(r"^\..+\.(?P<pid>\d+)(?:\.[0-9a-f]+)?\.tmp$")
-
-
-def atomic_write(path, write, *, binary=False):
-    """Create or replace ``path`` atomically.
-
-    ``write(fh)`` fills a temporary file in the same folder, which is flushed
-    to disk and renamed onto ``path``: readers see the old file or the new one,
-    never a partial one.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Destination.
-    write : callable
-        Called with the open temporary file.
-    binary : bool, optional
-        Open the file in binary mode instead of UTF-8 text.
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    path = Path(path)
-    tmp = _temp_path(path)
-    try:
-        with open(tmp, "wb" if binary else "w", **({} if binary else
-                                                    {"encoding": "utf-8", "newline": ""})) as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+# One atomic writer for the whole package: dtwpt._io (temporary file in the
+# destination folder, fsync, os.replace; names .NAME.PID.HEX.tmp).
 
 
 def write_text(path, text):
@@ -319,11 +280,16 @@ def _pid_alive(pid):
     return True
 
 
+#: Temporary names written by dtwpt 0.1 (``.NAME.PID.tmp``), still found in older runs.
+_LEGACY_TEMP = re.compile(r"^\..+\.(?P<pid>\d+)\.tmp$")
+
+
 def remove_stale_temps(folder):
     """Delete the temporary files left in ``folder`` by processes that no longer run."""
     for tmp in Path(folder).glob(".*.tmp"):
-        match = _TEMP_NAME.match(tmp.name)
-        if match and not _pid_alive(int(match["pid"])):
+        legacy = _LEGACY_TEMP.match(tmp.name)
+        pid = temp_pid(tmp.name) or (int(legacy["pid"]) if legacy else None)
+        if pid is not None and not _pid_alive(pid):
             tmp.unlink(missing_ok=True)
 
 

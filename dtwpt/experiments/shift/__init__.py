@@ -26,7 +26,7 @@ from .._common import (EXECUTION_OPTIONS, IMAGENET_PROTOCOL, UsageError, add_dat
 from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
 from . import figures as _figures
 from . import report as _report
-from .compute import aggregate, chunk_sums, energy_table, packet_table
+from .compute import POOL_OFFSETS, aggregate, chunk_sums, energy_table, packet_table
 
 __all__ = ["DESCRIPTION", "add_arguments", "run", "resolve_protocol", "PROTOCOLS"]
 
@@ -41,7 +41,7 @@ DESCRIPTION = (
 
 #: Bundled pairs of the default run.
 DEFAULT_PAIRS = 256
-POOL_ALIGN = ("centred", "offset")
+POOL_ALIGN = tuple(POOL_OFFSETS)
 MODES = ("periodization", "symmetric")
 #: Protocol presets: (pool_align, mode, shift_at). "paper" is the combination whose
 #: maps are closest to the paper's (measured by ``python -m dtwpt.experiments
@@ -87,9 +87,10 @@ def add_arguments(parser):
                                "overrides the preset")
     protocol.add_argument("--pool-align", choices=POOL_ALIGN,
                           help="RMax's pooling window: 'centred' on 2n as in the theory, "
-                               "or 'offset' by one stride-m sample (centred on 2n + 1) as "
-                               "PyTorch's MaxPool2d(3, 2, padding=0) next to CMod's "
-                               "x[..., ::2, ::2]")
+                               "'offset' by one stride-m sample along both axes (centred "
+                               "on 2n + 1) as PyTorch's MaxPool2d(3, 2, padding=0) next to "
+                               "CMod's x[..., ::2, ::2], or 'offset-x' / 'offset-y' along "
+                               "one axis only")
     protocol.add_argument("--mode", choices=MODES,
                           help="boundary handling of the transform: 'periodization' or "
                                "'symmetric' (mirror extension)")

@@ -21,21 +21,36 @@ from dtwpt.metrics import energy_concentration, pair_metrics
 
 from .. import _paper
 
-__all__ = ["METRICS", "offset_rmax", "pair_values", "chunk_sums", "aggregate", "packet_table",
+__all__ = ["METRICS", "POOL_OFFSETS", "offset_rmax", "pair_values", "chunk_sums", "aggregate", "packet_table",
            "energy_table"]
 
 METRICS = ("rho2", "rho_max", "rho_mod")
 
 
-def offset_rmax(x, level, *, wavelet="qshift_a", mode="periodization", q=1, offset=1):
+#: RMax's pooling-window alignments: offset ``(o_y, o_x)`` of the window's centre
+#: from ``2n``, in samples of the stride-``m`` grid.
+POOL_OFFSETS = {"centred": (0, 0), "offset": (1, 1), "offset-x": (0, 1), "offset-y": (1, 0)}
+
+
+def offset_rmax(x, level, *, wavelet="qshift_a", mode="periodization", q=1, offset=(1, 1)):
     """RMax of every packet with the pooling window centred on ``2n + offset``.
 
-    ``offset = 0`` is :func:`dtwpt.rmax` (the theory's window, centred on
-    ``2n``); ``offset = 1`` moves the window by one sample of the stride-``m``
+    ``offset = (0, 0)`` is :func:`dtwpt.rmax` (the theory's window, centred on
+    ``2n``); ``(1, 1)`` moves the window by one sample of the stride-``m``
     grid along both axes, as PyTorch's ``MaxPool2d(2q + 1, 2, padding=0)``
-    does next to CMod's subsampling ``x[..., ::2, ::2]``. Computed from the
-    real part of the undecimated packets (``dtcwpt2(..., decimated=False)``),
-    with the same periodic wrap as the transform.
+    does next to CMod's subsampling ``x[..., ::2, ::2]``; ``(0, 1)`` and
+    ``(1, 0)`` move it along x or y only. Computed from the real part of the
+    undecimated packets (``dtcwpt2(..., decimated=False)``), with the same
+    periodic wrap as the transform.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., H, W)
+    level : int
+    wavelet, mode, q
+        As in :func:`dtwpt.rmax`.
+    offset : (int, int)
+        ``(o_y, o_x)``, each 0 or 1.
 
     Returns
     -------
@@ -45,14 +60,15 @@ def offset_rmax(x, level, *, wavelet="qshift_a", mode="periodization", q=1, offs
     --------
     >>> import numpy as np, dtwpt
     >>> x = np.random.default_rng(0).standard_normal((32, 32))
-    >>> bool(np.allclose(offset_rmax(x, 2, offset=0), dtwpt.rmax(x, 2)))
+    >>> bool(np.allclose(offset_rmax(x, 2, offset=(0, 0)), dtwpt.rmax(x, 2)))
     True
     """
+    oy, ox = offset
     y = dtcwpt2(x, level, wavelet=wavelet, mode=mode, decimated=False).coeffs.real
     pooled = np.full(y[..., ::2, ::2].shape, -np.inf, dtype=y.dtype)
     for dy in range(-q, q + 1):
         for dx in range(-q, q + 1):
-            window = np.roll(y, (-dy - offset, -dx - offset), axis=(-2, -1))[..., ::2, ::2]
+            window = np.roll(y, (-dy - oy, -dx - ox), axis=(-2, -1))[..., ::2, ::2]
             np.maximum(pooled, window, out=pooled)
     return pooled
 
@@ -63,7 +79,8 @@ def pair_values(x, x_shifted, level, *, wavelet, q, mode="periodization",
     if pool_align == "centred":
         return metrics.shift_metrics(x, x_shifted, level, wavelet=wavelet, mode=mode, q=q)
     both = np.concatenate([x, x_shifted])
-    ymax = offset_rmax(both, level, wavelet=wavelet, mode=mode, q=q)
+    ymax = offset_rmax(both, level, wavelet=wavelet, mode=mode, q=q,
+                       offset=POOL_OFFSETS[pool_align])
     ymod = np.abs(dtcwpt2(both, level, wavelet=wavelet, mode=mode).coeffs)
     return pair_metrics(ymax, ymod, len(x))
 
@@ -83,8 +100,8 @@ def chunk_sums(batch, *, levels, wavelet, q, mode="periodization", pool_align="c
         Max-pooling half-width.
     mode : {"periodization", "symmetric"}, optional
         Boundary handling.
-    pool_align : {"centred", "offset"}, optional
-        RMax's pooling window (see :func:`offset_rmax`).
+    pool_align : {"centred", "offset", "offset-x", "offset-y"}, optional
+        RMax's pooling window (see :data:`POOL_OFFSETS`, :func:`offset_rmax`).
 
     Returns
     -------
