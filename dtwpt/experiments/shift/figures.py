@@ -55,14 +55,16 @@ def gamma_figure(level, tile_values, *, q=1):
     grid = np.stack(np.meshgrid(omega, omega, indexing="ij"), axis=-1)
     fig = Figure(figsize=(8.6, 3.7), layout="constrained")
     left, right = fig.subplots(1, 2)
-    norm = PowerNorm(0.5, 0, 1.5)
+    gamma, vmin, vmax = _paper.colour_norm("fig5_gamma2_at_tile_centres")
+    norm = PowerNorm(gamma, vmin, vmax)  # the paper's scale: values above 1 are clipped
     plot_frequency_function(theory.gamma_sq(m * grid, q=q), ax=left, level=level,
                             title=rf"$\gamma_{q}(m\omega)^2$, $m = {m}$")
     plot_tile_map(tile_values, level, ax=right, colorbar=False,
                   title=rf"$\gamma_{q}(m\theta)^2$ per tile, J = {level}")
     for ax in (left, right):
         ax.images[0].set_norm(norm)
-    _colorbar(fig, right.images[0], [left, right], r"$\gamma^2$ (square-root scale)")
+    _colorbar(fig, right.images[0], [left, right], r"$\gamma^2$ (square-root scale)",
+              extend="max")
     return fig
 
 
@@ -101,11 +103,11 @@ def kernel_figure(level, wavelet, *, pixels=3):
     return fig
 
 
-def _colorbar(fig, image, axes, label):
+def _colorbar(fig, image, axes, label, **options):
     for ax in fig.axes:
         if ax not in axes and ax.get_label() == "<colorbar>":
             ax.remove()
-    fig.colorbar(image, ax=axes, label=label, shrink=0.9)
+    fig.colorbar(image, ax=axes, label=label, shrink=0.9, **options)
 
 
 def _hidden_legend(fig):
