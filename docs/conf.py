@@ -89,6 +89,7 @@ numpydoc_validation_checks = {
     "EX01",  # no Examples section
     "GL02",  # closing quotes on their own line
     "GL07",  # sections in the wrong order (Examples before References)
+    "GL08",  # no docstring (fields and properties of some classes)
     "PR01",  # parameter not documented
     "PR03",  # parameters documented in another order than the signature's
     "PR04",  # parameter without a type
@@ -101,6 +102,7 @@ numpydoc_validation_checks = {
     "SA03",  # See Also description does not end with a period
     "SS05",  # summary starts with a third-person verb ("Returns ...")
     "SS06",  # summary longer than one line
+    "YD01",  # no Yields section in a generator's docstring
 }
 numpydoc_validation_exclude = {
     r"\.__\w+__$",  # special methods
