@@ -150,7 +150,7 @@ def test_protocol_options_land_in_config_and_a_different_rerun_is_refused(tmp_pa
     assert main(TINY + ["--protocol", "paper", "--mode", "symmetric", "--out", str(out)]) == 0
     options = json.loads((out / "config.json").read_text())["options"]
     assert (options["pool_align"], options["mode"], options["shift_at"]) == (
-        "offset", "symmetric", "resized")
+        "offset-x", "symmetric", "resized")
     capsys.readouterr()
     assert main(TINY + ["--protocol", "paper", "--out", str(out)]) == 2
     assert "other settings" in capsys.readouterr().err

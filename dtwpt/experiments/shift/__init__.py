@@ -47,7 +47,7 @@ MODES = ("periodization", "symmetric")
 #: maps are closest to the paper's (measured by ``python -m dtwpt.experiments
 #: sensitivity``; see the documentation of the protocol).
 PROTOCOLS = {"theory": ("centred", "periodization", "resized"),
-             "paper": ("offset", "periodization", "resized")}
+             "paper": ("offset-x", "periodization", "resized")}
 PROTOCOL_OPTIONS = ("pool_align", "mode", "shift_at")
 
 
