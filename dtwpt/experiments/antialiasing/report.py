@@ -21,6 +21,7 @@ from dtwpt import tree
 from dtwpt.antialiasing import OPERATORS
 
 from .._common import write_text
+from .._markdown import skipped_section, verdict_table
 from .._stats import MIN_GROUPS, Verdict, compare, grouped_mean_interval
 from .compute import KINDS, MEASURES, TILE_GROUPS
 
@@ -216,13 +217,6 @@ def kinds_table(stats):
     return lines
 
 
-def _verdict_table(verdicts):
-    lines = ["| J | claim (source) | this run | criterion | verdict |", "|---|---|---|---|---|"]
-    lines += [f"| {v.level} | {v.claim} | {v.measured} | {v.criterion} | **{v.status}** |"
-              for v in verdicts]
-    return lines
-
-
 def _answer(totals, levels):
     """One paragraph per level: the paper's question answered with this run's numbers."""
     lines = []
@@ -286,15 +280,6 @@ DEFINITIONS = [
 ]
 
 
-def _skipped(skipped, shown=20):
-    if not skipped:
-        return ["No item was skipped."]
-    lines = [f"{len(skipped)} item(s) were skipped; all are listed in `skipped.csv`.", "",
-             "| item | reason |", "|---|---|"]
-    lines += [f"| `{name}` | {why.replace('|', '/')} |" for name, why in skipped[:shown]]
-    return lines
-
-
 def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_lines, axis):
     """Write ``report.md``.
 
@@ -324,7 +309,7 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
         "## Run", "", *run_lines, f"- written: {time.strftime('%Y-%m-%d %H:%M:%S')}", "",
         (f"## Verdicts: {count['PASS']}/{count['PASS'] + count['FAIL']} PASS "
          f"({count['INCONCLUSIVE']} inconclusive, {count['N/A']} not applicable)"), "",
-        *_verdict_table(verdicts), "", *(f"- {note}" for note in scope_notes), "",
+        *verdict_table(verdicts), "", *(f"- {note}" for note in scope_notes), "",
         "## The answer in numbers", "", *_answer(totals, levels), "",
     ]
     for level in levels:
@@ -337,5 +322,5 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
     lines += ["## Figures", "",
               *[f"![{caption}]({name})\n\n*{caption}*\n" for caption, name in figures],
               "## Definitions", "", *DEFINITIONS, "",
-              "## Skipped items", "", *_skipped(totals["skipped"]), ""]
+              "## Skipped items", "", *skipped_section(totals["skipped"]), ""]
     write_text(path, "\n".join(lines))

@@ -5,6 +5,8 @@ import numpy as np
 
 from .. import _paper
 from .._common import write_text
+from .._markdown import table as markdown_table
+from .._markdown import verdict_table
 from .compute import PACKET_BASE
 from .verdicts import shares
 
@@ -18,12 +20,6 @@ def pct(pair):
     """``"k/n (p%)"`` for a share ``(k, n)``."""
     k, n = pair
     return f"{k}/{n} ({100.0 * k / n:.1f}%)" if n else "n/a (0 rows)"
-
-
-def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _span(values):
@@ -74,7 +70,7 @@ def _families_section(table):
          f"`{PACKET_BASE}+NAME` use the {PACKET_BASE} stages with the wavelet NAME below a "
          "main-stage high-pass (which only exists from J = 3 on: at J = 2 they equal "
          f"{PACKET_BASE})."), "",
-        _table(["family", "J", "kernel length", "energy conc.", "wrong side mean",
+        markdown_table(["family", "J", "kernel length", "energy conc.", "wrong side mean",
                 "wrong side max", "mean rho2", "mean rho_max", "mean rho_mod"], rows), ""]
     return lines + _correlation_lines(family_correlations(table)) + ["![families](families.png)",
                                                                      ""]
@@ -87,7 +83,7 @@ def _correlation_lines(corr):
             for j, res in corr.items() for x in _LOCALIZATION]
     return [("Pearson correlation across families (same level) of localization with the "
              "metrics (descriptive: a handful of families per level):"), "",
-            _table(["J", "x", "rho2", "rho_max", "rho_mod"], rows), ""]
+            markdown_table(["J", "x", "rho2", "rho_max", "rho_mod"], rows), ""]
 
 
 _SHARES = [("rho2", False, "Thm 3.11: mean rho2 <= (beta + gamma)^2"),
@@ -103,7 +99,7 @@ def _shares_table(table):
     rows = [[label] + [pct(shares(table, keep & table["bound_applies"] if scoped else keep,
                                   metric)) for _, keep in groups]
             for metric, scoped, label in _SHARES]
-    return _table(["bound"] + [g for g, _ in groups], rows)
+    return markdown_table(["bound"] + [g for g, _ in groups], rows)
 
 
 _SLICE_METRICS = [("rho2", "discrepancy_bound", "{:.4f} / {:.3f}"),
@@ -178,7 +174,7 @@ def _gabor_section(table, options):
         ("Per slice (means over theta; `a / b` = measured / bound; spectrum points: how many "
          "frequencies of the kernel's DFT grid are non-zero, over theta. A single point makes "
          "the kernel a pure complex exponential):"), "",
-        _table(header, _slice_rows(table)), "",
+        markdown_table(header, _slice_rows(table)), "",
         *_photo_failures(table), *_tightness(table),
         "![gabor bounds](gabor_bounds.png)", "",
         ("(Log-log axes; measured values more than two decades below every bound of a panel "
@@ -186,10 +182,7 @@ def _gabor_section(table, options):
 
 
 def _verdict_lines(verdicts):
-    lines = ["## Verdicts", "",
-             "| J | claim | this run | criterion | verdict |", "|---|---|---|---|---|"]
-    lines += [f"| {v.level} | {v.claim} | {v.measured} | {v.criterion} | **{v.status}** |"
-              for v in verdicts]
+    lines = ["## Verdicts", "", *verdict_table(verdicts)]
     return lines + ["", ("Each point's mean over pairs has a 95% Student t interval over the "
                      "photographs the pairs are cut from; a point holds when its interval lies "
                      "within the bound."), ""]

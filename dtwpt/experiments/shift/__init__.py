@@ -23,6 +23,7 @@ from .._common import (EXECUTION_OPTIONS, IMAGENET_PROTOCOL, UsageError, add_dat
                       add_run_arguments, check_run_options, command_line, default_out, environment,
                       format_command, lock_run_folder, make_source, non_negative_int,
                       positive_int, shift_vector, write_csv, write_skipped)
+from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
 from . import figures as _figures
 from . import report as _report
@@ -129,10 +130,7 @@ def _print_summary(out, totals, stats, verdicts):
     print(f"pairs: {totals['n_pairs']} processed, {skipped} skipped"
           + (f" (listed in {out / 'skipped.csv'})" if skipped else ""))
     print(speed_line(stats))
-    counts = {s: sum(v.status == s for v in verdicts)
-              for s in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
-    print("verdicts: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-          + f" (see {out / 'report.md'})")
+    print(f"verdicts: {counts_line(verdicts)} (see {out / 'report.md'})")
 
 
 def _setting(args):

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _paper
 from .._common import write_csv, write_text
+from .._markdown import counts_line, skipped_section, table, verdict_table
 from .verdicts import evaluate, pathological_tiles, stable_tiles
 
 __all__ = ["paper_comparison", "write_report"]
@@ -62,14 +63,11 @@ def paper_comparison(tables):
 def _paper_section(rows):
     if not rows:
         return ["The paper's maps are at J = 2 and 3; this run has neither level."]
-    lines = ["Tile by tile against the paper's maps (decoded from its figures; band-pass "
-             "tiles; `paper_J<J>.csv` has every tile):", "",
-             "| J | map | paper's figure | Pearson r | mean abs difference | tiles |",
-             "|---|---|---|---|---|---|"]
-    lines += [f"| {r['level']} | {r['column'].replace('_mean', '')} | {r['figure']} | "
-              f"{r['pearson_r']:.3f} | {r['mean_abs_diff']:.3f} | {r['n_tiles']} |"
-              for r in rows]
-    return lines
+    header = ["J", "map", "paper's figure", "Pearson r", "mean abs difference", "tiles"]
+    body = [[r["level"], r["column"].replace("_mean", ""), r["figure"], f"{r['pearson_r']:.3f}",
+             f"{r['mean_abs_diff']:.3f}", r["n_tiles"]] for r in rows]
+    return ["Tile by tile against the paper's maps (decoded from its figures; band-pass "
+            "tiles; `paper_J<J>.csv` has every tile):", "", *table(header, body).splitlines()]
 
 
 def _span(values):
@@ -109,30 +107,9 @@ def _comparison(tables, energy, axis):
                                            "rho_max_stable", "rho_max_other")]
     paper = ["0.98 (J=2); 0.95 ± 0.02 (J=3) (Table 1)",
              *[f"{text} ({figure})" for text, figure in ranges]]
-    head = "| quantity | " + " | ".join(f"J = {j} (this run)" for j in levels) + " | paper |"
-    rule = "|---" * (len(levels) + 2) + "|"
-    rows = [f"| {name} | " + " | ".join(cells[j][i] for j in levels) + f" | {paper[i]} |"
-            for i, name in enumerate(names)]
-    return [head, rule, *rows]
-
-
-def _verdict_table(verdicts):
-    lines = ["| J | claim | this run (95% interval) | criterion | verdict |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {v.level} | {v.claim} | {v.measured} | {v.criterion} | **{v.status}** |"
-              for v in verdicts]
-    return lines
-
-
-def _skipped_section(skipped, shown=20):
-    if not skipped:
-        return ["No file was skipped."]
-    lines = [f"{len(skipped)} item(s) could not be used and were skipped; all are listed in "
-             "`skipped.csv`.", "", "| item | reason |", "|---|---|"]
-    lines += [f"| `{name}` | {why.replace('|', '/')} |" for name, why in skipped[:shown]]
-    if len(skipped) > shown:
-        lines.append(f"| … | {len(skipped) - shown} more in `skipped.csv` |")
-    return lines
+    header = ["quantity", *(f"J = {j} (this run)" for j in levels), "paper"]
+    rows = [[name, *(cells[j][i] for j in levels), paper[i]] for i, name in enumerate(names)]
+    return table(header, rows).splitlines()
 
 
 def _run_section(totals, run_stats, command, source_description, setting, shift):
@@ -225,9 +202,6 @@ def write_report(path, *, tables, energy, totals, figures, run_stats, command,
     rows, per_tile = paper_comparison(tables)
     for level, columns in per_tile.items():
         write_csv(path.parent / f"paper_J{level}.csv", columns)
-    counts = ", ".join(f"{sum(v.status == s for v in verdicts)} {s}"
-                       for s in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")
-                       if any(v.status == s for v in verdicts))
     lines = [
         "# RMax vs CMod on DT-CWPT packets: shift-invariance experiment", "",
         "Reproduces Section 5 of H. Leterme, K. Polisano, V. Perrier, K. Alahari, "
@@ -235,20 +209,20 @@ def write_report(path, *, tables, energy, totals, figures, run_stats, command,
         "Networks* (arXiv:2209.11740).", "",
         "## Run", "", *_run_section(totals, run_stats, command, source_description, setting,
                                     shift), "",
-        f"## Verdicts: {counts}", "",
+        f"## Verdicts: {counts_line(verdicts)}", "",
         "Each claim is judged inside the setting the paper makes it for (q >= 1, J >= 2, "
         "0 < |u| <= 1; the gamma^2 claims for the theory's centred window) and passes only "
         "when its 95% interval clears the criterion (Student t over photographs for "
         "means, Fisher z for correlations over at least 10 tiles); see "
         "`dtwpt.experiments.shift.verdicts` for where each threshold comes from.", "",
-        *_verdict_table(verdicts), "",
+        *verdict_table(verdicts), "",
         "## This run next to the paper", "",
         "Per-tile means over pairs, band-pass tiles only: mean [min–max] over tiles.", "",
         *_comparison(tables, energy, setting["axis"]), "",
         *_paper_section(rows), "",
         "## Figures", "",
         *[f"![{caption}]({name})\n\n*{caption}*\n" for caption, name in figures],
-        "## Skipped items", "", *_skipped_section(totals["skipped"]), "",
+        "## Skipped items", "", *skipped_section(totals["skipped"]), "",
         "## Notes", "", *NOTES, "",
     ]
     write_text(path, "\n".join(lines))
