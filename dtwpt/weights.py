@@ -8,16 +8,16 @@ which is what every framework's ``Conv2d`` computes (``t = (row, column)``).
 
 Formats, chosen by the file suffix:
 
-============================  ==========================  ===================
-suffix                        needs                       layout
-============================  ==========================  ===================
-``.npy``                      NumPy                       detected, or ``layout=``
-``.npz``                      NumPy                       detected, or ``layout=``
-``.safetensors``              ``safetensors``             detected, or ``layout=``
-``.h5``, ``.hdf5``, ``.keras`` ``h5py``                   HWIO (Keras)
-``.onnx``                     ``onnx``                    OIHW
-``.pt``, ``.pth``             ``torch``                   OIHW
-============================  ==========================  ===================
+==================================  ===================  ========================
+suffix                              needs                layout
+==================================  ===================  ========================
+``.npy``                            NumPy                detected, or ``layout=``
+``.npz``                            NumPy                detected, or ``layout=``
+``.safetensors``                    ``safetensors``      detected, or ``layout=``
+``.h5``, ``.hdf5``, ``.keras``      ``h5py``             HWIO (Keras)
+``.onnx``                           ``onnx``             OIHW
+``.pt``, ``.pth``                   ``torch``            OIHW
+==================================  ===================  ========================
 
 The optional packages come with ``pip install 'dtwpt[formats]'`` (torch is not
 part of it: export the layer to ``.npy`` where torch is installed, see below).
