@@ -74,6 +74,11 @@ class RunStats:
         Time of the warm-up call on a small payload, e.g. one item (the
         kernels' compilation on first use; a fraction of a second once they
         are cached).
+    prepare_seconds, compute_seconds : float
+        In-process, the time spent preparing the units (decoding images, in a
+        background thread) and computing them (in the calling thread); the two
+        overlap, so ``seconds`` is close to the larger of them when the
+        pipeline is balanced. NaN with dask.
     """
 
     items: int
@@ -81,20 +86,32 @@ class RunStats:
     reused: int
     seconds: float
     compile_seconds: float = 0.0
+    prepare_seconds: float = math.nan
+    compute_seconds: float = math.nan
 
     @property
     def rate(self):
         """Items per second (NaN if nothing was computed)."""
         return self.items / self.seconds if self.items and self.seconds > 0 else math.nan
 
+    def stage_rates(self):
+        """Items per second of the preparation and of the computation, each on its own."""
+        return tuple(self.items / t if self.items and t > 0 else math.nan
+                     for t in (self.prepare_seconds, self.compute_seconds))
+
 
 def speed_line(stats):
     """One line on what an invocation computed and how fast, compilation apart."""
     if not stats.computed:
         return f"all {stats.reused} chunk(s) were already computed; results aggregated again"
-    return (f"speed: {stats.items} pairs in {stats.seconds:.1f} s = {stats.rate:.1f} pairs/s "
+    line = (f"speed: {stats.items} pairs in {stats.seconds:.1f} s = {stats.rate:.1f} pairs/s "
             f"({stats.computed} chunk(s) computed, {stats.reused} reused; first call and "
             f"kernel compilation {stats.compile_seconds:.1f} s apart)")
+    loading, computing = stats.stage_rates()
+    if math.isfinite(loading) and math.isfinite(computing):
+        line += (f"; on their own, loading ran at {loading:.1f} pairs/s and computing at "
+                 f"{computing:.1f} pairs/s, overlapped")
+    return line
 
 
 def _warm_up(prepare, compute, payload, quiet):
@@ -217,13 +234,14 @@ def run_units(units, folder, *, prepare, compute, warm_up=None, dask=None, worke
         bar.update(size)
 
     began = time.perf_counter()
+    stages = (math.nan, math.nan)
     with bar:
         if dask is None:
-            _run_in_process(prepare, compute, pending, save)
+            stages = _run_in_process(prepare, compute, pending, save)
         else:
             _run_on_dask(dask, workers, prepare, compute, pending, save)
     return RunStats(todo, len(pending), len(units) - len(pending),
-                    time.perf_counter() - began, compiling)
+                    time.perf_counter() - began, compiling, *stages)
 
 
 def _load_range(source, item_range):
@@ -274,21 +292,36 @@ def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progr
                      quiet=quiet, unit="pair")
 
 
+def _timed(function, payload):
+    began = time.perf_counter()
+    return function(payload), time.perf_counter() - began
+
+
 def _run_in_process(prepare, compute, pending, save):
-    """Compute unit k while a background thread prepares unit k + 1."""
+    """Compute unit k while a background thread prepares unit k + 1.
+
+    Returns
+    -------
+    prepare_seconds, compute_seconds : float
+    """
     if not pending:
-        return
+        return 0.0, 0.0
+    preparing = computing = 0.0
     loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
     try:
-        upcoming = loader.submit(prepare, pending[0][1])
+        upcoming = loader.submit(_timed, prepare, pending[0][1])
         for k, (key, _, size) in enumerate(pending):
-            prepared = upcoming.result()
+            prepared, seconds = upcoming.result()
+            preparing += seconds
             if k + 1 < len(pending):
-                upcoming = loader.submit(prepare, pending[k + 1][1])
-            save(key, size, compute(prepared))
+                upcoming = loader.submit(_timed, prepare, pending[k + 1][1])
+            result, seconds = _timed(compute, prepared)
+            computing += seconds
+            save(key, size, result)
     finally:
         # On an interruption, do not wait for a unit being prepared: it is not saved.
         loader.shutdown(wait=False, cancel_futures=True)
+    return preparing, computing
 
 
 def _import_distributed():

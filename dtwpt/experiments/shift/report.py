@@ -117,7 +117,9 @@ def _run_section(totals, run_stats, command, source_description, setting, shift)
     speed = (f"{run_stats.items} pairs in {run_stats.seconds:.1f} s "
              f"({run_stats.rate:.1f} pairs/s), {run_stats.computed} chunk(s) computed, "
              f"{run_stats.reused} reused; the first call, which compiles the kernels on "
-             f"first use, took {run_stats.compile_seconds:.1f} s apart from this"
+             f"first use, took {run_stats.compile_seconds:.1f} s apart from this; "
+             "loading and computing ran at {:.1f} and {:.1f} pairs/s on their own, "
+             "overlapped".format(*run_stats.stage_rates())
              if run_stats.computed
              else f"all {run_stats.reused} chunk(s) reused from an earlier invocation")
     groups = len(np.unique(totals["groups"]))
