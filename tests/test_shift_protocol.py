@@ -282,4 +282,4 @@ def test_a_slow_first_call_is_announced_as_compilation(tmp_path, monkeypatch, ca
     assert "compiling kernels (first use only" in capsys.readouterr().err
     assert stats.compile_seconds >= 0.3 and stats.items == 4 and calls[0] == 1
     loading, computing = stats.stage_rates()
-    assert 0 < loading and 0 < computing and stats.seconds <= 4 / computing + 4 / loading
+    assert 0 < loading < np.inf and 0 < computing < np.inf
