@@ -33,7 +33,8 @@ from dtwpt.data import BundledPhotos, ImageFolder
 
 __all__ = [
     "UsageError", "ArgumentParser", "positive_int", "non_negative_int", "positive_float",
-    "add_data_arguments", "add_run_arguments", "check_run_options", "make_source", "shift_vector",
+    "add_data_arguments", "add_run_arguments", "check_run_options", "check_levels",
+    "make_source", "shift_vector",
     "atomic_write", "write_text", "write_csv", "save_npz", "remove_stale_temps",
     "environment", "command_line", "format_command", "default_out", "open_run_folder",
     "lock_run_folder", "write_skipped",
@@ -178,6 +179,27 @@ def check_run_options(args):
         raise UsageError("--workers applies to --dask local only")
     if args.chunk < 32:
         raise UsageError(f"--chunk must be at least 32 with --dask, got {args.chunk}")
+
+
+def check_levels(levels, size, q=None):
+    """Sorted distinct levels, after checking ``--size`` (and ``--q``) against them.
+
+    Raises
+    ------
+    UsageError
+        If ``size`` is not a multiple of ``2**J`` for the largest level, or if
+        the pooling half-width ``q`` is wider than the pooled map.
+    """
+    levels = sorted(set(levels))
+    factor = 2 ** levels[-1]
+    if size % factor:
+        raise UsageError(f"--size {size} must be a multiple of 2**J = {factor} "
+                         f"for --levels {levels[-1]}")
+    side = size >> (levels[-1] - 1)
+    if q is not None and q > side:
+        raise UsageError(f"--q {q} is wider than the pooled map ({side} samples at "
+                         f"J = {levels[-1]}); choose --q <= {side}")
+    return levels
 
 
 def make_source(args, *, default_pairs, color=False):

@@ -28,11 +28,22 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import shift
-from .shift.compute import aggregate, chunk_sums, packet_table
-from ._common import (EXECUTION_OPTIONS, atomic_write, check_run_options, command_line,
-                      default_out, environment, format_command, lock_run_folder, make_source,
-                      write_csv, write_text)
+from ._common import (
+    EXECUTION_OPTIONS,
+    atomic_write,
+    check_levels,
+    check_run_options,
+    command_line,
+    default_out,
+    environment,
+    format_command,
+    lock_run_folder,
+    make_source,
+    write_csv,
+    write_text,
+)
 from ._runner import chunk_ranges, load_chunks, run_chunks
+from .shift.compute import aggregate, chunk_sums, packet_table
 from .shift.report import paper_comparison
 from .shift.verdicts import pathological_tiles
 
@@ -113,7 +124,7 @@ def _figure(rows):
 def run(args):
     """Measure every combination; returns the exit code."""
     check_run_options(args)
-    levels = shift._check_levels(args)
+    levels = args.levels = check_levels(args.levels, args.size, args.q)
     out = Path(os.path.abspath(args.out or default_out()))
     args.out = str(out)
     options = {k: v for k, v in vars(args).items()

@@ -24,6 +24,7 @@ from .._common import (
     UsageError,
     add_data_arguments,
     add_run_arguments,
+    check_levels,
     check_run_options,
     command_line,
     default_out,
@@ -116,15 +117,6 @@ def summary_table(totals, levels):
     return rows
 
 
-def _check_levels(args):
-    levels = args.levels = sorted(set(args.levels))
-    factor = 2 ** levels[-1]
-    if args.size % factor:
-        raise UsageError(f"--size {args.size} must be a multiple of 2**J = {factor} "
-                         f"for --levels {levels[-1]}")
-    return levels
-
-
 def _config(args, source):
     argv = command_line(args, "antialiasing")
     return {"experiment": "antialiasing",
@@ -155,7 +147,7 @@ def run(args):
     ``skipped.csv``; the figures of :mod:`.figures`; and ``report.md``.
     """
     check_run_options(args)
-    levels = _check_levels(args)
+    levels = args.levels = check_levels(args.levels, args.size, args.q)
     source = make_source(args, default_pairs=DEFAULT_PAIRS)
     out = Path(os.path.abspath(args.out or default_out()))
     args.out = str(out)

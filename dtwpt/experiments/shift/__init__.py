@@ -19,10 +19,26 @@ from pathlib import Path
 from dtwpt import list_wavelets
 from dtwpt.data import SHIFT_AT
 
-from .._common import (EXECUTION_OPTIONS, IMAGENET_PROTOCOL, UsageError, add_data_arguments,
-                      add_run_arguments, check_run_options, command_line, default_out, environment,
-                      format_command, lock_run_folder, make_source, non_negative_int,
-                      positive_int, shift_vector, write_csv, write_skipped)
+from .._common import (
+    EXECUTION_OPTIONS,
+    IMAGENET_PROTOCOL,
+    UsageError,
+    add_data_arguments,
+    add_run_arguments,
+    check_levels,
+    check_run_options,
+    command_line,
+    default_out,
+    environment,
+    format_command,
+    lock_run_folder,
+    make_source,
+    non_negative_int,
+    positive_int,
+    shift_vector,
+    write_csv,
+    write_skipped,
+)
 from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
 from . import figures as _figures
@@ -102,19 +118,6 @@ def add_arguments(parser):
     parser.epilog = IMAGENET_PROTOCOL
 
 
-def _check_levels(args):
-    levels = args.levels = sorted(set(args.levels))
-    factor = 2 ** levels[-1]
-    if args.size % factor:
-        raise UsageError(f"--size {args.size} must be a multiple of 2**J = {factor} "
-                         f"for --levels {levels[-1]}")
-    side = args.size >> (levels[-1] - 1)
-    if args.q > side:
-        raise UsageError(f"--q {args.q} is wider than the pooled map ({side} samples at "
-                         f"J = {levels[-1]}); choose --q <= {side}")
-    return levels
-
-
 def _config(args, source):
     argv = command_line(args)
     options = {k: v for k, v in vars(args).items() if k not in EXECUTION_OPTIONS}
@@ -166,7 +169,7 @@ def run(args):
     """
     check_run_options(args)
     resolve_protocol(args)
-    levels = _check_levels(args)
+    levels = args.levels = check_levels(args.levels, args.size, args.q)
     source = make_source(args, default_pairs=DEFAULT_PAIRS)
     out = Path(os.path.abspath(args.out or default_out()))
     args.out = str(out)
