@@ -464,7 +464,8 @@ def analyze_kernels(V: ArrayLike, m: int, *, q: int = 1, shift: ArrayLike = (0.0
         ``kernel``; ``gabor_share`` (:func:`gabor_likeness` at ``kappa``);
         ``theta_y``, ``theta_x``, ``frequency`` (``|theta|``), ``orientation``
         (radians); ``bandwidth`` (:func:`bandwidth`, 90%); ``delta`` (the
-        kernel's relative projection error) and ``mu_<c>`` per input channel
+        kernel's relative projection error), ``delta_channel_max`` (the largest
+        over its channels) and ``mu_<c>`` per input channel
         (:func:`monochrome_reduction`); ``gamma_sq`` (``gamma_q(m theta)^2``);
         ``pathological`` (:func:`pathological_zone`); with ``kappa_b = bandwidth``:
         ``bound_applies`` (``kappa_b <= pi/m``, Thm 2.9), ``cmod_shift_bound``
@@ -491,7 +492,8 @@ def analyze_kernels(V: ArrayLike, m: int, *, q: int = 1, shift: ArrayLike = (0.0
              "theta_y": theta[:, 0], "theta_x": theta[:, 1],
              "frequency": np.hypot(theta[:, 0], theta[:, 1]),
              "orientation": np.arctan2(theta[:, 0], theta[:, 1]),
-             "bandwidth": kappa_b, "delta": red.delta_kernel}
+             "bandwidth": kappa_b, "delta": red.delta_kernel,
+             "delta_channel_max": red.delta.max(axis=1)}
     for c in range(V.shape[1]):
         table[f"mu_{c}"] = red.mu[:, c]
     table["gamma_sq"] = theory.gamma_sq(m * theta, q=q)

@@ -134,6 +134,7 @@ def test_table_columns_follow_theory():
     np.testing.assert_allclose(table["cmod_shift_bound"], table["bandwidth"] / 2)
     assert list(table["bound_applies"]) == [k <= np.pi / 4 for k in table["bandwidth"]]
     np.testing.assert_allclose(table["delta"], 0, atol=1e-12)
+    np.testing.assert_allclose(table["delta_channel_max"], 0, atol=1e-12)
     np.testing.assert_allclose(table["mu_2"], 1.5)
 
 
