@@ -21,10 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["TABLE1", "RANGES", "MAPS", "paper_maps", "paper_map", "colour_norm"]
+__all__ = ["TABLE1", "GABOR_COUNTS", "RANGES", "MAPS", "paper_maps", "paper_map", "colour_norm"]
 
 #: Table 1: energy concentration of the packet kernels, (mean, std) per level.
 TABLE1 = {2: (0.98, None), 3: (0.95, 0.02)}
+
+#: Table I of the paper's first version (arXiv:2209.11740v1): Gabor-like first-layer
+#: channels of trained CNNs, network -> (stride m, Gabor-like channels, channels, mean
+#: energy share), at kappa = pi / m.
+GABOR_COUNTS = {"AlexNet": (4, 26, 64, 0.67), "ResNet-34": (2, 22, 64, 0.76)}
 
 #: Ranges read off the paper's figures (Section 5), with their source.
 RANGES = {

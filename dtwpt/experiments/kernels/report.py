@@ -6,15 +6,14 @@ from :mod:`dtwpt.experiments.kernels.verdicts`.
 """
 import numpy as np
 
+from .. import _paper
 from .._common import write_text
+from .._markdown import skipped_section, verdict_table
 from .._stats import MIN_TILES
 from .verdicts import MAX_DELTA, gamma_correlation, rank_correlation
 
-__all__ = ["PAPER_GABOR_COUNTS", "SHARE_LEVELS", "count_table", "write_report"]
+__all__ = ["SHARE_LEVELS", "count_table", "write_report"]
 
-#: Gabor-like channels of trained CNNs in the paper (v1, Table I):
-#: network -> (stride m, Gabor-like channels, channels, mean energy share).
-PAPER_GABOR_COUNTS = {"AlexNet": (4, 26, 64, 0.67), "ResNet-34": (2, 22, 64, 0.76)}
 
 #: Thresholds on the energy share at which the Gabor-like kernels are counted.
 SHARE_LEVELS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -46,7 +45,7 @@ def _layer_section(table, m, min_share):
     mean = f"{share[gabor].mean():.0%}" if n else "—"
     delta = table["delta"][gabor]
     paper = "; ".join(f"{net}: {g} of {c} at kappa = pi/{mm}, mean share {s:.0%}"
-                      for net, (mm, g, c, s) in PAPER_GABOR_COUNTS.items())
+                      for net, (mm, g, c, s) in _paper.GABOR_COUNTS.items())
     counts = count_table(table)
     lines = [(f"- **{n} of {L} kernels are Gabor-like** at kappa = pi/{m} (share of energy in "
              f"the best kappa x kappa square and its mirror >= {min_share:g}); their mean "
@@ -126,21 +125,6 @@ def _gabor_table(table):
     return lines
 
 
-def _verdict_table(verdicts):
-    lines = ["| claim | this run | criterion | verdict |", "|---|---|---|---|"]
-    lines += [f"| {v.claim} | {v.measured} | {v.criterion} | **{v.status}** |" for v in verdicts]
-    return lines
-
-
-def _skipped(skipped, shown=20):
-    if not skipped:
-        return ["No item was skipped."]
-    lines = [f"{len(skipped)} item(s) skipped, all listed in `skipped.csv`.", "",
-             "| item | reason |", "|---|---|"]
-    lines += [f"| `{a}` | {b.replace('|', '/')} |" for a, b in skipped[:shown]]
-    return lines
-
-
 NOTES = [
     ("- Operators (Section 5 of the paper, multichannel): RMax_l X = MaxPool_q(sum_c (X_c ⋆ "
     "V_lc) ↓ m), window centred on 2n, stride 2; CMod_l X = |sum_c (X_c ⋆ W_lc) ↓ 2m| with "
@@ -195,13 +179,13 @@ def write_report(path, *, table, verdicts, totals, figures, run_lines, m, min_sh
         "## The layer", "", *_layer_section(table, m, min_share), "",
         (f"## Verdicts: {sum(v.status == 'PASS' for v in decided)}/{len(decided)} PASS, "
         f"{counts['INCONCLUSIVE']} inconclusive, {counts['N/A']} not applicable"), "",
-        *_verdict_table(verdicts), "", _correlation_line(table), "",
+        *verdict_table(verdicts, with_level=False), "", _correlation_line(table), "",
         "## The pathological zone, kernel by kernel", "", *_zone_section(table), "",
         "## Gabor-like kernels", "",
         "Sorted by predicted gamma²; every kernel is in `kernels.csv`.", "",
         *_gabor_table(table), "",
         "## Figures", "", *[f"![{c}]({f})\n\n*{c}*\n" for c, f in figures],
-        "## Skipped items", "", *_skipped(totals["skipped"]), "",
+        "## Skipped items", "", *skipped_section(totals["skipped"]), "",
         "## Notes", "", *NOTES, "",
     ]
     write_text(path, "\n".join(lines))
