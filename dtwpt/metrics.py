@@ -47,7 +47,11 @@ def _ratio(num, den):
 
 
 def _same_shape(arrays, names):
-    """Numeric arrays (..., h, w) of one shape."""
+    """Finite numeric arrays (..., h, w) of one shape, small enough for the norms.
+
+    Differences (up to 2 sqrt 2 times the largest magnitude) are taken in the
+    arrays' dtype, and their ``h w`` squares summed in float64.
+    """
     arrays = [np.asarray(a) for a in arrays]
     for a, name in zip(arrays, names):
         if a.dtype.kind not in "biufc":
@@ -55,6 +59,11 @@ def _same_shape(arrays, names):
     shape = check_same_shape(arrays, names)
     if len(shape) < 2:
         raise ValueError(f"{' and '.join(names)} must be (..., h, w), got shape {shape}")
+    limit = np.sqrt(np.finfo(np.float64).max / (8 * max(1, shape[-2] * shape[-1])))
+    for a, name in zip(arrays, names):
+        if a.dtype.kind in "fc":
+            for part in (a.real, a.imag) if a.dtype.kind == "c" else (a,):
+                check_values(part, name, 3.0, limit=limit / 3)
     return arrays
 
 

@@ -271,6 +271,11 @@ TABLE = [
      ["ymax and ymod", "(3, 2)"]),
     ("discrepancy strings", lambda: metrics.discrepancy(np.full((2, 2), "a"), np.zeros((2, 2))),
      TE, ["ymax", "<U1"]),
+    ("discrepancy NaN", lambda: metrics.discrepancy(np.zeros((2, 2)), np.full((2, 2), np.nan)),
+     VE, ["ymod", "NaN"]),
+    ("shift_stability overflow", lambda: metrics.shift_stability(
+        np.zeros((2, 2), np.float32), np.full((2, 2), 3e38, np.float32), np.ones((2, 2))), VE,
+     ["y_shifted has values up to 3e+38"]),
     ("shift_stability ndim", lambda: metrics.shift_stability(np.zeros(2), np.zeros(2),
                                                              np.zeros(2)), VE, ["(..., h, w)"]),
     ("shift_metrics q", lambda: metrics.shift_metrics(IMG, IMG, 1, q=2 ** 63), VE,
