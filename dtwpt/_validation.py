@@ -320,4 +320,10 @@ def check_kernel_stack(kernel, name, complex_ok):
         raise ValueError(f"{name} must have shape (k, k) or (L, k, k), got shape {k.shape}")
     if not np.all(np.isfinite(k)):
         raise ValueError(f"{name} contains NaN or infinite values")
+    # FFTs and l1 norms sum the k_y k_x taps of a kernel (twice, for a companion)
+    limit = float(np.finfo(np.float64).max) / (4 * max(1, k.shape[-2] * k.shape[-1]))
+    peak = float(np.abs(k).max()) if k.size else 0.0
+    if peak > limit:
+        raise ValueError(f"{name} has taps up to {peak:.4g} in magnitude; {name} must stay "
+                         f"within +-{limit:.4g} so that its spectrum cannot overflow")
     return k, k.ndim == 2

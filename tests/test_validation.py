@@ -237,6 +237,8 @@ TABLE = [
     ("hilbert_companion u", lambda: dtwpt.hilbert_companion(K3, u=(1, 2, 3)), VE,
      ["u", "(1, 2, 3)"]),
     ("hilbert_companion V", lambda: dtwpt.hilbert_companion(K3 * np.nan), VE, ["V", "NaN"]),
+    ("hilbert_companion V huge", lambda: dtwpt.hilbert_companion(K3 * 1e308), VE,
+     ["V has taps up to 1e+308"]),
     ("gabor_filter size", lambda: dtwpt.gabor_filter((0.5, 1.0), 0.8, 11), VE,
      ["size=11", "kappa=0.8", "smallest size that works for this kappa is 16"]),
     ("gabor_filter size huge", lambda: dtwpt.gabor_filter((0.5, 1.0), 0.8, 2 ** 40), VE,
