@@ -73,7 +73,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 
-from dtwpt.operators import to_luminance
+from dtwpt._validation import check_bool, check_choice, check_int
+from dtwpt.color import to_luminance
 
 __all__ = ["Batch", "BundledPhotos", "ImageFolder", "fourier_shift", "band_limited_pair",
            "BUNDLED_PHOTOS", "SHIFT_AT", "MAX_DECODED_PIXELS",
@@ -171,32 +172,12 @@ def fourier_shift(x, shift, axis=-1):
     return y.astype(np.float32 if x.dtype == np.float32 else np.float64)
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _check_shift(shift):
     if isinstance(shift, bool) or not isinstance(shift, numbers.Real):
         raise TypeError(f"shift must be a positive finite number, got {shift!r}")
     if not (math.isfinite(shift) and shift > 0):
         raise ValueError(f"shift must be a positive finite number, got {shift!r}")
     return int(shift) if float(shift).is_integer() else float(shift)
-
-
-def _check_axis(axis):
-    if axis not in _AXES:
-        raise ValueError(f"axis must be one of {sorted(_AXES)}, got {axis!r}")
-    return axis
-
-
-def _check_shift_at(shift_at):
-    if shift_at not in SHIFT_AT:
-        raise ValueError(f"shift_at must be one of {SHIFT_AT}, got {shift_at!r}")
-    return shift_at
 
 
 def _region_side(size, shift):
@@ -279,8 +260,8 @@ def _stack(pairs, names, skipped, groups, shape):
 
 
 def _check_range(start, stop, n):
-    start = _check_int("start", start, 0)
-    stop = _check_int("stop", stop, start)
+    start = check_int(start, "start", 0)
+    stop = check_int(stop, "stop", start)
     return range(start, min(stop, n))
 
 
@@ -302,12 +283,6 @@ def _photo(name, color=False):
         image = to_luminance(image)
     image.setflags(write=False)
     return image
-
-
-def _check_bool(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 class BundledPhotos:
@@ -351,12 +326,12 @@ class BundledPhotos:
     """
 
     def __init__(self, n_pairs=256, *, size=224, shift=1, axis="x", seed=0, color=False):
-        self.n_pairs = _check_int("n_pairs", n_pairs, 1)
-        self.size = _check_int("size", size, 8)
+        self.n_pairs = check_int(n_pairs, "n_pairs", 1)
+        self.size = check_int(size, "size", 8)
         self.shift = _check_shift(shift)
-        self.axis = _check_axis(axis)
-        self.seed = _check_int("seed", seed, 0)
-        self.color = _check_bool("color", color)
+        self.axis = check_choice(axis, "axis", ("x", "y"))
+        self.seed = check_int(seed, "seed", 0)
+        self.color = check_bool(color, "color")
         side = _region_side(self.size, self.shift)
         smallest = min(min(_photo(name).shape) for name in BUNDLED_PHOTOS)
         if side > smallest:
@@ -598,18 +573,18 @@ class ImageFolder:
     def __init__(self, root, *, size=224, shift=1, axis="x", resize_to=256, min_side=32,
                  workers=None, color=False, shift_at="resized",
                  max_pixels=MAX_DECODED_PIXELS):
-        self.size = _check_int("size", size, 8)
+        self.size = check_int(size, "size", 8)
         self.shift = _check_shift(shift)
-        self.axis = _check_axis(axis)
+        self.axis = check_choice(axis, "axis", ("x", "y"))
         side = _region_side(self.size, self.shift)
-        self.resize_to = _check_int("resize_to", resize_to, side)
-        self.min_side = _check_int("min_side", min_side, 1)
+        self.resize_to = check_int(resize_to, "resize_to", side)
+        self.min_side = check_int(min_side, "min_side", 1)
         if workers is None:
             workers = min(4, os.cpu_count() or 1)
-        self.workers = _check_int("workers", workers, 1)
-        self.color = _check_bool("color", color)
-        self.shift_at = _check_shift_at(shift_at)
-        self.max_pixels = _check_int("max_pixels", max_pixels, 1)
+        self.workers = check_int(workers, "workers", 1)
+        self.color = check_bool(color, "color")
+        self.shift_at = check_choice(shift_at, "shift_at", SHIFT_AT)
+        self.max_pixels = check_int(max_pixels, "max_pixels", 1)
         if not isinstance(root, (str, os.PathLike)):
             raise TypeError(f"root must be a path, got {root!r}")
         self.root = os.path.abspath(os.fspath(root))

@@ -27,21 +27,21 @@ def _frequency_grid(shape):
     return np.meshgrid(wy, wx, indexing="ij")
 
 
-def hilbert_companion(V, u=None):
+def hilbert_companion(V, direction=None):
     """Complex companion ``W = V + 1j H(V)`` of a real 2D kernel.
 
-    ``hat W(omega) = (1 + sign <omega, u>) hat V(omega)`` on the kernel's own
+    ``hat W(omega) = (1 + sign <omega, d>) hat V(omega)`` on the kernel's own
     ``k x k`` grid, where ``hat K(omega) = sum_t K[t] exp(+1j <omega, t>)`` is
     the response to input frequency ``omega`` (the convention of ``theta``
-    throughout dtwpt, so ``u = theta`` keeps the packet's own side). The sign
-    is made odd under ``omega -> -omega`` so that ``Re W = V`` exactly.
+    throughout dtwpt, so ``direction = theta`` keeps the packet's own side), ``d``
+    the direction. The sign is made odd under ``omega -> -omega`` so that ``Re W = V`` exactly.
 
     Parameters
     ----------
     V : array_like, shape (k, k) or (L, k, k)
         Real kernel(s).
-    u : array_like of 2 floats, optional
-        Direction ``(u_y, u_x)``; by default each kernel's dominant input
+    direction : array_like of 2 floats, optional
+        ``d = (d_y, d_x)``; by default each kernel's dominant input
         frequency (the peak of ``|hat V|`` over ``omega_x > 0``, or
         ``omega_x = 0, omega_y >= 0``).
 
@@ -62,14 +62,13 @@ def hilbert_companion(V, u=None):
     V = V.astype(np.float64).reshape((-1,) + V.shape[-2:])
     spectrum = np.fft.ifft2(V)  # input-frequency response, up to a factor k*k
     wy, wx = _frequency_grid(V.shape[-2:])
-    if u is None:
+    if direction is None:
         # A real kernel's |hat V| is even: search one half-plane so ties break the same way.
         half = (wx > 0) | ((wx == 0) & (wy >= 0))
         peak = (np.abs(spectrum) * half).reshape(len(V), -1).argmax(-1)
         dirs = np.stack([wy.ravel()[peak], wx.ravel()[peak]], axis=-1)
     else:
-        u = check_point(u, "u")
-        dirs = np.broadcast_to(u, (len(V), 2))
+        dirs = np.broadcast_to(check_point(direction, "direction"), (len(V), 2))
     flip = (-np.arange(V.shape[-2])) % V.shape[-2], (-np.arange(V.shape[-1])) % V.shape[-1]
     out = np.empty(V.shape, dtype=np.complex128)
     for i, (d, s) in enumerate(zip(dirs, spectrum)):

@@ -384,7 +384,7 @@ def complex_companion(V: ArrayLike, theta: ArrayLike) -> np.ndarray:
     theta = check_pairs(theta, "theta").reshape(-1, 2)
     if len(theta) != len(V):
         raise ValueError(f"theta must hold one pair per kernel ({len(V)}), got {len(theta)}")
-    return np.stack([hilbert_companion(v, u=t) for v, t in zip(V, theta)])
+    return np.stack([hilbert_companion(v, direction=t) for v, t in zip(V, theta)])
 
 
 def pathological_threshold(*, q: int = 1) -> float:

@@ -137,7 +137,7 @@ def pair_metrics(ymax, ymod, n):
     Examples
     --------
     >>> import numpy as np
-    >>> from dtwpt.operators import rmax_cmod
+    >>> from dtwpt import rmax_cmod
     >>> x = np.random.default_rng(0).standard_normal((4, 16, 16)).astype(np.float32)
     >>> pair_metrics(*rmax_cmod(x, 1), 2).shape
     (3, 2, 8)
@@ -187,7 +187,7 @@ def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=Non
     Examples
     --------
     >>> import numpy as np
-    >>> from dtwpt.operators import rmax_cmod
+    >>> from dtwpt import rmax_cmod
     >>> region = np.random.default_rng(0).standard_normal((3, 32, 33))
     >>> x, xs = region[..., :32], region[..., 1:]
     >>> values = shift_metrics(x, xs, 2)

@@ -20,10 +20,13 @@ import numba
 import numpy as np
 
 from . import _kernels, _plan, tree
-from ._validation import as_real_array, check_int, check_level, check_same_shape, check_values
-from .color import to_luminance  # noqa: F401  (old import path, kept for callers)
-from .convolution import cmod_conv, rmax_conv  # noqa: F401  (old import path)
-from .design import gabor_filter, hilbert_companion  # noqa: F401  (old import path)
+from ._validation import (
+    as_real_array,
+    check_int,
+    check_level,
+    check_same_shape,
+    check_values,
+)
 from .transform import dtcwpt2
 
 MAX_KERNEL_BYTES = 4 * 2 ** 30

@@ -7,9 +7,15 @@ import numpy as np
 import pytest
 from PIL import Image, JpegImagePlugin
 
-from dtwpt.data import (BUNDLED_PHOTOS, Batch, BundledPhotos, ImageFolder,
-                        band_limited_pair, fourier_shift)
-from dtwpt.operators import to_luminance
+from dtwpt import to_luminance
+from dtwpt.data import (
+    BUNDLED_PHOTOS,
+    Batch,
+    BundledPhotos,
+    ImageFolder,
+    band_limited_pair,
+    fourier_shift,
+)
 
 
 def smooth_rgb(height, width, seed=0):
@@ -317,7 +323,7 @@ def test_folder_shift_at_original_and_color(folder):
     ({"shift": math.nan}, ValueError, "shift"),
     ({"shift": math.inf}, ValueError, "shift"),
     ({"shift": "1"}, TypeError, "shift"),
-    ({"axis": "z"}, ValueError, r"axis must be one of \['x', 'y'\], got 'z'"),
+    ({"axis": "z"}, ValueError, r"axis must be one of \('x', 'y'\), got 'z'"),
     ({"n_pairs": 0}, ValueError, "n_pairs must be an integer >= 1, got 0"),
     ({"seed": -1}, ValueError, "seed"),
     ({"size": 300}, ValueError, "smallest bundled photo"),

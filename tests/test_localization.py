@@ -11,18 +11,20 @@ import json
 import numpy as np
 import pytest
 
-from dtwpt import metrics, theory, tree
+from dtwpt import (
+    cmod_conv,
+    gabor_filter,
+    metrics,
+    packet_kernels,
+    rmax_cmod,
+    rmax_conv,
+    theory,
+    tree,
+)
 from dtwpt.data import BundledPhotos
 from dtwpt.experiments import _runner, main
 from dtwpt.experiments._stats import grouped_mean_interval
 from dtwpt.experiments.localization import verdicts
-from dtwpt.operators import (
-    cmod_conv,
-    gabor_filter,
-    packet_kernels,
-    rmax_cmod,
-    rmax_conv,
-)
 
 TINY = ["localization", "--pairs", "3", "--size", "72", "--theta-grid", "2", "--kappas", "2",
         "--levels", "2", "--wavelets", "qshift_a", "qshift_b"]

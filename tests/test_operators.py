@@ -491,7 +491,7 @@ def test_hilbert_companion_of_gabor_gives_the_kernel_back():
     """
     theta = (0.5, 1.0)
     g = design.gabor_filter(theta, PI / 4, 32)
-    W = design.hilbert_companion(g.real, u=theta)
+    W = design.hilbert_companion(g.real, direction=theta)
     Wd = design.hilbert_companion(g.real)
     assert np.abs(W - g).max() < 1e-12
     assert min(np.abs(Wd - g).max(), np.abs(Wd - g.conj()).max()) < 1e-12
@@ -776,7 +776,7 @@ def test_bad_level_and_direction():
         op.rmax_cmod(good_image(), 1.0)
     with pytest.raises(ValueError, match="level"):
         op.packet_kernels(0)
-    with pytest.raises(ValueError, match="u must be"):
-        design.hilbert_companion(np.ones((4, 4)), u=(1.0, 2.0, 3.0))
-    with pytest.raises(ValueError, match="u must be"):
-        design.hilbert_companion(np.ones((4, 4)), u=(np.nan, 1.0))
+    with pytest.raises(ValueError, match="direction must be"):
+        design.hilbert_companion(np.ones((4, 4)), direction=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="direction must be"):
+        design.hilbert_companion(np.ones((4, 4)), direction=(np.nan, 1.0))

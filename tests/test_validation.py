@@ -234,8 +234,8 @@ TABLE = [
      ["W", "(3,)"]),
     ("cmod_conv x", lambda: dtwpt.cmod_conv(IMG + 0j, K3 + 0j, 2), TE, ["x", "complex128"]),
     # design and colour
-    ("hilbert_companion u", lambda: dtwpt.hilbert_companion(K3, u=(1, 2, 3)), VE,
-     ["u", "(1, 2, 3)"]),
+    ("hilbert_companion direction",
+     lambda: dtwpt.hilbert_companion(K3, direction=(1, 2, 3)), VE, ["direction", "(1, 2, 3)"]),
     ("hilbert_companion V", lambda: dtwpt.hilbert_companion(K3 * np.nan), VE, ["V", "NaN"]),
     ("hilbert_companion V huge", lambda: dtwpt.hilbert_companion(K3 * 1e308), VE,
      ["V has taps up to 1e+308"]),

@@ -61,9 +61,9 @@ from pathlib import Path
 
 import numpy as np
 
+from dtwpt import gabor_filter
 from dtwpt.data import BundledPhotos
 from dtwpt.filters import dual_tree_filters, list_wavelets
-from dtwpt.operators import gabor_filter
 
 from .._common import (
     UsageError,

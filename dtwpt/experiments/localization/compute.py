@@ -24,13 +24,14 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dtwpt import metrics, tree
-from dtwpt.operators import (
+from dtwpt import (
     cmod_conv,
     gabor_filter,
+    metrics,
     packet_kernels,
     rmax_cmod,
     rmax_conv,
+    tree,
 )
 
 from .._runner import chunk_ranges
