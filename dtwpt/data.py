@@ -604,7 +604,10 @@ class ImageFolder:
                 f"shift_at={self.shift_at!r}) with {len(self)} files")
 
     def _decode(self, path):
-        """Planes of the file at ``path`` before resizing, and the draft scale; raises on failure."""
+        """Planes of the file at ``path`` before resizing, and the draft scale.
+
+        Raises on any failure (the caller records it as a skipped file).
+        """
         with _open_regular(path) as fh, Image.open(fh) as image:
             width, height = image.size
             if min(width, height) < self.min_side:

@@ -213,7 +213,7 @@ def _window_bins(kappa, n):
 
 
 def _box_masks(n, w):
-    """Row ``i``: indicator of the periodic interval ``[i, i + w)``; and of its meet with its mirror."""
+    """Row ``i``: indicator of the periodic interval ``[i, i + w)``, and of its mirror's meet."""
     idx = np.arange(n)
     box = ((idx[None, :] - idx[:, None]) % n < w).astype(np.float64)
     mirror = box[:, (-idx) % n]
@@ -302,7 +302,7 @@ def gabor_likeness(V: ArrayLike, kappa: float, *,
 
 def bandwidth(V: ArrayLike, theta: ArrayLike, *, n_fft: int = 64,
               level: float = 0.9) -> np.ndarray:
-    """Side of the smallest square centred at ``theta`` (with its mirror) holding ``level`` of the energy.
+    """Side of the smallest square at ``theta`` (with its mirror) holding ``level`` of the energy.
 
     Parameters
     ----------

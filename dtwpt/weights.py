@@ -38,8 +38,10 @@ that fits both, such as ``(3, 3, 3, 3)``, needs ``layout=``.
 
 Exporting a torchvision first layer to ``.npy`` (where torch is installed)::
 
-    python -c "import numpy, torchvision as tv; numpy.save('alexnet_conv1.npy', tv.models.alexnet(weights='DEFAULT').features[0].weight.detach().numpy())"
-    python -c "import numpy, torchvision as tv; numpy.save('resnet18_conv1.npy', tv.models.resnet18(weights='DEFAULT').conv1.weight.detach().numpy())"
+    python -c "import numpy, torchvision as tv; m = tv.models.alexnet(weights='DEFAULT'); \
+    numpy.save('alexnet_conv1.npy', m.features[0].weight.detach().numpy())"
+    python -c "import numpy, torchvision as tv; m = tv.models.resnet18(weights='DEFAULT'); \
+    numpy.save('resnet18_conv1.npy', m.conv1.weight.detach().numpy())"
 
 AlexNet's first layer is 64 kernels of 3 x 11 x 11 at stride 4 (``m = 4``),
 ResNet's 64 kernels of 3 x 7 x 7 at stride 2 (``m = 2``); both are followed by
@@ -335,6 +337,8 @@ def load_first_layer(path: str | os.PathLike, *, key: str | None = None,
     >>> w.shape, w.dtype, info.layout
     ((64, 3, 7, 7), dtype('float32'), 'HWIO')
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or os.PathLike), got {path!r}")
     path = os.fspath(path)
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in FORMATS:

@@ -6,7 +6,7 @@ from dtwpt import cmod_conv, rmax_conv
 
 
 def brute_correlation(x, K, m):
-    """``sum_c sum_t x_c[(m n + t) mod (H, W)] K_c[t]`` with explicit loops: x (C, H, W), K (C, k, k)."""
+    """``sum_c sum_t x_c[(m n + t) mod (H, W)] K_c[t]`` by loops: x (C, H, W), K (C, k, k)."""
     C, H, W = x.shape
     k = K.shape[-1]
     y = np.zeros((H // m, W // m), dtype=np.result_type(K, float))
@@ -82,7 +82,7 @@ def test_monochrome_kernels_act_on_weighted_image():
 
 
 def test_single_channel_stack_is_unchanged():
-    """(L, k, k) kernels still map (..., H, W) to (..., L, h, w), = (L, 1, k, k) on (..., 1, H, W)."""
+    """(L, k, k) kernels map (..., H, W) to (..., L, h, w), as (L, 1, k, k) on (..., 1, H, W)."""
     rng = np.random.default_rng(3)
     x = rng.standard_normal((2, 16, 16))
     V = rng.standard_normal((3, 5, 5))

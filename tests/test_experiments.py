@@ -106,7 +106,8 @@ def test_table1_is_the_energy_concentration(small_run):
     assert table["paper_mean"] == ["", "0.98"]
 
 
-@pytest.mark.parametrize("name", ["dtwpt.experiments.shift.compute", "dtwpt.experiments.shift.verdicts",
+@pytest.mark.parametrize("name", ["dtwpt.experiments.shift.compute",
+                                  "dtwpt.experiments.shift.verdicts",
                                   "dtwpt.experiments._stats",
                                   "dtwpt.experiments._paper"])
 def test_examples(name):

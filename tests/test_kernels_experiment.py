@@ -67,7 +67,8 @@ def test_numbers_equal_direct_api_calls(tiny_run):
     table = read_csv(tmp / "out" / "kernels.csv")
     values = direct_metrics(V, 2, 1, 6, 32, color=True)
     for k, name in enumerate(("rho2", "rho_max", "rho_mod")):
-        np.testing.assert_allclose(table[f"{name}_mean"].astype(float), np.nanmean(values[k], axis=0), rtol=1e-5)
+        np.testing.assert_allclose(table[f"{name}_mean"].astype(float),
+                                   np.nanmean(values[k], axis=0), rtol=1e-5)
     expected = analyze_kernels(V, 2, q=1)
     for name in ("gabor_share", "theta_y", "theta_x", "gamma_sq", "delta", "bandwidth"):
         np.testing.assert_allclose(table[name].astype(float), expected[name], rtol=1e-12)

@@ -185,7 +185,8 @@ def test_kernel_energy_spectra_explicit_dft():
     e = metrics.kernel_energy_spectra(k, 16)
     assert e.shape == (3, 16, 16)
     for i in range(3):
-        np.testing.assert_allclose(e[i], explicit_energy_spectrum(k[i], 16), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(e[i], explicit_energy_spectrum(k[i], 16), rtol=1e-12,
+                                   atol=1e-12)
     # Parseval on the grid: sum e = n^2 ||k||^2
     np.testing.assert_allclose(e.sum(axis=(-2, -1)), 256 * np.sum(np.abs(k) ** 2, axis=(-2, -1)))
 

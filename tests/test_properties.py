@@ -51,7 +51,7 @@ def _layout(x, layout):
 
 
 @st.composite
-def images(draw, ndim_lead=st.integers(0, 2)):
+def images(draw, ndim_lead=st.integers(0, 2)):  # noqa: B008 (hypothesis' composite idiom)
     level = draw(st.integers(1, 4))
     mode = draw(st.sampled_from(["periodization", "symmetric"]))
     if mode == "periodization":

@@ -251,6 +251,7 @@ def test_a_fifo_in_the_folder_neither_blocks_nor_stops_the_run(tmp_path):
     import os
     import subprocess
     import sys
+
     from PIL import Image
     folder = tmp_path / "images"
     folder.mkdir()
@@ -267,6 +268,7 @@ def test_a_fifo_in_the_folder_neither_blocks_nor_stops_the_run(tmp_path):
 
 def test_a_slow_first_call_is_announced_as_compilation(tmp_path, monkeypatch, capsys):
     import time as _time
+
     from dtwpt.experiments import _runner
     monkeypatch.setattr(_runner, "COMPILE_NOTICE_AFTER", 0.05)
     calls = []

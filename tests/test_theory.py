@@ -125,7 +125,8 @@ def test_bad_kappa(kappa):
 @pytest.mark.parametrize("m, error", [(0, ValueError), (-2, ValueError), (2 ** 60, ValueError),
                                       (1.5, TypeError), (2.0, TypeError), (True, TypeError)])
 def test_bad_m(m, error):
-    with pytest.raises(error, match=rf"m must be an integer in \[1, 2251799813685248\], got {m!r}"):
+    expected = rf"m must be an integer in \[1, 2251799813685248\], got {m!r}"
+    with pytest.raises(error, match=expected):
         beta(1, m, 1.0)
     with pytest.raises(error, match="m must be an integer"):
         is_pathological((0, 0), m)
@@ -134,7 +135,8 @@ def test_bad_m(m, error):
 @pytest.mark.parametrize("q, error", [(-1, ValueError), (2 ** 63, ValueError),
                                       (0.5, TypeError), (1.0, TypeError)])
 def test_bad_q(q, error):
-    with pytest.raises(error, match=rf"q must be an integer in \[0, 2251799813685248\], got {q!r}"):
+    expected = rf"q must be an integer in \[0, 2251799813685248\], got {q!r}"
+    with pytest.raises(error, match=expected):
         gamma_sq((0, 0), q=q)
     with pytest.raises(error, match="q must be an integer"):
         rmax_shift_bound((0, 0), 1.0, 1, (0, 0), q=q)

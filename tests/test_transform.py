@@ -209,7 +209,7 @@ def test_spectral_centroid_in_own_tile(level):
 
 @pytest.mark.parametrize("level", [1, 2, 3])
 def test_cosine_response_peaks_in_own_tile(level):
-    """Frequency convention of dtwpt.tree: cos(<omega, n>) with omega in tile p gives packet p the most energy."""
+    """Frequency convention: cos(<omega, n>) with omega in tile p gives packet p most energy."""
     n = 64
     step = 2 * PI / n
     theta = dtcwpt2(np.zeros((16, 16)), level).theta
@@ -302,7 +302,7 @@ def test_uniform_real_tree_matches_pywt(wavelet, level):
 
 @pytest.mark.parametrize("wavelet", WAVELETS)
 def test_first_level_matches_pywt_dwtn(wavelet):
-    """At J = 1 the four real trees inside dtcwpt2 (Numba) are pywt.dwtn with the first-stage banks."""
+    """At J = 1 the four real trees inside dtcwpt2 are pywt.dwtn with the first-stage banks."""
     f = dual_tree_filters(wavelet)
     banks = {t: pywt_bank(p.low, p.high) for t, p in (("a", f.first_a), ("b", f.first_b))}
     x = rand((2, 32, 48))
@@ -447,8 +447,9 @@ def test_bad_inverse_input():
 
 
 @pytest.mark.parametrize(
-    "dtype, cdtype", [(np.int64, np.complex128), (np.int16, np.complex128), (np.uint8, np.complex128),
-                      (bool, np.complex128), (np.float32, np.complex64), (np.float64, np.complex128)],
+    "dtype, cdtype", [(np.int64, np.complex128), (np.int16, np.complex128),
+                      (np.uint8, np.complex128), (bool, np.complex128),
+                      (np.float32, np.complex64), (np.float64, np.complex128)],
 )
 def test_dtypes(dtype, cdtype):
     x = (rand((16, 16)) * 10).astype(dtype)
@@ -456,7 +457,8 @@ def test_dtypes(dtype, cdtype):
     assert p.coeffs.dtype == cdtype
     rec = idtcwpt2(p)
     assert rec.dtype == (np.float32 if cdtype == np.complex64 else np.float64)
-    np.testing.assert_allclose(rec, x.astype(np.float64), atol=1e-4 if dtype == np.float32 else 1e-12)
+    atol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(rec, x.astype(np.float64), atol=atol)
 
 
 @pytest.mark.parametrize("mode", ["periodization", "symmetric"])

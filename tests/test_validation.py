@@ -207,7 +207,15 @@ TABLE = [
     # packet operators
     ("rmax_cmod q 2**61", lambda: dtwpt.rmax_cmod(IMG, 1, q=2 ** 61), VE,
      ["q must be an integer in [0, 16]", str(2 ** 61)]),
-    ("rmax_cmod q 2**63", lambda: dtwpt.rmax_cmod(IMG, 2, q=2 ** 63), VE, ["[0, 8]", str(2 ** 63)]),
+    # CNN first layers
+    ("load_first_layer path", lambda: dtwpt.load_first_layer(3), TE, ["path", "3"]),
+    ("load_first_layer suffix", lambda: dtwpt.load_first_layer("w.txt"), VE, ["suffix", ".txt"]),
+    ("analyze_kernels V", lambda: dtwpt.analyze_kernels(np.ones((2, 2)), 2), VE,
+     ["V", "(2, 2)"]),
+    ("analyze_kernels m", lambda: dtwpt.analyze_kernels(np.ones((4, 3, 5, 5)), 0), VE,
+     ["m", "got 0"]),
+    ("rmax_cmod q 2**63", lambda: dtwpt.rmax_cmod(IMG, 2, q=2 ** 63), VE,
+     ["[0, 8]", str(2 ** 63)]),
     ("rmax_cmod q bool", lambda: dtwpt.rmax_cmod(IMG, 1, q=True), TE, ["q", "True"]),
     ("rmax_cmod level", lambda: dtwpt.rmax_cmod(IMG, 13), VE, ["level", "got 13"]),
     ("rmax_cmod colour", lambda: dtwpt.rmax_cmod(np.zeros((32, 32, 4)), 1), VE,
@@ -379,7 +387,7 @@ def test_table_covers_every_public_function():
     modules = [dtwpt, metrics, theory, tree, plotting]
     names = {n for m in modules for n in m.__all__ if callable(getattr(m, n))
              and not isinstance(getattr(m, n), type)}
-    names -= {"list_wavelets"}  # takes no argument
+    names -= {"list_wavelets", "learned_first_layer"}  # take no argument
     names |= {"qshift_lowpass", "dual_tree_filters"}
     covered = " ".join(row[0] for row in TABLE)
     missing = sorted(n for n in names if n not in covered)

@@ -316,7 +316,8 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
         lines += [f"## J = {level}: where each operator is stable, and what it keeps", "",
                   ("Crop pairs; each cell is the mean over photographs of the per-pair "
                    "tile average [95% interval over photographs]; extreme tiles by the "
-                   "per-tile mean instability over pairs, theta in units of pi."), "", *where_table(totals[level], level, axis), "",
+                   "per-tile mean instability over pairs, theta in units of pi."), "",
+                  *where_table(totals[level], level, axis), "",
                   f"Band-pass mean instability for each kind of pair (J = {level}):", "",
                   *kinds_table(totals[level]), ""]
     lines += ["## Figures", "",

@@ -18,7 +18,8 @@ AlexNet 4, ResNet 2), the experiment
 
 Exporting a torchvision first layer to ``.npy`` (where torch is installed)::
 
-    python -c "import numpy, torchvision as tv; numpy.save('alexnet_conv1.npy', tv.models.alexnet(weights='DEFAULT').features[0].weight.detach().numpy())"
+    python -c "import numpy, torchvision as tv; m = tv.models.alexnet(weights='DEFAULT'); \
+    numpy.save('alexnet_conv1.npy', m.features[0].weight.detach().numpy())"
     python -m dtwpt.experiments kernels --weights alexnet_conv1.npy --stride 4
 
 (ResNet: ``tv.models.resnet18(weights='DEFAULT').conv1.weight`` and ``--stride 2``.)

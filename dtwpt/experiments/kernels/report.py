@@ -20,7 +20,7 @@ SHARE_LEVELS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def count_table(table):
-    """Columns of ``gabor_counts.csv``: per threshold, the Gabor-like kernels and their mean share."""
+    """Columns of ``gabor_counts.csv``: per threshold, the Gabor-like kernels, their mean share."""
     share = table["gabor_share"]
     counts = [int((share >= t).sum()) for t in SHARE_LEVELS]
     means = [float(share[share >= t].mean()) if c else np.nan for t, c in

@@ -1,4 +1,4 @@
-"""The kernels experiment's table and verdicts: which kernels the theory covers, and whether it holds.
+"""The kernels experiment's table and verdicts: which kernels the theory covers, does it hold.
 
 A kernel is *Gabor-like* when at least ``min_share`` of its spectral energy
 lies in a ``kappa x kappa`` square (with its mirror), ``kappa = pi / m``

@@ -233,7 +233,8 @@ def run(args):
     with lock_run_folder(out, config) as resumed:
         if resumed and not args.quiet:
             print(f"resuming the run in {out}", file=sys.stderr)
-        stats = run_units(units, out / "units", prepare=partial(prepare_unit, size=options["size"]),
+        stats = run_units(units, out / "units",
+                          prepare=partial(prepare_unit, size=options["size"]),
                           compute=partial(compute_unit, pairs=Pairs(source, options["chunk"])),
                           warm_up=warm_up_unit, dask=args.dask, workers=args.workers,
                           progress=not args.quiet and sys.stderr.isatty(), quiet=args.quiet,

@@ -131,7 +131,8 @@ def _slice_rows(table):
 
 
 def _photo_failures(table):
-    fails = np.flatnonzero(np.asarray(table["bound_applies"]) & ~np.asarray(table["rho_mod_holds"]))
+    applies = np.asarray(table["bound_applies"])
+    fails = np.flatnonzero(applies & ~np.asarray(table["rho_mod_holds"]))
     if not fails.size:
         return []
     ratio = np.asarray(table["rho_mod_mean"]) / np.asarray(table["cmod_shift_bound"])

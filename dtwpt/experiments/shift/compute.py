@@ -21,7 +21,8 @@ from dtwpt.metrics import energy_concentration, pair_metrics
 
 from .. import _paper
 
-__all__ = ["METRICS", "POOL_OFFSETS", "offset_rmax", "pair_values", "chunk_sums", "aggregate", "packet_table",
+__all__ = ["METRICS", "POOL_OFFSETS", "offset_rmax", "pair_values", "chunk_sums", "aggregate",
+           "packet_table",
            "energy_table"]
 
 METRICS = ("rho2", "rho_max", "rho_mod")

@@ -69,7 +69,7 @@ def gamma_figure(level, tile_values, *, q=1):
 
 
 def _support(kernels, share=0.995):
-    """Rows and columns of the smallest square window holding ``share`` of every kernel's energy."""
+    """Rows and columns of the smallest square window holding ``share`` of the kernels' energy."""
     energy = (np.abs(kernels) ** 2).sum(axis=0)
     total = energy.sum()
     cy, cx = np.unravel_index(np.argmax(energy), energy.shape)

@@ -29,8 +29,7 @@ figure-read values allow.
 """
 import numpy as np
 
-from .._stats import (MIN_TILES, Verdict, compare, grouped_mean_interval,
-                     pearson_interval)
+from .._stats import MIN_TILES, Verdict, compare, grouped_mean_interval, pearson_interval
 
 __all__ = ["pathological_tiles", "stable_tiles", "subpixel_tiles", "evaluate", "MIN_CORR_GAMMA",
            "MIN_CORR_RMAX"]
@@ -121,7 +120,8 @@ def _thm29(level, pairs, groups, band, bound):
         status = "PASS"
     else:
         status = "INCONCLUSIVE"
-    return (f"largest tile mean rho_mod = {_interval(means[worst], lows[worst], highs[worst], rows[worst][3])}",
+    measured = _interval(means[worst], lows[worst], highs[worst], rows[worst][3])
+    return (f"largest tile mean rho_mod = {measured}",
             status)
 
 
