@@ -327,3 +327,22 @@ def check_kernel_stack(kernel, name, complex_ok):
         raise ValueError(f"{name} has taps up to {peak:.4g} in magnitude; {name} must stay "
                          f"within +-{limit:.4g} so that its spectrum cannot overflow")
     return k, k.ndim == 2
+
+
+def check_out(out, shape, dtype, name="out", inputs=()):
+    """``out`` if it can receive a result of ``shape`` and ``dtype`` in place.
+
+    It must be a writeable, C-contiguous NumPy array of exactly that shape and
+    dtype, sharing no memory with the ``inputs``.
+    """
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array, got {type(out).__name__}")
+    dtype = np.dtype(dtype)
+    if out.shape != tuple(shape) or out.dtype != dtype:
+        raise ValueError(f"{name} must have shape {tuple(shape)} and dtype {dtype}, got "
+                         f"shape {out.shape} and dtype {out.dtype}")
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError(f"{name} must be a writeable C-contiguous array")
+    if any(np.shares_memory(out, x) for x in inputs):
+        raise ValueError(f"{name} must not share memory with the input")
+    return out

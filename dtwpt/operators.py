@@ -24,6 +24,7 @@ from ._validation import (
     as_real_array,
     check_int,
     check_level,
+    check_out,
     check_same_shape,
     check_values,
 )
@@ -42,7 +43,7 @@ __all__ = [
 
 
 def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1,
-              axes=None) -> tuple[np.ndarray, np.ndarray]:
+              axes=None, out=None) -> tuple[np.ndarray, np.ndarray]:
     """RMax and CMod of every DT-CWPT packet, sharing one pass over the trees.
 
     Only the real trees are kept with the last stage undecimated where RMax
@@ -64,6 +65,10 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
         Pooling half-width: a ``(2q+1) x (2q+1)`` window, ``q`` from 0 to the
         larger side of the pooled map (``max(H, W) / 2**(J-1)`` after the
         extension); a wider window would add nothing.
+    out : tuple of two ndarray, keyword-only
+        ``(ymax, ymod)`` arrays to write into (writeable, C-contiguous, of the
+        result's shape and real dtype), returned; batch callers that reuse
+        them avoid the cost of fresh pages.
 
     Returns
     -------
@@ -87,13 +92,22 @@ def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="period
     B, H, W = batch.shape
     P = plan.layout.iv.size
     shape = (B, P, H >> level, W >> level)
-    ymax = np.empty(shape, dtype=batch.dtype)
-    ymod = np.empty(shape, dtype=batch.dtype)
+    if out is None:
+        out = tuple(np.empty(lead + shape[1:], dtype=batch.dtype) for _ in range(2))
+    elif not isinstance(out, tuple) or len(out) != 2:
+        raise TypeError("out must be a tuple (ymax, ymod) of two arrays, got "
+                        f"{type(out).__name__}")
+    else:
+        for name, array in zip(("out[0]", "out[1]"), out):
+            check_out(array, lead + shape[1:], batch.dtype, name, inputs=(x,))
+        if np.shares_memory(*out):
+            raise ValueError("out[0] and out[1] must not share memory")
+    ymax, ymod = (array.reshape(shape) for array in out)
     lay = plan.layout
     _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, *plan.bank(batch.dtype), level, q,
                              lay.iv, lay.ih, lay.sign.astype(batch.dtype),
                              _rmax_scratch(batch, level, q))
-    return ymax.reshape(lead + shape[1:]), ymod.reshape(lead + shape[1:])
+    return out
 
 
 def _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, axes, *, func, name="x",

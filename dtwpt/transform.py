@@ -53,6 +53,7 @@ from ._validation import (
     check_level,
     check_level_for_sizes,
     check_mode,
+    check_out,
     check_values,
 )
 
@@ -128,7 +129,7 @@ class Packets2D:
 
 
 def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
-            decimated=True, axes=None) -> Packets2D:
+            decimated=True, axes=None, out=None) -> Packets2D:
     """2D dual-tree complex wavelet packet transform.
 
     Parameters
@@ -168,6 +169,10 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
         224 images of 224 x 3: pass ``axes=(0, 1)`` to transform each channel,
         convert with :func:`dtwpt.to_luminance` first, or pass
         ``axes=(-2, -1)`` explicitly to transform the last two axes anyway.
+    out : ndarray, keyword-only
+        Where to write the coefficients: a writeable C-contiguous complex array
+        of the result's shape and dtype (``coeffs`` is then ``out``). Batch
+        callers that reuse it avoid the cost of fresh pages.
 
     Returns
     -------
@@ -204,7 +209,12 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     up = 1 if decimated else 2
     h, w = up * (Hp >> level), up * (Wp >> level)
     complex_dtype = np.complex64 if batch.dtype == np.float32 else np.complex128
-    out = np.empty((B, lay.iv.size, h, w), dtype=complex_dtype)
+    coeffs_shape = lead + (lay.iv.size, h, w)
+    if out is None:
+        out = np.empty(coeffs_shape, dtype=complex_dtype)
+    else:
+        check_out(out, coeffs_shape, complex_dtype, inputs=(x,))
+    out = out.reshape((B, lay.iv.size, h, w))
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
     size = _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize)
@@ -221,7 +231,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     )
 
 
-def idtcwpt2(packets):
+def idtcwpt2(packets, *, out=None):
     """Inverse of :func:`dtcwpt2`.
 
     Parameters
@@ -230,6 +240,9 @@ def idtcwpt2(packets):
         A decimated transform. Its coefficients may have been modified (same
         shape and a complex dtype, or more leading batch axes); its other
         fields must be those :func:`dtcwpt2` returned.
+    out : ndarray, keyword-only
+        Where to write the image(s): a writeable C-contiguous real array of the
+        result's shape and dtype, returned.
 
     Returns
     -------
@@ -263,17 +276,30 @@ def idtcwpt2(packets):
     c = np.ascontiguousarray(c.reshape((-1, P, h, w)), dtype=complex_dtype)
     B = c.shape[0]
     Hp, Wp = h << level, w << level
-    out = np.empty((B, Hp, Wp), dtype=real)
+    H, W = packets.shape
+    shape = packets.coeffs.shape[:-3] + (H, W)
+    if packets.axes != (-2, -1):  # the shape moveaxis gives, without allocating
+        shape = np.moveaxis(np.broadcast_to(False, shape), (-2, -1), packets.axes).shape
+    if out is not None:
+        check_out(out, shape, real, inputs=(packets.coeffs,))
+    direct = out is not None and (Hp, Wp) == (H, W) and packets.axes == (-2, -1)
+    image = out.reshape((B, Hp, Wp)) if direct else np.empty((B, Hp, Wp), dtype=real)
     threads = max(1, min(numba.get_num_threads(), B))
     buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
     lay = plan.layout
-    _kernels.inverse_batch(c.view(real), out, plan.types, *plan.bank(real), level, lay.iv,
+    _kernels.inverse_batch(c.view(real), image, plan.types, *plan.bank(real), level, lay.iv,
                            lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf)
     (top, _), (left, _) = pad
-    H, W = packets.shape
-    out = out[:, top : top + H, left : left + W]
-    out = np.ascontiguousarray(out).reshape(packets.coeffs.shape[:-3] + (H, W))
-    return out if packets.axes == (-2, -1) else np.moveaxis(out, (-2, -1), packets.axes)
+    if direct:
+        return out
+    image = np.ascontiguousarray(image[:, top : top + H, left : left + W])
+    image = image.reshape(packets.coeffs.shape[:-3] + (H, W))
+    if packets.axes != (-2, -1):
+        image = np.moveaxis(image, (-2, -1), packets.axes)
+    if out is None:
+        return image
+    out[...] = image
+    return out
 
 
 def _check_ints(value, name, count, minimum):
