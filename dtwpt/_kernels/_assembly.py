@@ -1,0 +1,179 @@
+"""Complex packets, RMax/CMod pooling and pair norms from the four real trees.
+
+For a 2D packet with y-packet ``v``, x-packet ``u`` and sign ``s``, write
+``ab`` for the y-tree-a / x-tree-b leaves and so on. Its real part is
+``aa + s bb`` and its imaginary part ``conj * (ba - s ab)`` (``conj = -1``
+for the packets that are conjugated to respond to ``omega_x >= 0``).
+"""
+import numba as nb
+import numpy as np
+
+from ._filtering import output_row
+
+
+@nb.njit(cache=True, nogil=True)
+def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h):
+    """Complex packets (real view ``out (P, h', 2w')``) from the y-leaves of ``unit``.
+
+    ``ya`` and ``yb`` hold the y-tree a and b leaves of the unit's columns
+    (see :mod:`._scratch`); ``h`` is the rows of a y-packet (``2h`` stored
+    polyphase when ``nph == 2``, put back in natural order here).
+    """
+    g, k = unit // K, unit % K
+    part = nph * cw
+    poly = nph == 2
+    oc = 2 * k * part  # first real column of the chunk in a packet's output row
+    # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
+    for p in range(iv.size):
+        if ih[p] // G != g:
+            continue
+        s = sign[p]
+        cs = conj[p]
+        c0 = (ih[p] % G) * part
+        c1 = G * part + c0
+        for ny in range(h):
+            r = iv[p] * h + (output_row(ny, h, 1) if poly else ny)
+            aa = ya[r, c0 : c0 + part]
+            ab = ya[r, c1 : c1 + part]
+            ba = yb[r, c0 : c0 + part]
+            bb = yb[r, c1 : c1 + part]
+            orow = out[p, ny, oc : oc + 2 * part]
+            if poly:
+                for nx in range(part):
+                    j = output_row(nx, part, 1)
+                    orow[2 * nx] = aa[j] + s * bb[j]
+                    orow[2 * nx + 1] = cs * (ba[j] - s * ab[j])
+            else:
+                for nx in range(part):
+                    orow[2 * nx] = aa[nx] + s * bb[nx]
+                    orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, w, g, G, q, pool):
+    """RMax and CMod of the packets of unit ``g`` (RMax/CMod layout).
+
+    ``packet_of[v, u, k]`` is the packet with y-packet ``v``, x-packet ``u``
+    and sign ``+`` (``k = 0``) or ``-`` (``k = 1``). The real part of packet
+    ``(v, u, s)`` on the undecimated grid is ``ya + s * yb`` over the rows of
+    y-packet ``v`` and the columns of x-packet ``u``; both are polyphase, and
+    undecimated sample ``2n + d`` is sample ``n + d // 2`` of phase ``d % 2``.
+    So the max over the window centred on ``2n`` is a max over ``2q + 1``
+    whole rows (along y, for the whole unit and both signs at once), then over
+    shifted rows (along x), with the ``q`` samples next to each packet edge
+    wrapped periodically.
+    """
+    width = G * w
+    seg = width + 2 * q
+    # Outputs whose window wraps around the packet's edge: n + d // 2 outside [0, w).
+    left, right = min((q + 1) // 2, w), min(q // 2, w)
+    vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
+    nv = ya.shape[0] // (2 * h)
+    for v in range(nv):
+        r0 = v * 2 * h
+        for ny in range(h):
+            for d in range(-q, q + 1):
+                r = r0 + (d % 2) * h + (ny + d // 2) % h
+                for ph in range(2):
+                    a = ya[r, ph * width : (ph + 1) * width]
+                    b = yb[r, ph * width : (ph + 1) * width]
+                    plus = vmax[0, ph, q : q + width]
+                    minus = vmax[1, ph, q : q + width]
+                    if d == -q:
+                        for c in range(width):
+                            plus[c] = a[c] + b[c]
+                            minus[c] = a[c] - b[c]
+                    else:
+                        for c in range(width):
+                            plus[c] = max(plus[c], a[c] + b[c])
+                            minus[c] = max(minus[c], a[c] - b[c])
+            for j in range(G):
+                for k in range(2):
+                    p = packet_of[v, g * G + j, k]
+                    _pool_row(vmax, rmax[p, ny], k, j, w, q, left, right)
+                    aa = ya[r0 + ny, j * w : (j + 1) * w]
+                    bb = yb[r0 + ny, j * w : (j + 1) * w]
+                    ab = ya[r0 + ny, 2 * width + j * w : 2 * width + (j + 1) * w]
+                    ba = yb[r0 + ny, 2 * width + j * w : 2 * width + (j + 1) * w]
+                    s = sign[p]
+                    orow = cmod[p, ny]
+                    for nx in range(w):
+                        re = aa[nx] + s * bb[nx]
+                        im = ba[nx] - s * ab[nx]
+                        orow[nx] = np.sqrt(re * re + im * im)
+
+
+@nb.njit(cache=True, nogil=True)
+def _pool_row(vmax, orow, k, j, w, q, left, right):
+    """The max along x of one row of packet ``j`` of the unit (sign index ``k``)."""
+    base = q + j * w
+    even = vmax[k, 0, base : base + w]
+    odd = vmax[k, 1, base : base + w]
+    if q == 1:
+        for n in range(1, w):
+            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
+    else:
+        for n in range(left, w - right):
+            m = even[n]
+            for d in range(-q, q + 1):
+                m = max(m, vmax[k, d % 2, base + n + d // 2])
+            orow[n] = m
+    # Outputs near the edges wrap periodically (n < left or n >= w - right).
+    for n in range(min(left, w)):
+        orow[n] = _wrapped_max(vmax, k, base, n, w, q)
+    for n in range(max(w - right, left), w):
+        orow[n] = _wrapped_max(vmax, k, base, n, w, q)
+
+
+@nb.njit(cache=True, nogil=True)
+def _wrapped_max(vmax, k, base, n, w, q):
+    m = vmax[k, 0, base + n]
+    for d in range(-q, q + 1):
+        m = max(m, vmax[k, d % 2, base + (n + d // 2) % w])
+    return m
+
+
+@nb.njit(cache=True, nogil=True)
+def split_coefficients(coeffs, ya, yb, iv, ih, sign, conj, h, w, W):
+    """Adjoint of :func:`assemble_coefficients` (decimated, one unit of all
+    packets), halved: adds the four trees' leaves of ``coeffs`` into ``ya, yb``."""
+    for p in range(iv.size):
+        s = sign[p]
+        cs = conj[p]
+        c0 = ih[p] * w
+        for ny in range(h):
+            r = iv[p] * h + ny
+            crow = coeffs[p, ny]
+            aa = ya[r, c0 : c0 + w]
+            ab = ya[r, W + c0 : W + c0 + w]
+            ba = yb[r, c0 : c0 + w]
+            bb = yb[r, W + c0 : W + c0 + w]
+            for nx in range(w):
+                re = 0.5 * crow[2 * nx]
+                im = 0.5 * cs * crow[2 * nx + 1]
+                # re = aa + s bb and im = ba - s ab; the partner packet has -s.
+                aa[nx] += re
+                bb[nx] += s * re
+                ba[nx] += im
+                ab[nx] -= s * im
+
+
+@nb.njit(cache=True, nogil=True)
+def pair_norms(ymax, ymod, ymax_s, ymod_s, out):
+    """``out[p]`` = ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2 (float64)."""
+    for p in range(ymod.shape[0]):
+        mod2 = disc = dmax = dmod = 0.0
+        for i in range(ymod.shape[1]):
+            for j in range(ymod.shape[2]):
+                a = np.float64(ymod[p, i, j])
+                r = np.float64(ymax[p, i, j])
+                a_s = np.float64(ymod_s[p, i, j])
+                r_s = np.float64(ymax_s[p, i, j])
+                mod2 += a * a
+                disc += (a - r) * (a - r)
+                dmax += (r_s - r) * (r_s - r)
+                dmod += (a_s - a) * (a_s - a)
+        out[p, 0] = mod2
+        out[p, 1] = disc
+        out[p, 2] = dmax
+        out[p, 3] = dmod

@@ -1,0 +1,173 @@
+"""Filtering along axis 0: one level, a whole tree, and the tile transpose.
+
+A *level array* has shape ``(nblocks * blen, ncols)``: block ``b`` (rows
+``b*blen .. (b+1)*blen``) holds one packet node, and every column is an
+independent periodic signal along axis 0. Filtering runs along axis 0 with the
+innermost loop over contiguous columns, so it vectorises; a 2D transform
+transposes tiles of the image so that both passes use these routines.
+
+A stride-1 (undecimated) level stores each child *polyphase*: its even outputs
+(the decimated child) in the first half of the block, its odd outputs in the
+second half, so that later stages read either phase contiguously.
+
+Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high): tap
+``k < ntaps[pair]`` of the low-pass multiplies input sample ``first[pair] + k``,
+tap ``k`` of the high-pass input sample ``first[pair] + shift[pair] + k``
+(``shift`` even, chosen so that both halves read the same input rows; the
+high-pass output computed at position ``n`` belongs to ``n - shift / stride``).
+``ntaps`` is a multiple of five (zero padded) so that the two halves run
+together in blocks of five or ten taps; ``types[b]`` says which pair splits
+block ``b``.
+"""
+import numba as nb
+import numpy as np
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
+    """``lo (+)= sum_i f[k+i] a_i`` and ``hi (+)= sum_i g[k+i] a_i``, element-wise."""
+    w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
+    v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
+    if add:
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            lo[c] = lo[c] + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+            hi[c] = hi[c] + v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+    else:
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            lo[c] = w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+            hi[c] = v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, blen):
+    """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
+    w0, w1, w2, w3, w4 = f[0], f[1], f[2], f[3], f[4]
+    w5, w6, w7, w8, w9 = f[5], f[6], f[7], f[8], f[9]
+    v0, v1, v2, v3, v4 = g[0], g[1], g[2], g[3], g[4]
+    v5, v6, v7, v8, v9 = g[5], g[6], g[7], g[8], g[9]
+    for n in range(nout):
+        lo = dst[o + output_row(n, nout, stride)]
+        hi = dst[o + nout + output_row((n - delay) % nout, nout, stride)]
+        i = (stride * n + first) % blen
+        a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
+        a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
+        a6, a7, a8 = src[base + idx[i + 6]], src[base + idx[i + 7]], src[base + idx[i + 8]]
+        a9 = src[base + idx[i + 9]]
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
+            lo[c] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                     + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+            hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                     + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+
+
+@nb.njit(cache=True, nogil=True)
+def output_row(n, nout, stride):
+    """Row of output ``n`` in its block: stride 1 stores even outputs, then odd ones."""
+    return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
+    """Split every block of ``src`` into (low, high) children in ``dst``.
+
+    Both children of an output row are computed in one sweep over the input
+    rows, so each input row is read once per output pair; ten-tap pairs (the
+    Q-shift default) keep all the weights and partial sums in registers, other
+    lengths run five taps at a time.
+    """
+    nblocks = src.shape[0] // blen
+    nout = blen // stride
+    idx = np.arange(blen + filt.shape[2]) % blen  # row of input sample i, periodic
+    for b in range(nblocks):
+        t = types[b]
+        base = b * blen
+        f = filt[t, 0]
+        g = filt[t, 1]
+        nt = ntaps[t]
+        if nt == 10:
+            _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t],
+                           shift[t] // stride, idx, stride, blen)
+            continue
+        for n in range(nout):
+            lo = dst[2 * b * nout + output_row(n, nout, stride)]
+            m = (n - shift[t] // stride) % nout
+            hi = dst[(2 * b + 1) * nout + output_row(m, nout, stride)]
+            i = (stride * n + first[t]) % blen
+            for k in range(0, nt, 5):
+                _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
+                           src[base + idx[i + k + 2]], src[base + idx[i + k + 3]],
+                           src[base + idx[i + k + 4]], f, g, k, k > 0)
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
+    """Adjoint of :func:`analysis_level` at stride 2: children -> parents."""
+    nblocks = dst.shape[0] // blen
+    ncols = dst.shape[1]
+    nout = blen // 2
+    dst[:] = 0
+    for b in range(nblocks):
+        t = types[b]
+        base = b * blen
+        for half in range(2):
+            o = (2 * b + half) * nout
+            f = filt[t, half]
+            delay = shift[t] // 2 if half else 0
+            for n in range(nout):
+                srow = src[o + (n - delay) % nout]
+                r = (2 * n + first[t]) % blen
+                for k in range(ntaps[t]):
+                    w = f[k]
+                    row = dst[base + r]
+                    for c in range(ncols):
+                        row[c] += w * srow[c]
+                    r += 1
+                    if r == blen:
+                        r = 0
+
+
+@nb.njit(cache=True, nogil=True)
+def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
+    """All levels of one real tree along axis 0; returns the view holding the leaves."""
+    rows, ncols = src.shape
+    cur = src
+    for j in range(level):
+        stride = last_stride if j == level - 1 else 2
+        out_rows = rows if stride == 2 else 2 * rows
+        buf = buf0 if j % 2 == 0 else buf1
+        nxt = buf[: out_rows * ncols].reshape(out_rows, ncols)
+        analysis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j, stride)
+        cur = nxt
+    return cur
+
+
+@nb.njit(cache=True, nogil=True)
+def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1):
+    """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
+    rows, ncols = src.shape
+    cur = src
+    for j in range(level - 1, -1, -1):
+        if j == 0:
+            nxt = dst
+        else:
+            buf = buf0 if j % 2 == 0 else buf1
+            nxt = buf[: rows * ncols].reshape(rows, ncols)
+        synthesis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j)
+        cur = nxt
+
+
+@nb.njit(cache=True, nogil=True)
+def transpose_rows(src, dst, col0):
+    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, in 32 x 32 tiles."""
+    n, m = src.shape
+    for i0 in range(0, n, 32):
+        i1 = min(i0 + 32, n)
+        for c0 in range(0, m, 32):
+            for c in range(c0, min(c0 + 32, m)):
+                orow = dst[c, col0 + i0 : col0 + i1]
+                for i in range(i1 - i0):
+                    orow[i] = src[i0 + i, c]

@@ -1,0 +1,166 @@
+"""Pass drivers: the x-pass of a row strip, the y-pass of a unit, and the
+per-thread work functions that the batch drivers call (see :mod:`._scratch`
+for the geometry and the buffers).
+
+Every work function takes ranges: images ``i0, i1, di``, image rows
+``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). A thread that owns whole
+images passes all the rows and units; threads that share one image first
+split its rows (x-pass only), then its units (y-pass only).
+"""
+import numba as nb
+
+from ._assembly import assemble_coefficients, pair_norms, pool_rmax_cmod, split_coefficients
+from ._filtering import transpose_rows, tree_analysis, tree_synthesis
+
+
+@nb.njit(cache=True, nogil=True)
+def _x_leaves(x, r0, r1, t, bank, types, level, stride, xt, xbuf0, xbuf1):
+    """x-tree ``t`` of rows ``r0:r1`` of ``x``: the leaves ``(xrows, r1 - r0)``."""
+    filt, first, ntaps, shift = bank
+    W = x.shape[1]
+    strip = xt[: W * (r1 - r0)].reshape(W, r1 - r0)
+    if t == 0:
+        transpose_rows(x[r0:r1], strip, 0)
+    return tree_analysis(strip, types[t], filt, first, ntaps, shift, level, stride, xbuf0, xbuf1)
+
+
+@nb.njit(cache=True, nogil=True)
+def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, nph):
+    """Rows ``r0:r1``: both x-trees, leaves scattered into the units ``z``."""
+    w = K * cw
+    for t in range(2):
+        leaves = _x_leaves(x, r0, r1, t, bank, types, level, 3 - nph, xt, xbuf0, xbuf1)
+        for ih in range(1 << level):
+            block = leaves[ih * nph * w : (ih + 1) * nph * w]
+            col = (t * G + ih % G) * nph * cw
+            for k in range(K):
+                rows = z[(ih // G) * K + k, r0:r1]
+                for ph in range(nph):
+                    transpose_rows(block[ph * w + k * cw : ph * w + (k + 1) * cw], rows,
+                                   col + ph * cw)
+
+
+@nb.njit(cache=True, nogil=True)
+def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, w):
+    """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
+    units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
+    for t in range(2):
+        leaves = _x_leaves(x, r0, r1, t, bank, types, level, 1, xt, xbuf0, xbuf1)
+        for ih in range(1 << level):
+            g, j = ih // G, ih % G
+            block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
+            own = za[g, r0:r1] if t == 0 else zb[g, r0:r1]
+            other = zb[g, r0:r1] if t == 0 else za[g, r0:r1]
+            transpose_rows(block[:w], own, j * w)
+            transpose_rows(block[w:], own, G * w + j * w)
+            transpose_rows(block[:w], other, 2 * G * w + j * w)
+
+
+@nb.njit(cache=True, nogil=True)
+def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
+    """y-trees a and b of units ``za[u]`` and ``zb[u]``: three buffers suffice,
+    since y-tree a ends in ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
+    filt, first, ntaps, shift = bank
+    ya = tree_analysis(za[u], types[0], filt, first, ntaps, shift, level, stride,
+                       ybuf[0], ybuf[1])
+    spare = ybuf[1] if (level - 1) % 2 == 0 else ybuf[0]
+    yb = tree_analysis(zb[u], types[1], filt, first, ntaps, shift, level, stride,
+                       ybuf[2], spare)
+    return ya, yb
+
+
+@nb.njit(cache=True, nogil=True)
+def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, packets, geo,
+                     z, xt, xbuf0, xbuf1, ybuf):
+    """Complex packets (real view ``out (B, P, h', 2w')``) of images ``i0:i1:di``.
+
+    ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R)``.
+    """
+    iv, ih, sign, conj = packets
+    G, K, cw, nph, R = geo
+    h = (x.shape[1] >> level) * nph
+    for i in range(i0, i1, di):
+        for r in range(r0, r1, R):
+            x_pass_units(x[i], r, min(r + R, r1), bank, types, level, z, xt, xbuf0, xbuf1,
+                         G, K, cw, nph)
+        for u in range(u0, u1):
+            ya, yb = _y_leaves(z, z, u, bank, types, level, 3 - nph, ybuf)
+            assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
+
+
+@nb.njit(cache=True, nogil=True)
+def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
+                   packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool):
+    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``; ``geo = (G, R)``."""
+    G, R = geo
+    h, w = x.shape[1] >> level, x.shape[2] >> level
+    for i in range(i0, i1, di):
+        for r in range(r0, r1, R):
+            x_pass_rmax_units(x[i], r, min(r + R, r1), bank, types, level, za, zb, xt,
+                              xbuf0, xbuf1, G, w)
+        for u in range(u0, u1):
+            ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
+            pool_rmax_cmod(ya, yb, rmax[i], cmod[i], packet_of, sign, h, w, u, G, q, pool)
+
+
+@nb.njit(cache=True, nogil=True)
+def pair_norms_work(x, xs, norms, i0, i1, di, bank, types, level, q, packet_of, sign, geo,
+                    za, zb, xt, xbuf0, xbuf1, ybuf, pool, planes):
+    """``norms[i]`` (see :func:`pair_norms`) of the pairs ``(x[i], xs[i])``,
+    ``i`` in ``i0:i1:di``, with RMax and CMod of the pair in ``planes (4, 1, P, h, w)``."""
+    H = x.shape[1]
+    nunits = za.shape[0]
+    for i in range(i0, i1, di):
+        rmax_cmod_work(x[i : i + 1], planes[0], planes[1], 0, 1, 1, 0, H, 0, nunits, bank, types,
+                       level, q, packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool)
+        rmax_cmod_work(xs[i : i + 1], planes[2], planes[3], 0, 1, 1, 0, H, 0, nunits, bank,
+                       types, level, q, packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf,
+                       pool)
+        pair_norms(planes[0, 0], planes[1, 0], planes[2, 0], planes[3, 0], norms[i])
+
+
+@nb.njit(cache=True, nogil=True)
+def inverse_work(coeffs, x, i0, i1, di, bank, types, level, packets, buf):
+    """Images ``x[i]`` from coefficients (real view ``(B, P, h, 2w)``), ``i`` in ``i0:i1:di``.
+
+    ``buf`` (``10 H W`` elements) holds, in units of ``n = H W``: ``ya`` [0, 2n)
+    and ``yb`` [2n, 4n), the y-leaves ``(H, 2W)`` of y-trees a and b over
+    ``[x-tree a | x-tree b]``; ``z`` [4n, 6n) and ``zb`` [6n, 8n), the images
+    of y-tree a and b; ``ping`` [8n, 10n), a tree buffer. Once ``yb`` has been
+    synthesised, its room holds the transposed half-image ``xt`` [2n, 3n) and
+    the x-tree output ``xr`` [3n, 4n).
+    """
+    filt, first, ntaps, shift = bank
+    iv, ih, sign, conj = packets
+    H, W = x.shape[1], x.shape[2]
+    h, w = H >> level, W >> level
+    n = H * W
+    ya = buf[: 2 * n].reshape(H, 2 * W)
+    yb = buf[2 * n : 4 * n].reshape(H, 2 * W)
+    z = buf[4 * n : 6 * n].reshape(H, 2 * W)
+    zb = buf[6 * n : 8 * n].reshape(H, 2 * W)
+    ping = buf[8 * n : 10 * n]
+    xt = buf[2 * n : 3 * n].reshape(W, H)
+    xr = buf[3 * n : 4 * n].reshape(W, H)
+    for i in range(i0, i1, di):
+        ya[:] = 0
+        yb[:] = 0
+        split_coefficients(coeffs[i], ya, yb, iv, ih, sign, conj, h, w, W)
+        tree_synthesis(ya, z, types[0], filt, first, ntaps, shift, level, ping, buf[6 * n : 8 * n])
+        tree_synthesis(yb, zb, types[1], filt, first, ntaps, shift, level, ping, buf[: 2 * n])
+        z += zb
+        out = x[i]
+        out[:] = 0
+        for t in range(2):
+            transpose_rows(z[:, t * W : (t + 1) * W], xt, 0)
+            tree_synthesis(xt, xr, types[t], filt, first, ntaps, shift, level, ping, zb.ravel())
+            for c in range(W):
+                for r in range(H):
+                    out[r, c] += 0.25 * xr[c, r]
+
+
+@nb.njit(cache=True, nogil=True)
+def output_pair_norms_work(ymax, ymod, n, norms, i0, i1, di):
+    """``norms[i]`` of the pair (image ``i``, image ``n + i``), ``i`` in ``i0:i1:di``."""
+    for i in range(i0, i1, di):
+        pair_norms(ymax[i], ymod[i], ymax[n + i], ymod[n + i], norms[i])
