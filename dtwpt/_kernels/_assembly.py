@@ -103,7 +103,7 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, w, g, G, q, pool):
                         orow[nx] = np.sqrt(re * re + im * im)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def _pool_row(vmax, orow, k, j, w, q, left, right):
     """The max along x of one row of packet ``j`` of the unit (sign index ``k``)."""
     base = q + j * w
@@ -125,7 +125,7 @@ def _pool_row(vmax, orow, k, j, w, q, left, right):
         orow[n] = _wrapped_max(vmax, k, base, n, w, q)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def _wrapped_max(vmax, k, base, n, w, q):
     m = vmax[k, 0, base + n]
     for d in range(-q, q + 1):

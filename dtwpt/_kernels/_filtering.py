@@ -23,7 +23,7 @@ import numba as nb
 import numpy as np
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
 def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
     """``lo (+)= sum_i f[k+i] a_i`` and ``hi (+)= sum_i g[k+i] a_i``, element-wise."""
     w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
@@ -40,7 +40,7 @@ def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
             hi[c] = v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
 def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, blen):
     """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
     w0, w1, w2, w3, w4 = f[0], f[1], f[2], f[3], f[4]
@@ -64,7 +64,7 @@ def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, ble
                      + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def output_row(n, nout, stride):
     """Row of output ``n`` in its block: stride 1 stores even outputs, then odd ones."""
     return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
@@ -81,7 +81,9 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """
     nblocks = src.shape[0] // blen
     nout = blen // stride
-    idx = np.arange(blen + filt.shape[2]) % blen  # row of input sample i, periodic
+    idx = np.empty(blen + filt.shape[2], dtype=np.int64)  # row of input sample i, periodic
+    for i in range(idx.size):
+        idx[i] = i % blen
     for b in range(nblocks):
         t = types[b]
         base = b * blen
@@ -130,7 +132,7 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
                         r = 0
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
     """All levels of one real tree along axis 0; returns the view holding the leaves."""
     rows, ncols = src.shape

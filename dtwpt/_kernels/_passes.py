@@ -13,18 +13,19 @@ from ._assembly import assemble_coefficients, pair_norms, pool_rmax_cmod, split_
 from ._filtering import transpose_rows, tree_analysis, tree_synthesis
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def _x_leaves(x, r0, r1, t, bank, types, level, stride, xt, xbuf0, xbuf1):
     """x-tree ``t`` of rows ``r0:r1`` of ``x``: the leaves ``(xrows, r1 - r0)``."""
     filt, first, ntaps, shift = bank
     W = x.shape[1]
     strip = xt[: W * (r1 - r0)].reshape(W, r1 - r0)
     if t == 0:
-        transpose_rows(x[r0:r1], strip, 0)
+        origin = 0 * r0  # a run-time zero: a literal 0 would compile another transpose
+        transpose_rows(x[r0:r1], strip, origin)
     return tree_analysis(strip, types[t], filt, first, ntaps, shift, level, stride, xbuf0, xbuf1)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, nph):
     """Rows ``r0:r1``: both x-trees, leaves scattered into the units ``z``."""
     w = K * cw
@@ -40,7 +41,7 @@ def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, n
                                    col + ph * cw)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, w):
     """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
     units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
@@ -56,16 +57,22 @@ def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G
             transpose_rows(block[:w], other, 2 * G * w + j * w)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
     """y-trees a and b of units ``za[u]`` and ``zb[u]``: three buffers suffice,
     since y-tree a ends in ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
     filt, first, ntaps, shift = bank
-    ya = tree_analysis(za[u], types[0], filt, first, ntaps, shift, level, stride,
-                       ybuf[0], ybuf[1])
-    spare = ybuf[1] if (level - 1) % 2 == 0 else ybuf[0]
-    yb = tree_analysis(zb[u], types[1], filt, first, ntaps, shift, level, stride,
-                       ybuf[2], spare)
+    spare = 1 if (level - 1) % 2 == 0 else 0
+    ya = yb = za[u]
+    for t in range(2):  # one call site: the tree is compiled into the caller once
+        src = za[u] if t == 0 else zb[u]
+        buf0 = ybuf[0] if t == 0 else ybuf[2]
+        leaves = tree_analysis(src, types[t], filt, first, ntaps, shift, level, stride, buf0,
+                               ybuf[1] if t == 0 else ybuf[spare])
+        if t == 0:
+            ya = leaves
+        else:
+            yb = leaves
     return ya, yb
 
 
@@ -88,7 +95,7 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
             assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
                    packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``; ``geo = (G, R)``."""
@@ -107,15 +114,15 @@ def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level
 def pair_norms_work(x, xs, norms, i0, i1, di, bank, types, level, q, packet_of, sign, geo,
                     za, zb, xt, xbuf0, xbuf1, ybuf, pool, planes):
     """``norms[i]`` (see :func:`pair_norms`) of the pairs ``(x[i], xs[i])``,
-    ``i`` in ``i0:i1:di``, with RMax and CMod of the pair in ``planes (4, 1, P, h, w)``."""
-    H = x.shape[1]
-    nunits = za.shape[0]
+    ``i`` in ``i0:i1:di``, with RMax and CMod of the pair in ``planes (4, 1, P, h, w)``:
+    ``Ymax, Ymod, Ymax', Ymod'``."""
+    H, nunits = x.shape[1], za.shape[0]
     for i in range(i0, i1, di):
-        rmax_cmod_work(x[i : i + 1], planes[0], planes[1], 0, 1, 1, 0, H, 0, nunits, bank, types,
-                       level, q, packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool)
-        rmax_cmod_work(xs[i : i + 1], planes[2], planes[3], 0, 1, 1, 0, H, 0, nunits, bank,
-                       types, level, q, packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf,
-                       pool)
+        for s in range(2):  # one call site: rmax_cmod_work is compiled in once
+            image = x[i : i + 1] if s == 0 else xs[i : i + 1]
+            rmax_cmod_work(image, planes[2 * s], planes[2 * s + 1], 0, 1, 1, 0, H, 0, nunits,
+                           bank, types, level, q, packet_of, sign, geo, za, zb, xt, xbuf0,
+                           xbuf1, ybuf, pool)
         pair_norms(planes[0, 0], planes[1, 0], planes[2, 0], planes[3, 0], norms[i])
 
 
