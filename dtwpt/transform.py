@@ -371,7 +371,7 @@ def idtcwpt2(packets):
     Hp, Wp = h << level, w << level
     out = np.empty((B, Hp, Wp), dtype=real)
     threads = max(1, min(numba.get_num_threads(), B))
-    scratch = _scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
+    scratch = _scratch(threads, _kernels.inverse_scratch_size(Hp, Wp, level, c.itemsize // 2), real)
     lay = plan.layout
     _kernels.inverse_batch(c.view(real), out, plan.types, *plan.bank(real), level, lay.iv,
                            lay.ih, lay.sign.astype(real), lay.conj.astype(real), scratch)

@@ -22,7 +22,8 @@ import numpy as np
 from . import _passes
 from ._filtering import tree_analysis, tree_synthesis
 from ._notice import compiling_notice
-from ._scratch import (DECIMATED, RMAX_CMOD, STRIP_BYTES, UNDECIMATED, carve, geometry,
+from ._scratch import (DECIMATED, RMAX_CMOD, STRIP_BYTES, UNDECIMATED, carve, carve_inverse,
+                       geometry,
                        inverse_scratch_size, pool_view, rmax_scratch_size, scratch_size, strips,
                        workers)
 from ._threads import ranges, run
@@ -36,10 +37,12 @@ __all__ = ["DECIMATED", "UNDECIMATED", "RMAX_CMOD", "STRIP_BYTES", "forward_batc
 SPLIT_PIXELS = 128 * 128
 
 
-def _schedule(B, geo, nrows, call):
+def _schedule(B, geo, nrows, call, rows_first=True):
     """Argument tuples of the work function: ``call(row, slot, images, rows, units)``.
 
-    Returns a list of rounds (each a list of concurrent calls).
+    Returns a list of rounds (each a list of concurrent calls). Threads that
+    share an image run its rows, then its units (the reverse with
+    ``rows_first=False``).
     """
     n = workers()
     if B >= n or n == 1 or geo.H * geo.W < SPLIT_PIXELS:
@@ -48,9 +51,9 @@ def _schedule(B, geo, nrows, call):
     rounds = []
     for i in range(B):
         image = (i, i + 1, 1)
-        rounds.append([call(0, t, image, r, (0, 0)) for t, r in enumerate(ranges(geo.H, n))])
-        rounds.append([call(0, t, image, (0, 0), u)
-                       for t, u in enumerate(ranges(geo.nunits, n))])
+        by_rows = [call(0, t, image, r, (0, 0)) for t, r in enumerate(ranges(geo.H, n))]
+        by_units = [call(0, t, image, (0, 0), u) for t, u in enumerate(ranges(geo.nunits, n))]
+        rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
     return rounds
 
 
@@ -142,8 +145,14 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
                   scratch):
     """Images ``x (B, H, W)`` from coefficients (real view ``(B, P, h, 2w)``);
     ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`."""
-    B = x.shape[0]
+    B, H, W = x.shape
+    geo = geometry(H, W, level, DECIMATED, x.itemsize)
     bank, packets = (filt, first, ntaps, shift), (iv, ih, sign, conj)
-    k = max(1, min(workers(), B, scratch.shape[0]))
-    run(_passes.inverse_work,
-        [(coeffs, x, t, B, k, bank, types, level, packets, scratch[t]) for t in range(k)])
+
+    def call(row, slot, images, rows, units):
+        v = carve_inverse(scratch[row], geo, slot)
+        return (coeffs, x, *images, *units, *rows, bank, types, level, packets,
+                (geo.G, geo.K, geo.cw, geo.R), *v)
+
+    for calls in _schedule(B, geo, scratch.shape[0], call, rows_first=False):
+        run(_passes.inverse_work, calls)

@@ -134,21 +134,27 @@ def _wrapped_max(vmax, k, base, n, w, q):
 
 
 @nb.njit(cache=True, nogil=True)
-def split_coefficients(coeffs, ya, yb, iv, ih, sign, conj, h, w, W):
-    """Adjoint of :func:`assemble_coefficients` (decimated, one unit of all
-    packets), halved: adds the four trees' leaves of ``coeffs`` into ``ya, yb``."""
+def split_coefficients(coeffs, ya, yb, iv, ih, sign, conj, unit, G, K, cw, h):
+    """Adjoint of :func:`assemble_coefficients` (decimated), halved: the y-leaves
+    of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``),
+    added into ``ya`` and ``yb``."""
+    g, k = unit // K, unit % K
+    oc = 2 * k * cw
     for p in range(iv.size):
+        if ih[p] // G != g:
+            continue
         s = sign[p]
         cs = conj[p]
-        c0 = ih[p] * w
+        c0 = (ih[p] % G) * cw
+        c1 = G * cw + c0
         for ny in range(h):
             r = iv[p] * h + ny
-            crow = coeffs[p, ny]
-            aa = ya[r, c0 : c0 + w]
-            ab = ya[r, W + c0 : W + c0 + w]
-            ba = yb[r, c0 : c0 + w]
-            bb = yb[r, W + c0 : W + c0 + w]
-            for nx in range(w):
+            crow = coeffs[p, ny, oc : oc + 2 * cw]
+            aa = ya[r, c0 : c0 + cw]
+            ab = ya[r, c1 : c1 + cw]
+            ba = yb[r, c0 : c0 + cw]
+            bb = yb[r, c1 : c1 + cw]
+            for nx in range(cw):
                 re = 0.5 * crow[2 * nx]
                 im = 0.5 * cs * crow[2 * nx + 1]
                 # re = aa + s bb and im = ba - s ab; the partner packet has -s.

@@ -107,29 +107,56 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
 def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
-    """Adjoint of :func:`analysis_level` at stride 2: children -> parents."""
+    """Adjoint of :func:`analysis_level` at stride 2: children -> parents.
+
+    Parent row ``m`` receives tap ``k`` of child row ``n`` when
+    ``2n + first + k = m (mod blen)``: only the taps of one parity reach it,
+    from consecutive child rows, so each parent row is summed once (ten-tap
+    pairs in registers, like the analysis).
+    """
     nblocks = dst.shape[0] // blen
-    ncols = dst.shape[1]
     nout = blen // 2
-    dst[:] = 0
     for b in range(nblocks):
         t = types[b]
-        base = b * blen
-        for half in range(2):
-            o = (2 * b + half) * nout
-            f = filt[t, half]
-            delay = shift[t] // 2 if half else 0
-            for n in range(nout):
-                srow = src[o + (n - delay) % nout]
-                r = (2 * n + first[t]) % blen
-                for k in range(ntaps[t]):
-                    w = f[k]
-                    row = dst[base + r]
-                    for c in range(ncols):
-                        row[c] += w * srow[c]
-                    r += 1
-                    if r == blen:
-                        r = 0
+        lo0 = 2 * b * nout  # first row of the low child; the high child follows
+        hi0 = lo0 + nout
+        f = filt[t, 0]
+        g = filt[t, 1]
+        nt = ntaps[t]
+        delay = shift[t] // 2  # the high child's output n sits at row n - delay
+        for m in range(blen):
+            row = dst[b * blen + m]
+            d = (m - first[t]) % blen
+            p = d & 1
+            n0 = d >> 1  # child row of tap p; tap p + 2j reads child row n0 - j
+            if nt == 10:
+                _ten_tap_row(row, src, lo0, hi0, n0, delay, nout, f, g, p)
+                continue
+            row[:] = 0
+            for k in range(p, nt, 2):
+                n = (n0 - (k - p) // 2) % nout
+                lo = src[lo0 + n]
+                hi = src[hi0 + (n - delay) % nout]
+                wf, wg = f[k], g[k]
+                for c in range(row.size):
+                    row[c] += wf * lo[c] + wg * hi[c]
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+def _ten_tap_row(row, src, lo0, hi0, n0, delay, nout, f, g, p):
+    """One parent row of :func:`synthesis_level` for a ten-tap pair (five taps per child)."""
+    w0, w1, w2, w3, w4 = f[p], f[p + 2], f[p + 4], f[p + 6], f[p + 8]
+    v0, v1, v2, v3, v4 = g[p], g[p + 2], g[p + 4], g[p + 6], g[p + 8]
+    a0, a1 = src[lo0 + n0 % nout], src[lo0 + (n0 - 1) % nout]
+    a2, a3 = src[lo0 + (n0 - 2) % nout], src[lo0 + (n0 - 3) % nout]
+    a4 = src[lo0 + (n0 - 4) % nout]
+    e = n0 - delay
+    b0, b1 = src[hi0 + e % nout], src[hi0 + (e - 1) % nout]
+    b2, b3 = src[hi0 + (e - 2) % nout], src[hi0 + (e - 3) % nout]
+    b4 = src[hi0 + (e - 4) % nout]
+    for c in range(row.size):
+        row[c] = (w0 * a0[c] + w1 * a1[c] + w2 * a2[c] + w3 * a3[c] + w4 * a4[c]
+                  + v0 * b0[c] + v1 * b1[c] + v2 * b2[c] + v3 * b3[c] + v4 * b4[c])
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -173,3 +200,20 @@ def transpose_rows(src, dst, col0):
                 orow = dst[c, col0 + i0 : col0 + i1]
                 for i in range(i1 - i0):
                     orow[i] = src[i0 + i, c]
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def transpose_columns(src, col0, dst, scale, add):
+    """``dst[i, c] = scale * src[c, col0 + i]`` (``+=`` with ``add``) for every
+    element of ``dst``, in 32 x 32 tiles: the converse of :func:`transpose_rows`."""
+    n, m = dst.shape
+    for c0 in range(0, m, 32):
+        c1 = min(c0 + 32, m)
+        for i in range(n):
+            orow = dst[i, c0:c1]
+            if add:
+                for c in range(c1 - c0):
+                    orow[c] += scale * src[c0 + c, col0 + i]
+            else:
+                for c in range(c1 - c0):
+                    orow[c] = scale * src[c0 + c, col0 + i]

@@ -10,7 +10,7 @@ split its rows (x-pass only), then its units (y-pass only).
 import numba as nb
 
 from ._assembly import assemble_coefficients, pair_norms, pool_rmax_cmod, split_coefficients
-from ._filtering import transpose_rows, tree_analysis, tree_synthesis
+from ._filtering import transpose_columns, transpose_rows, tree_analysis, tree_synthesis
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -127,43 +127,55 @@ def pair_norms_work(x, xs, norms, i0, i1, di, bank, types, level, q, packet_of, 
 
 
 @nb.njit(cache=True, nogil=True)
-def inverse_work(coeffs, x, i0, i1, di, bank, types, level, packets, buf):
+def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, packets, geo, z,
+                 ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
     """Images ``x[i]`` from coefficients (real view ``(B, P, h, 2w)``), ``i`` in ``i0:i1:di``.
 
-    ``buf`` (``10 H W`` elements) holds, in units of ``n = H W``: ``ya`` [0, 2n)
-    and ``yb`` [2n, 4n), the y-leaves ``(H, 2W)`` of y-trees a and b over
-    ``[x-tree a | x-tree b]``; ``z`` [4n, 6n) and ``zb`` [6n, 8n), the images
-    of y-tree a and b; ``ping`` [8n, 10n), a tree buffer. Once ``yb`` has been
-    synthesised, its room holds the transposed half-image ``xt`` [2n, 3n) and
-    the x-tree output ``xr`` [3n, 4n).
+    The forward passes run backwards: units ``u0:u1`` are split into y-leaves
+    ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
+    storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
+    synthesised along x, and their average is written into ``x``.
+    ``geo = (G, K, cw, R)``; ``ytmp`` receives y-tree b.
     """
     filt, first, ntaps, shift = bank
     iv, ih, sign, conj = packets
-    H, W = x.shape[1], x.shape[2]
-    h, w = H >> level, W >> level
-    n = H * W
-    ya = buf[: 2 * n].reshape(H, 2 * W)
-    yb = buf[2 * n : 4 * n].reshape(H, 2 * W)
-    z = buf[4 * n : 6 * n].reshape(H, 2 * W)
-    zb = buf[6 * n : 8 * n].reshape(H, 2 * W)
-    ping = buf[8 * n : 10 * n]
-    xt = buf[2 * n : 3 * n].reshape(W, H)
-    xr = buf[3 * n : 4 * n].reshape(W, H)
+    G, K, cw, R = geo
+    h = x.shape[1] >> level
     for i in range(i0, i1, di):
-        ya[:] = 0
-        yb[:] = 0
-        split_coefficients(coeffs[i], ya, yb, iv, ih, sign, conj, h, w, W)
-        tree_synthesis(ya, z, types[0], filt, first, ntaps, shift, level, ping, buf[6 * n : 8 * n])
-        tree_synthesis(yb, zb, types[1], filt, first, ntaps, shift, level, ping, buf[: 2 * n])
-        z += zb
-        out = x[i]
-        out[:] = 0
-        for t in range(2):
-            transpose_rows(z[:, t * W : (t + 1) * W], xt, 0)
-            tree_synthesis(xt, xr, types[t], filt, first, ntaps, shift, level, ping, zb.ravel())
-            for c in range(W):
-                for r in range(H):
-                    out[r, c] += 0.25 * xr[c, r]
+        for u in range(u0, u1):
+            ya[:] = 0
+            yb[:] = 0
+            split_coefficients(coeffs[i], ya, yb, iv, ih, sign, conj, u, G, K, cw, h)
+            for t in range(2):  # one call site: the tree is compiled into the caller once
+                src = ya if t == 0 else yb
+                dst = z[u] if t == 0 else ytmp
+                tree_synthesis(src, dst, types[t], filt, first, ntaps, shift, level, ybuf,
+                               (ytmp if t == 0 else ya).ravel())
+            z[u] += ytmp
+        for r in range(r0, r1, R):
+            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
+                         xbuf0, xbuf1, xr)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
+    """Rows ``r0:r1`` of ``out``: the average of the two x-trees' syntheses of the
+    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`)."""
+    filt, first, ntaps, shift = bank
+    W = out.shape[1]
+    R = r1 - r0
+    w = K * cw
+    leaves = xleaves[: W * R].reshape(W, R)
+    image = xr[: W * R].reshape(W, R)
+    for t in range(2):
+        for ih in range(1 << level):
+            col = (t * G + ih % G) * cw
+            for k in range(K):
+                rows = z[(ih // G) * K + k, r0:r1]
+                transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw],
+                                  1.0, False)
+        tree_synthesis(leaves, image, types[t], filt, first, ntaps, shift, level, xbuf0, xbuf1)
+        transpose_columns(image, 0, out[r0:r1], 0.25, t > 0)
 
 
 @nb.njit(cache=True, nogil=True)

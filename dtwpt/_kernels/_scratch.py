@@ -152,6 +152,35 @@ def pool_view(row, geo, slot, q):
     return row[start : start + pool_size(geo.W, q)]
 
 
-def inverse_scratch_size(H, W):
-    """Elements of per-image scratch that the inverse needs (see :func:`inverse_views`)."""
-    return 10 * H * W
+def inverse_scratch_size(H, W, level, itemsize):
+    """Elements of a scratch row of the inverse (storage + one slot per thread)."""
+    geo = geometry(H, W, level, DECIMATED, itemsize)
+    return geo.zsize + workers() * _inverse_slot_size(geo)
+
+
+def _inverse_slot_size(geo):
+    return 4 * geo.W * geo.R + 4 * geo.H * geo.scols
+
+
+class InverseViews(NamedTuple):
+    """Named views of a scratch row of the inverse for one thread."""
+
+    z: object  # (nunits, H, scols): the units, synthesised along y
+    ya: object  # (H, scols): y-leaves of y-tree a of the current unit
+    yb: object  # (H, scols): the same for y-tree b
+    ytmp: object  # (H, scols): y-tree b's synthesis
+    ybuf: object  # (H * scols,): y-tree buffer
+    xleaves: object  # (W * R,): x-leaves of a row strip, gathered from the units
+    xbuf0: object  # x-tree buffers, (W * R,) each
+    xbuf1: object
+    xr: object  # (W * R,): the x-tree's synthesis of the row strip
+
+
+def carve_inverse(row, geo, slot):
+    """:class:`InverseViews` of scratch ``row`` for the thread using slot ``slot``."""
+    z = row[: geo.zsize].reshape(geo.nunits, geo.H, geo.scols)
+    off = geo.zsize + slot * _inverse_slot_size(geo)
+    yn, xn = geo.H * geo.scols, geo.W * geo.R
+    y = row[off : off + 4 * yn].reshape(4, geo.H, geo.scols)
+    x = row[off + 4 * yn : off + 4 * yn + 4 * xn].reshape(4, xn)
+    return InverseViews(z, y[0], y[1], y[2], y[3].reshape(-1), x[0], x[1], x[2], x[3])
