@@ -142,18 +142,28 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
                     row[c] += wf * lo[c] + wg * hi[c]
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _back(n, nout):
+    """``(n - 1) % nout`` for ``n`` in ``[0, nout)``, without a division."""
+    return n - 1 if n > 0 else nout - 1
+
+
 @nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
 def _ten_tap_row(row, src, lo0, hi0, n0, delay, nout, f, g, p):
     """One parent row of :func:`synthesis_level` for a ten-tap pair (five taps per child)."""
     w0, w1, w2, w3, w4 = f[p], f[p + 2], f[p + 4], f[p + 6], f[p + 8]
     v0, v1, v2, v3, v4 = g[p], g[p + 2], g[p + 4], g[p + 6], g[p + 8]
-    a0, a1 = src[lo0 + n0 % nout], src[lo0 + (n0 - 1) % nout]
-    a2, a3 = src[lo0 + (n0 - 2) % nout], src[lo0 + (n0 - 3) % nout]
-    a4 = src[lo0 + (n0 - 4) % nout]
-    e = n0 - delay
-    b0, b1 = src[hi0 + e % nout], src[hi0 + (e - 1) % nout]
-    b2, b3 = src[hi0 + (e - 2) % nout], src[hi0 + (e - 3) % nout]
-    b4 = src[hi0 + (e - 4) % nout]
+    n1 = _back(n0, nout)
+    n2 = _back(n1, nout)
+    n3 = _back(n2, nout)
+    n4 = _back(n3, nout)
+    a0, a1, a2, a3, a4 = src[lo0 + n0], src[lo0 + n1], src[lo0 + n2], src[lo0 + n3], src[lo0 + n4]
+    e0 = (n0 - delay) % nout
+    e1 = _back(e0, nout)
+    e2 = _back(e1, nout)
+    e3 = _back(e2, nout)
+    e4 = _back(e3, nout)
+    b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
     for c in range(row.size):
         row[c] = (w0 * a0[c] + w1 * a1[c] + w2 * a2[c] + w3 * a3[c] + w4 * a4[c]
                   + v0 * b0[c] + v1 * b1[c] + v2 * b2[c] + v3 * b3[c] + v4 * b4[c])
