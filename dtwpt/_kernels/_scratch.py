@@ -28,6 +28,8 @@ DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
 STRIP_BYTES = 2048
 #: Bytes of the x-pass buffers of one row strip.
 XPASS_BYTES = 2 << 20
+#: Bytes of a thread's y-tree buffers, at most: tall images get narrower units.
+YPASS_BYTES = 8 << 20
 #: Fewest columns a chunk of a wide packet keeps (for vectorisation).
 MIN_CHUNK = 16
 
@@ -75,12 +77,14 @@ def geometry(H, W, level, layout, itemsize):
     G = 1
     while G < (1 << level) and G * unit_row <= STRIP_BYTES:
         G *= 2
+    # Wide packets are cut into K chunks so that a unit row stays within half
+    # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES.
+    budget = min(STRIP_BYTES // 2, YPASS_BYTES // (3 * H * nph))
     K = 1
-    if layout != RMAX_CMOD and unit_row > STRIP_BYTES:
-        for k in range(2, w // MIN_CHUNK + 1):
-            if w % k == 0 and unit_row <= k * STRIP_BYTES:
-                K = k
-                break
+    if layout != RMAX_CMOD and unit_row // 2 > budget:
+        divisors = [k for k in range(2, w // MIN_CHUNK + 1) if w % k == 0]
+        fits = [k for k in divisors if unit_row // 2 <= k * budget]
+        K = fits[0] if fits else (divisors[-1] if divisors else 1)
     cw = w // K
     scols = G * w * 3 if layout == RMAX_CMOD else 2 * G * nph * cw
     xrows = W * nph
