@@ -147,7 +147,7 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
     ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`."""
     B, H, W = x.shape
     geo = geometry(H, W, level, DECIMATED, x.itemsize)
-    bank, packets = (filt, first, ntaps, shift), (iv, ih, sign, conj)
+    bank, packets = (filt, first, ntaps, shift), (_packet_table(iv, ih, sign, level), conj)
 
     def call(row, slot, images, rows, units):
         v = carve_inverse(scratch[row], geo, slot)

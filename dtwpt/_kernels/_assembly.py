@@ -134,34 +134,39 @@ def _wrapped_max(vmax, k, base, n, w, q):
 
 
 @nb.njit(cache=True, nogil=True)
-def split_coefficients(coeffs, ya, yb, iv, ih, sign, conj, unit, G, K, cw, h):
+def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
     """Adjoint of :func:`assemble_coefficients` (decimated), halved: the y-leaves
-    of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``),
-    added into ``ya`` and ``yb``."""
+    of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``).
+
+    The packets ``p`` (sign +) and ``m`` (sign -) of a (y-packet, x-packet)
+    pair share their four leaves: ``aa = (Re p + Re m) / 2``,
+    ``bb = (Re p - Re m) / 2``, ``ba = (Im p + Im m) / 2`` and
+    ``ab = (Im m - Im p) / 2``, with ``Im`` unconjugated; see ``packet_of`` in
+    :func:`pool_rmax_cmod`.
+    """
     g, k = unit // K, unit % K
     oc = 2 * k * cw
-    for p in range(iv.size):
-        if ih[p] // G != g:
-            continue
-        s = sign[p]
-        cs = conj[p]
-        c0 = (ih[p] % G) * cw
-        c1 = G * cw + c0
-        for ny in range(h):
-            r = iv[p] * h + ny
-            crow = coeffs[p, ny, oc : oc + 2 * cw]
-            aa = ya[r, c0 : c0 + cw]
-            ab = ya[r, c1 : c1 + cw]
-            ba = yb[r, c0 : c0 + cw]
-            bb = yb[r, c1 : c1 + cw]
-            for nx in range(cw):
-                re = 0.5 * crow[2 * nx]
-                im = 0.5 * cs * crow[2 * nx + 1]
-                # re = aa + s bb and im = ba - s ab; the partner packet has -s.
-                aa[nx] += re
-                bb[nx] += s * re
-                ba[nx] += im
-                ab[nx] -= s * im
+    for v in range(packet_of.shape[0]):
+        for j in range(G):
+            p, m = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
+            cp, cm = 0.5 * conj[p], 0.5 * conj[m]
+            c0 = j * cw
+            c1 = G * cw + c0
+            for ny in range(h):
+                r = v * h + ny
+                prow = coeffs[p, ny, oc : oc + 2 * cw]
+                mrow = coeffs[m, ny, oc : oc + 2 * cw]
+                aa = ya[r, c0 : c0 + cw]
+                ab = ya[r, c1 : c1 + cw]
+                ba = yb[r, c0 : c0 + cw]
+                bb = yb[r, c1 : c1 + cw]
+                for nx in range(cw):
+                    rp, rm = 0.5 * prow[2 * nx], 0.5 * mrow[2 * nx]
+                    ip, im = cp * prow[2 * nx + 1], cm * mrow[2 * nx + 1]
+                    aa[nx] = rp + rm
+                    bb[nx] = rp - rm
+                    ba[nx] = ip + im
+                    ab[nx] = im - ip
 
 
 @nb.njit(cache=True, nogil=True)

@@ -124,14 +124,19 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
         g = filt[t, 1]
         nt = ntaps[t]
         delay = shift[t] // 2  # the high child's output n sits at row n - delay
+        if nt == 10:
+            # Parent rows at d = 2 n0 and 2 n0 + 1 (d = m - first mod blen) read the
+            # same child rows n0, n0 - 1, ..., n0 - 4, with the even and odd taps.
+            for n0 in range(nout):
+                m = (2 * n0 + first[t]) % blen
+                _ten_tap_rows(dst[b * blen + m], dst[b * blen + (m + 1) % blen], src, lo0, hi0,
+                              n0, delay, nout, f, g)
+            continue
         for m in range(blen):
             row = dst[b * blen + m]
             d = (m - first[t]) % blen
             p = d & 1
             n0 = d >> 1  # child row of tap p; tap p + 2j reads child row n0 - j
-            if nt == 10:
-                _ten_tap_row(row, src, lo0, hi0, n0, delay, nout, f, g, p)
-                continue
             row[:] = 0
             for k in range(p, nt, 2):
                 n = (n0 - (k - p) // 2) % nout
@@ -149,10 +154,14 @@ def _back(n, nout):
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
-def _ten_tap_row(row, src, lo0, hi0, n0, delay, nout, f, g, p):
-    """One parent row of :func:`synthesis_level` for a ten-tap pair (five taps per child)."""
-    w0, w1, w2, w3, w4 = f[p], f[p + 2], f[p + 4], f[p + 6], f[p + 8]
-    v0, v1, v2, v3, v4 = g[p], g[p + 2], g[p + 4], g[p + 6], g[p + 8]
+def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g):
+    """Two parent rows of :func:`synthesis_level` for a ten-tap pair: ``even``
+    from taps 0, 2, ..., 8 and ``odd`` from taps 1, 3, ..., 9 of child rows
+    ``n0, n0 - 1, ..., n0 - 4`` (both children), all weights in registers."""
+    w0, w1, w2, w3, w4 = f[0], f[2], f[4], f[6], f[8]
+    v0, v1, v2, v3, v4 = g[0], g[2], g[4], g[6], g[8]
+    x0, x1, x2, x3, x4 = f[1], f[3], f[5], f[7], f[9]
+    y0, y1, y2, y3, y4 = g[1], g[3], g[5], g[7], g[9]
     n1 = _back(n0, nout)
     n2 = _back(n1, nout)
     n3 = _back(n2, nout)
@@ -164,9 +173,13 @@ def _ten_tap_row(row, src, lo0, hi0, n0, delay, nout, f, g, p):
     e3 = _back(e2, nout)
     e4 = _back(e3, nout)
     b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
-    for c in range(row.size):
-        row[c] = (w0 * a0[c] + w1 * a1[c] + w2 * a2[c] + w3 * a3[c] + w4 * a4[c]
-                  + v0 * b0[c] + v1 * b1[c] + v2 * b2[c] + v3 * b3[c] + v4 * b4[c])
+    for c in range(even.size):
+        p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+        q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
+        even[c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                   + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+        odd[c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                  + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
 
 
 @nb.njit(cache=True, nogil=True, inline="always")

@@ -135,22 +135,21 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
     storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
     synthesised along x, and their average is written into ``x``.
+    ``packets = (packet_of, conj)`` (see :func:`split_coefficients`);
     ``geo = (G, K, cw, R)``; ``ytmp`` receives y-tree b.
     """
     filt, first, ntaps, shift = bank
-    iv, ih, sign, conj = packets
+    packet_of, conj = packets
     G, K, cw, R = geo
     h = x.shape[1] >> level
     for i in range(i0, i1, di):
         for u in range(u0, u1):
-            ya[:] = 0
-            yb[:] = 0
-            split_coefficients(coeffs[i], ya, yb, iv, ih, sign, conj, u, G, K, cw, h)
+            split_coefficients(coeffs[i], ya, yb, packet_of, conj, u, G, K, cw, h)
             for t in range(2):  # one call site: the tree is compiled into the caller once
                 src = ya if t == 0 else yb
                 dst = z[u] if t == 0 else ytmp
                 tree_synthesis(src, dst, types[t], filt, first, ntaps, shift, level, ybuf,
-                               (ytmp if t == 0 else ya).ravel())
+                               (ytmp if t == 0 else ya).reshape(ya.size))
             z[u] += ytmp
         for r in range(r0, r1, R):
             _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
