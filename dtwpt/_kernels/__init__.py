@@ -38,7 +38,8 @@ SPLIT_PIXELS = 128 * 128
 
 
 def _schedule(B, geo, nrows, call, rows_first=True):
-    """Argument tuples of the work function: ``call(row, slot, images, rows, units)``.
+    """Argument tuples of the work function: ``call(row, slot, images, rows, units)``
+    (scratch row, working-buffer slot, and ``(start, stop[, step])`` ranges).
 
     Returns a list of rounds (each a list of concurrent calls). Threads that
     share an image run its rows, then its units (the reverse with
@@ -47,12 +48,12 @@ def _schedule(B, geo, nrows, call, rows_first=True):
     n = workers()
     if B >= n or n == 1 or geo.H * geo.W < SPLIT_PIXELS:
         k = max(1, min(n, B, nrows))
-        return [[call(t, 0, (t, B, k), (0, geo.H), (0, geo.nunits)) for t in range(k)]]
+        return [[call(w, 0, (w, B, k), (0, geo.H), (0, geo.nunits)) for w in range(k)]]
     rounds = []
     for i in range(B):
         image = (i, i + 1, 1)
-        by_rows = [call(0, t, image, r, (0, 0)) for t, r in enumerate(ranges(geo.H, n))]
-        by_units = [call(0, t, image, (0, 0), u) for t, u in enumerate(ranges(geo.nunits, n))]
+        by_rows = [call(0, w, image, r, (0, 0)) for w, r in enumerate(ranges(geo.H, n))]
+        by_units = [call(0, w, image, (0, 0), u) for w, u in enumerate(ranges(geo.nunits, n))]
         rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
     return rounds
 
@@ -122,12 +123,12 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     norms = np.empty((n, P, 4))
     k = max(1, min(workers(), n, scratch.shape[0]))
     calls = []
-    for t in range(k):
-        v = carve(scratch[t], geo, 0)
-        planes = scratch[t, used : used + 4 * P * h * w].reshape(4, 1, P, h, w)
-        calls.append((x, xs, norms, t, n, k, bank, types, level, q, table, sign, (geo.G, geo.R),
-                      v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
-                      pool_view(scratch[t], geo, 0, q), planes))
+    for worker in range(k):
+        v = carve(scratch[worker], geo, 0)
+        planes = scratch[worker, used : used + 4 * P * h * w].reshape(4, 1, P, h, w)
+        calls.append((x, xs, norms, worker, n, k, bank, types, level, q, table, sign,
+                      (geo.G, geo.R), v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+                      pool_view(scratch[worker], geo, 0, q), planes))
     run(_passes.pair_norms_work, calls)
     return norms
 
@@ -137,7 +138,7 @@ def output_pair_norms(ymax, ymod, n):
     followed by the ``n`` images X'."""
     norms = np.empty((n, ymod.shape[1], 4))
     k = max(1, min(workers(), n))
-    run(_passes.output_pair_norms_work, [(ymax, ymod, n, norms, t, n, k) for t in range(k)])
+    run(_passes.output_pair_norms_work, [(ymax, ymod, n, norms, w, n, k) for w in range(k)])
     return norms
 
 

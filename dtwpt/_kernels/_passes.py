@@ -150,7 +150,11 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
                 dst = z[u] if t == 0 else ytmp
                 tree_synthesis(src, dst, types[t], filt, first, ntaps, shift, level, ybuf,
                                (ytmp if t == 0 else ya).reshape(ya.size))
-            z[u] += ytmp
+            unit = z[u]  # += y-tree b, by rows: an array assignment would compile
+            for r in range(unit.shape[0]):  # numba's shape-mismatch message (seconds)
+                zr, br = unit[r], ytmp[r]
+                for c in range(zr.size):
+                    zr[c] += br[c]
         for r in range(r0, r1, R):
             _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
                          xbuf0, xbuf1, xr)
