@@ -11,7 +11,7 @@ import numpy as np
 from ._filtering import output_row
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, inline="always")
 def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h):
     """Complex packets (real view ``out (P, h', 2w')``) from the y-leaves of ``unit``.
 
@@ -49,7 +49,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
                     orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
 def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, w, g, G, q, pool):
     """RMax and CMod of the packets of unit ``g`` (RMax/CMod layout).
 
