@@ -27,7 +27,7 @@ DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
 #: Bytes of one row of a unit (both parts): a unit's whole y-pass stays in L2.
 STRIP_BYTES = 2048
 #: Bytes of the x-pass buffers of one row strip.
-XPASS_BYTES = 2 << 20
+XPASS_BYTES = 4 << 20
 #: Bytes of a thread's y-tree buffers, at most: tall images get narrower units.
 YPASS_BYTES = 8 << 20
 #: Fewest columns a chunk of a wide packet keeps (for vectorisation).
@@ -90,7 +90,7 @@ def geometry(H, W, level, layout, itemsize):
     xrows = W * nph
     R = H
     if (W + 2 * xrows) * H * itemsize > XPASS_BYTES:
-        R = max(MIN_CHUNK, XPASS_BYTES // ((W + 2 * xrows) * itemsize) // 8 * 8)
+        R = max(MIN_CHUNK, XPASS_BYTES // ((W + 2 * xrows) * itemsize) // 16 * 16)
     R = min(R, H)
     return Geometry(H, W, level, layout, w, nph, G, K, cw, scols, ((1 << level) // G) * K,
                     R, xrows, H * nph)
