@@ -59,3 +59,21 @@ def test_compiling_notice_is_quiet_with_a_warm_kernel(monkeypatch, capsys):
     capsys.readouterr()
     dtwpt.rmax_cmod(x, 1)
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("q", [3, 9])
+def test_rmax_of_wide_packets_matches_pooled_undecimated_transform(q):
+    """Wide packets are pooled in chunks with a halo (q <= 8) or whole (q = 9):
+    RMax is the max of the undecimated real part over a (2q+1)^2 window centred
+    on every even sample, periodic."""
+    x = np.random.default_rng(1).standard_normal((32, 1024))
+    geo = _kernels._scratch.geometry(32, 1024, 1, _kernels.RMAX_CMOD, 8)
+    assert geo.K > 1 and geo.halo > 0
+    ymax, ymod = dtwpt.rmax_cmod(x, 1, q=q)
+    real = dtwpt.dtcwpt2(x, 1, decimated=False).coeffs.real
+    pooled = np.full(real.shape, -np.inf)
+    for dy in range(-q, q + 1):
+        for dx in range(-q, q + 1):
+            pooled = np.maximum(pooled, np.roll(real, (-dy, -dx), axis=(-2, -1)))
+    np.testing.assert_allclose(ymax, pooled[:, ::2, ::2], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ymod, np.abs(dtwpt.dtcwpt2(x, 1).coeffs), rtol=0, atol=1e-12)

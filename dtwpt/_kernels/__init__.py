@@ -22,7 +22,7 @@ import numpy as np
 from . import _passes
 from ._filtering import tree_analysis, tree_synthesis
 from ._notice import compiling_notice
-from ._scratch import (DECIMATED, RMAX_CMOD, STRIP_BYTES, UNDECIMATED, carve, carve_inverse,
+from ._scratch import (DECIMATED, HALO, RMAX_CMOD, STRIP_BYTES, UNDECIMATED, carve, carve_inverse,
                        geometry,
                        inverse_scratch_size, pool_view, rmax_scratch_size, scratch_size, strips,
                        workers)
@@ -88,6 +88,23 @@ def _packet_table(iv, ih, sign, level):
     return table
 
 
+def _rmax_layout(x, level, q, scratch, extra=0):
+    """Geometry and scratch of the RMax/CMod drivers.
+
+    Chunked packets keep a halo of ``HALO`` samples, enough for ``q <= 2 * HALO``;
+    a wider window takes whole packets, in scratch of its own (rows hold
+    :func:`scratch_size`, :func:`rmax_scratch_size`, then ``extra`` elements).
+    """
+    B, H, W = x.shape
+    geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
+    if geo.K > 1 and q > 2 * HALO:
+        geo = geometry(H, W, level, RMAX_CMOD, x.itemsize, chunked=False)
+        size = geo.nz * geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q) + extra
+        scratch = np.empty((scratch.shape[0], size), dtype=x.dtype)
+    used = geo.nz * geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q)
+    return geo, scratch, used
+
+
 def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, iv, ih, sign,
                     scratch):
     """RMax and CMod ``(B, P, h, w)`` of every packet for a batch ``x (B, H, W)``.
@@ -96,13 +113,14 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     :func:`rmax_scratch_size` elements.
     """
     B, H, W = x.shape
-    geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
+    geo, scratch, _ = _rmax_layout(x, level, q, scratch)
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
 
     def call(row, slot, images, rows, units):
         v = carve(scratch[row], geo, slot)
         return (x, rmax, cmod, *images, *rows, *units, bank, types, level, q, table, sign,
-                (geo.G, geo.R), v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+                sizes, v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q))
 
     for calls in _schedule(B, geo, scratch.shape[0], call):
@@ -116,18 +134,18 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     after :func:`scratch_size` and :func:`rmax_scratch_size`.
     """
     n, H, W = x.shape
-    geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
-    bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
     P, h, w = iv.size, H >> level, W >> level
-    used = scratch_size(H, W, level, RMAX_CMOD, x.itemsize) + rmax_scratch_size(W, q)
+    geo, scratch, used = _rmax_layout(x, level, q, scratch, extra=4 * P * h * w)
+    bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
     norms = np.empty((n, P, 4))
     k = max(1, min(workers(), n, scratch.shape[0]))
     calls = []
     for worker in range(k):
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(4, 1, P, h, w)
-        calls.append((x, xs, norms, worker, n, k, bank, types, level, q, table, sign,
-                      (geo.G, geo.R), v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+        calls.append((x, xs, norms, worker, n, k, bank, types, level, q, table, sign, sizes,
+                      v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                       pool_view(scratch[worker], geo, 0, q), planes))
     run(_passes.pair_norms_work, calls)
     return norms

@@ -50,8 +50,8 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
-def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, w, g, G, q, pool):
-    """RMax and CMod of the packets of unit ``g`` (RMax/CMod layout).
+def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo, q, pool):
+    """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`).
 
     ``packet_of[v, u, k]`` is the packet with y-packet ``v``, x-packet ``u``
     and sign ``+`` (``k = 0``) or ``-`` (``k = 1``). The real part of packet
@@ -60,15 +60,16 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, w, g, G, q, pool):
     undecimated sample ``2n + d`` is sample ``n + d // 2`` of phase ``d % 2``.
     So the max over the window centred on ``2n`` is a max over ``2q + 1``
     whole rows (along y, for the whole unit and both signs at once), then over
-    shifted rows (along x), with the ``q`` samples next to each packet edge
-    wrapped periodically.
+    shifted rows (along x): whole packets (``K == 1``) wrap the ``q`` samples
+    next to their edges periodically, chunks read them from their halo.
     """
-    width = G * w
+    g, chunk = unit // K, unit % K
+    pw = cw + 2 * halo  # columns of an even or odd part
+    width = G * pw
     seg = width + 2 * q
-    # Outputs whose window wraps around the packet's edge: n + d // 2 outside [0, w).
-    left, right = min((q + 1) // 2, w), min(q // 2, w)
     vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
     nv = ya.shape[0] // (2 * h)
+    o0, o1 = chunk * cw, (chunk + 1) * cw  # output columns of the unit's packets
     for v in range(nv):
         r0 = v * 2 * h
         for ny in range(h):
@@ -88,30 +89,35 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, w, g, G, q, pool):
                             plus[c] = max(plus[c], a[c] + b[c])
                             minus[c] = max(minus[c], a[c] - b[c])
             for j in range(G):
+                c0 = j * pw + halo  # the packet's (chunk's) own even samples
+                c1 = 2 * width + j * cw  # the other tree's even samples
                 for k in range(2):
                     p = packet_of[v, g * G + j, k]
-                    _pool_row(vmax, rmax[p, ny], k, j, w, q, left, right)
-                    aa = ya[r0 + ny, j * w : (j + 1) * w]
-                    bb = yb[r0 + ny, j * w : (j + 1) * w]
-                    ab = ya[r0 + ny, 2 * width + j * w : 2 * width + (j + 1) * w]
-                    ba = yb[r0 + ny, 2 * width + j * w : 2 * width + (j + 1) * w]
+                    _pool_row(vmax, rmax[p, ny, o0:o1], k, q + c0, cw, q, halo == 0)
+                    aa = ya[r0 + ny, c0 : c0 + cw]
+                    bb = yb[r0 + ny, c0 : c0 + cw]
+                    ab = ya[r0 + ny, c1 : c1 + cw]
+                    ba = yb[r0 + ny, c1 : c1 + cw]
                     s = sign[p]
-                    orow = cmod[p, ny]
-                    for nx in range(w):
+                    orow = cmod[p, ny, o0:o1]
+                    for nx in range(cw):
                         re = aa[nx] + s * bb[nx]
                         im = ba[nx] - s * ab[nx]
                         orow[nx] = np.sqrt(re * re + im * im)
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
-def _pool_row(vmax, orow, k, j, w, q, left, right):
-    """The max along x of one row of packet ``j`` of the unit (sign index ``k``)."""
-    base = q + j * w
+def _pool_row(vmax, orow, k, base, w, q, wrap):
+    """The max along x of one row of ``w`` outputs whose even samples start at
+    ``vmax[k, 0, base]`` (sign index ``k``); ``wrap``: periodic over the ``w``."""
+    # Outputs whose window leaves [0, w) (n + d // 2 outside it) when wrapping.
+    left, right = (min((q + 1) // 2, w), min(q // 2, w)) if wrap else (0, 0)
     even = vmax[k, 0, base : base + w]
     odd = vmax[k, 1, base : base + w]
     if q == 1:
-        for n in range(1, w):
-            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
+        previous = vmax[k, 1, base - 1 : base - 1 + w]
+        for n in range(left, w):
+            orow[n] = max(max(previous[n], even[n]), odd[n])
     else:
         for n in range(left, w - right):
             m = even[n]

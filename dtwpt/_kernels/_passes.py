@@ -42,19 +42,38 @@ def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, n
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
-def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, w):
+def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, K, cw, halo):
     """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
     units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
+    w = K * cw
+    pw = cw + 2 * halo  # columns of an even or odd part
     for t in range(2):
         leaves = _x_leaves(x, r0, r1, t, bank, types, level, 1, xt, xbuf0, xbuf1)
         for ih in range(1 << level):
-            g, j = ih // G, ih % G
+            j = ih % G
             block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
-            own = za[g, r0:r1] if t == 0 else zb[g, r0:r1]
-            other = zb[g, r0:r1] if t == 0 else za[g, r0:r1]
-            transpose_rows(block[:w], own, j * w)
-            transpose_rows(block[w:], own, G * w + j * w)
-            transpose_rows(block[:w], other, 2 * G * w + j * w)
+            for k in range(K):
+                u = (ih // G) * K + k
+                own = za[u, r0:r1] if t == 0 else zb[u, r0:r1]
+                other = zb[u, r0:r1] if t == 0 else za[u, r0:r1]
+                start = k * cw - halo
+                _scatter_periodic(block[:w], start, pw, own, j * pw)
+                _scatter_periodic(block[w:], start, pw, own, (G + j) * pw)
+                _scatter_periodic(block[:w], k * cw, cw, other, 2 * G * pw + j * cw)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _scatter_periodic(phase, start, length, dst, col0):
+    """:func:`transpose_rows` of rows ``start .. start + length`` of ``phase``,
+    taken periodically (``start`` may be negative), to columns ``col0 ..`` of ``dst``."""
+    n = phase.shape[0]
+    pos = start % n
+    done = 0
+    while done < length:
+        m = min(length - done, n - pos)
+        transpose_rows(phase[pos : pos + m], dst, col0 + done)
+        done += m
+        pos = 0
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -95,22 +114,24 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
             assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
 def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
                    packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool):
-    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``; ``geo = (G, R)``."""
-    G, R = geo
-    h, w = x.shape[1] >> level, x.shape[2] >> level
+    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``;
+    ``geo = (G, K, cw, halo, R)``."""
+    G, K, cw, halo, R = geo
+    h = x.shape[1] >> level
     for i in range(i0, i1, di):
         for r in range(r0, r1, R):
             x_pass_rmax_units(x[i], r, min(r + R, r1), bank, types, level, za, zb, xt,
-                              xbuf0, xbuf1, G, w)
+                              xbuf0, xbuf1, G, K, cw, halo)
         for u in range(u0, u1):
             ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
-            pool_rmax_cmod(ya, yb, rmax[i], cmod[i], packet_of, sign, h, w, u, G, q, pool)
+            pool_rmax_cmod(ya, yb, rmax[i], cmod[i], packet_of, sign, h, u, G, K, cw, halo, q,
+                           pool)
 
 
-@nb.njit(cache=True, nogil=True)
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
 def pair_norms_work(x, xs, norms, i0, i1, di, bank, types, level, q, packet_of, sign, geo,
                     za, zb, xt, xbuf0, xbuf1, ybuf, pool, planes):
     """``norms[i]`` (see :func:`pair_norms`) of the pairs ``(x[i], xs[i])``,

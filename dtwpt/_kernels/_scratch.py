@@ -8,10 +8,11 @@ cache. A unit's columns are ``[G parts from x-tree a | G parts from x-tree b]``
 x phase: with ``K`` chunks per packet, part ``(packet, chunk k)`` holds
 positions ``k*cw .. (k+1)*cw`` of the packet's even samples, then (undecimated
 layout only) of its odd samples. ``K > 1`` (wide packets, large images) only
-when ``G == 1``. In the RMax/CMod layout a unit is ``G`` whole packets and two
-units are built, one per y-tree: y-tree a reads ``[x-tree a even | x-tree a
-odd | x-tree b even]`` and y-tree b ``[x-tree b even | x-tree b odd | x-tree a
-even]``, the even and odd parts over the ``G`` packets in turn.
+when ``G == 1``. In the RMax/CMod layout two units are built, one per y-tree:
+y-tree a reads ``[x-tree a even | x-tree a odd | x-tree b even]`` and y-tree b
+``[x-tree b even | x-tree b odd | x-tree a even]``, each part over the ``G``
+packets in turn; a chunk's even and odd parts also carry ``halo`` samples on
+each side (periodic within the packet) for the pooling window.
 
 Scratch is a 2D array with one row per thread that works on its own images
 (or a single row when threads share an image). A row is the per-image storage
@@ -32,6 +33,9 @@ XPASS_BYTES = 4 << 20
 YPASS_BYTES = 8 << 20
 #: Fewest columns a chunk of a wide packet keeps (for vectorisation).
 MIN_CHUNK = 16
+#: RMax/CMod chunks carry this many x samples of each phase on each side, so
+#: that a pooling window of half-width q <= 2 * HALO stays inside its chunk.
+HALO = 4
 
 
 class Geometry(NamedTuple):
@@ -46,6 +50,7 @@ class Geometry(NamedTuple):
     G: int  # packets per unit
     K: int  # chunks per packet
     cw: int  # columns of a chunk, per phase
+    halo: int  # RMax/CMod chunks: columns each side of a chunk for the pooling window
     scols: int  # columns of a unit
     nunits: int
     R: int  # image rows per x-pass strip
@@ -67,8 +72,8 @@ class Geometry(NamedTuple):
         return self.W * self.R + 2 * self.xrows * self.R + 3 * self.yrows * self.scols
 
 
-def geometry(H, W, level, layout, itemsize):
-    """The :class:`Geometry` of an ``H x W`` image."""
+def geometry(H, W, level, layout, itemsize, chunked=True):
+    """The :class:`Geometry` of an ``H x W`` image (``chunked=False``: ``K = 1``)."""
     w = W >> level
     nph = 1 if layout == DECIMATED else 2
     # Bytes of a unit row per packet, twice: a unit's row takes at most half of
@@ -81,19 +86,20 @@ def geometry(H, W, level, layout, itemsize):
     # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES.
     budget = min(STRIP_BYTES // 2, YPASS_BYTES // (3 * H * nph))
     K = 1
-    if layout != RMAX_CMOD and unit_row // 2 > budget:
+    if chunked and unit_row // 2 > budget:
         divisors = [k for k in range(2, w // MIN_CHUNK + 1) if w % k == 0]
         fits = [k for k in divisors if unit_row // 2 <= k * budget]
         K = fits[0] if fits else (divisors[-1] if divisors else 1)
     cw = w // K
-    scols = G * w * 3 if layout == RMAX_CMOD else 2 * G * nph * cw
+    halo = HALO if layout == RMAX_CMOD and K > 1 else 0
+    scols = G * (3 * cw + 4 * halo) if layout == RMAX_CMOD else 2 * G * nph * cw
     xrows = W * nph
     R = H
     if (W + 2 * xrows) * H * itemsize > XPASS_BYTES:
         R = max(MIN_CHUNK, XPASS_BYTES // ((W + 2 * xrows) * itemsize) // 16 * 16)
     R = min(R, H)
-    return Geometry(H, W, level, layout, w, nph, G, K, cw, scols, ((1 << level) // G) * K,
-                    R, xrows, H * nph)
+    return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols,
+                    ((1 << level) // G) * K, R, xrows, H * nph)
 
 
 def workers():
