@@ -87,7 +87,9 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
     budget = min(STRIP_BYTES // 2, YPASS_BYTES // (3 * H * nph))
     K = 1
     if chunked and unit_row // 2 > budget:
-        divisors = [k for k in range(2, w // MIN_CHUNK + 1) if w % k == 0]
+        # RMax/CMod chunks also compute their halo: keep it a small share.
+        narrowest = 16 * HALO if layout == RMAX_CMOD else MIN_CHUNK
+        divisors = [k for k in range(2, w // narrowest + 1) if w % k == 0]
         fits = [k for k in divisors if unit_row // 2 <= k * budget]
         K = fits[0] if fits else (divisors[-1] if divisors else 1)
     cw = w // K
