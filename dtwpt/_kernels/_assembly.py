@@ -49,7 +49,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
                     orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
 def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo, q, pool):
     """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`).
 
@@ -68,6 +68,8 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
     width = G * pw
     seg = width + 2 * q
     vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
+    # Outputs whose window leaves the packet (n + d // 2 outside [0, cw)) wrap.
+    left, right = (0, 0) if halo else (min((q + 1) // 2, cw), min(q // 2, cw))
     nv = ya.shape[0] // (2 * h)
     o0, o1 = chunk * cw, (chunk + 1) * cw  # output columns of the unit's packets
     for v in range(nv):
@@ -91,15 +93,38 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
             for j in range(G):
                 c0 = j * pw + halo  # the packet's (chunk's) own even samples
                 c1 = 2 * width + j * cw  # the other tree's even samples
+                base = q + c0
                 for k in range(2):
                     p = packet_of[v, g * G + j, k]
-                    _pool_row(vmax, rmax[p, ny, o0:o1], k, q + c0, cw, q, halo == 0)
+                    s = sign[p]
+                    # RMax: the max along x over the window of each output.
+                    even = vmax[k, 0, base : base + cw]
+                    # Whole rows when the unit holds whole packets: measurably faster.
+                    orow = rmax[p, ny] if K == 1 else rmax[p, ny, o0:o1]
+                    if q == 1 and halo:
+                        odd1 = vmax[k, 1, base - 1 : base + cw]  # odd sample n - 1 is odd1[n]
+                        for n in range(cw):
+                            orow[n] = max(max(odd1[n], even[n]), odd1[n + 1])
+                    elif q == 1:
+                        odd = vmax[k, 1, base : base + cw]
+                        for n in range(1, cw):
+                            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
+                    else:
+                        for n in range(left, cw - right):
+                            m = even[n]
+                            for d in range(-q, q + 1):
+                                m = max(m, vmax[k, d % 2, base + n + d // 2])
+                            orow[n] = m
+                    for n in range(left):
+                        orow[n] = _wrapped_max(vmax, k, base, n, cw, q)
+                    for n in range(max(cw - right, left), cw):
+                        orow[n] = _wrapped_max(vmax, k, base, n, cw, q)
+                    # CMod: the modulus of the decimated complex packet.
                     aa = ya[r0 + ny, c0 : c0 + cw]
                     bb = yb[r0 + ny, c0 : c0 + cw]
                     ab = ya[r0 + ny, c1 : c1 + cw]
                     ba = yb[r0 + ny, c1 : c1 + cw]
-                    s = sign[p]
-                    orow = cmod[p, ny, o0:o1]
+                    orow = cmod[p, ny] if K == 1 else cmod[p, ny, o0:o1]
                     for nx in range(cw):
                         re = aa[nx] + s * bb[nx]
                         im = ba[nx] - s * ab[nx]
@@ -107,32 +132,8 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
-def _pool_row(vmax, orow, k, base, w, q, wrap):
-    """The max along x of one row of ``w`` outputs whose even samples start at
-    ``vmax[k, 0, base]`` (sign index ``k``); ``wrap``: periodic over the ``w``."""
-    # Outputs whose window leaves [0, w) (n + d // 2 outside it) when wrapping.
-    left, right = (min((q + 1) // 2, w), min(q // 2, w)) if wrap else (0, 0)
-    even = vmax[k, 0, base : base + w]
-    odd = vmax[k, 1, base : base + w]
-    if q == 1:
-        previous = vmax[k, 1, base - 1 : base - 1 + w]
-        for n in range(left, w):
-            orow[n] = max(max(previous[n], even[n]), odd[n])
-    else:
-        for n in range(left, w - right):
-            m = even[n]
-            for d in range(-q, q + 1):
-                m = max(m, vmax[k, d % 2, base + n + d // 2])
-            orow[n] = m
-    # Outputs near the edges wrap periodically (n < left or n >= w - right).
-    for n in range(min(left, w)):
-        orow[n] = _wrapped_max(vmax, k, base, n, w, q)
-    for n in range(max(w - right, left), w):
-        orow[n] = _wrapped_max(vmax, k, base, n, w, q)
-
-
-@nb.njit(cache=True, nogil=True, inline="always")
 def _wrapped_max(vmax, k, base, n, w, q):
+    """The window max of output ``n``, its samples taken periodically over ``w``."""
     m = vmax[k, 0, base + n]
     for d in range(-q, q + 1):
         m = max(m, vmax[k, d % 2, base + (n + d // 2) % w])

@@ -125,10 +125,17 @@ def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level
         for r in range(r0, r1, R):
             x_pass_rmax_units(x[i], r, min(r + R, r1), bank, types, level, za, zb, xt,
                               xbuf0, xbuf1, G, K, cw, halo)
-        for u in range(u0, u1):
-            ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
-            pool_rmax_cmod(ya, yb, rmax[i], cmod[i], packet_of, sign, h, u, G, K, cw, halo, q,
-                           pool)
+        y_pass_rmax_units(za, zb, u0, u1, rmax[i], cmod[i], bank, types, level, q, packet_of,
+                          sign, h, G, K, cw, halo, ybuf, pool)
+
+
+@nb.njit(cache=True, nogil=True)
+def y_pass_rmax_units(za, zb, u0, u1, rmax, cmod, bank, types, level, q, packet_of, sign, h, G,
+                      K, cw, halo, ybuf, pool):
+    """Units ``u0:u1`` of one image: y-trees, then RMax and CMod ``(P, h, w)``."""
+    for u in range(u0, u1):
+        ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
+        pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, u, G, K, cw, halo, q, pool)
 
 
 @nb.njit(cache=True, nogil=True, fastmath={"contract"})
