@@ -39,7 +39,7 @@ def results():
         x64 = np.random.default_rng(i).standard_normal(lead + (H, W))
         for dtype in (np.float64, np.float32):
             x = x64.astype(dtype)
-            kw = dict(wavelet=wav, packet_wavelet=pwav, mode=mode)
+            kw = {"wavelet": wav, "packet_wavelet": pwav, "mode": mode}
             tag = f"{i}_{np.dtype(dtype).name}"
             p = dtwpt.dtcwpt2(x, level, **kw)
             out[f"fwd_{tag}"] = p.coeffs

@@ -22,16 +22,42 @@ import numpy as np
 from . import _passes
 from ._filtering import tree_analysis, tree_synthesis
 from ._notice import compiling_notice
-from ._scratch import (DECIMATED, HALO, RMAX_CMOD, STRIP_BYTES, UNDECIMATED, carve, carve_inverse,
-                       geometry,
-                       inverse_scratch_size, pool_view, rmax_scratch_size, scratch_size, strips,
-                       workers)
+from ._scratch import (
+    DECIMATED,
+    HALO,
+    RMAX_CMOD,
+    STRIP_BYTES,
+    UNDECIMATED,
+    carve,
+    carve_inverse,
+    geometry,
+    inverse_scratch_size,
+    pool_view,
+    rmax_scratch_size,
+    scratch_size,
+    strips,
+    workers,
+)
 from ._threads import ranges, run
 
-__all__ = ["DECIMATED", "UNDECIMATED", "RMAX_CMOD", "STRIP_BYTES", "forward_batch",
-           "rmax_cmod_batch", "pair_norms_batch", "output_pair_norms", "inverse_batch",
-           "scratch_size", "rmax_scratch_size", "inverse_scratch_size", "strips",
-           "tree_analysis", "tree_synthesis", "compiling_notice"]
+__all__ = [
+    "DECIMATED",
+    "RMAX_CMOD",
+    "STRIP_BYTES",
+    "UNDECIMATED",
+    "compiling_notice",
+    "forward_batch",
+    "inverse_batch",
+    "inverse_scratch_size",
+    "output_pair_norms",
+    "pair_norms_batch",
+    "rmax_cmod_batch",
+    "rmax_scratch_size",
+    "scratch_size",
+    "strips",
+    "tree_analysis",
+    "tree_synthesis",
+]
 
 #: Images of at least this many pixels are shared by all threads when the batch is smaller.
 SPLIT_PIXELS = 128 * 128
@@ -95,7 +121,7 @@ def _rmax_layout(x, level, q, scratch, extra=0):
     a wider window takes whole packets, in scratch of its own (rows hold
     :func:`scratch_size`, :func:`rmax_scratch_size`, then ``extra`` elements).
     """
-    B, H, W = x.shape
+    H, W = x.shape[1:]
     geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
     if geo.K > 1 and q > 2 * HALO:
         geo = geometry(H, W, level, RMAX_CMOD, x.itemsize, chunked=False)
@@ -112,7 +138,7 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     ``scratch`` rows hold :func:`scratch_size` (RMAX_CMOD) plus
     :func:`rmax_scratch_size` elements.
     """
-    B, H, W = x.shape
+    B = x.shape[0]
     geo, scratch, _ = _rmax_layout(x, level, q, scratch)
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
     sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)

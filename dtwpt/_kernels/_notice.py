@@ -9,8 +9,8 @@ import sys
 import threading
 
 #: Typical seconds of a first compilation, per work function (2-core machine).
-SECONDS = {"coefficient_work": 4, "rmax_cmod_work": 5, "pair_norms_work": 6,
-           "inverse_work": 3, "output_pair_norms_work": 1}
+SECONDS = {"coefficient_work": 4, "rmax_cmod_work": 6, "pair_norms_work": 7,
+           "inverse_work": 4, "output_pair_norms_work": 1}
 
 _checked = set()
 _lock = threading.Lock()
@@ -37,7 +37,7 @@ def compiling_notice(kernel, args):
         _checked.add(key)
         try:
             cold = not _cached(kernel, args)
-        except Exception:  # private numba API changed: stay quiet
+        except (AttributeError, KeyError, TypeError, ValueError, OSError):  # numba changed
             cold = False
         if cold and not _shown:
             _shown = True

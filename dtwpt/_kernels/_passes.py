@@ -9,7 +9,12 @@ split its rows (x-pass only), then its units (y-pass only).
 """
 import numba as nb
 
-from ._assembly import assemble_coefficients, pair_norms, pool_rmax_cmod, split_coefficients
+from ._assembly import (
+    assemble_coefficients,
+    pair_norms,
+    pool_rmax_cmod,
+    split_coefficients,
+)
 from ._filtering import transpose_columns, transpose_rows, tree_analysis, tree_synthesis
 
 
