@@ -285,7 +285,8 @@ def idtcwpt2(packets, *, out=None):
     direct = out is not None and (Hp, Wp) == (H, W) and packets.axes == (-2, -1)
     image = out.reshape((B, Hp, Wp)) if direct else np.empty((B, Hp, Wp), dtype=real)
     threads = max(1, min(numba.get_num_threads(), B))
-    buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp), real)
+    buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp, level, c.itemsize // 2),
+                        real)
     lay = plan.layout
     _kernels.inverse_batch(c.view(real), image, plan.types, *plan.bank(real), level, lay.iv,
                            lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf)

@@ -266,11 +266,13 @@ def test_a_fifo_in_the_folder_neither_blocks_nor_stops_the_run(tmp_path):
     assert "1 processed, 1 skipped" in done.stdout
 
 
-def test_a_slow_first_call_is_announced_as_compilation(tmp_path, monkeypatch, capsys):
+def test_the_first_call_is_timed_apart_and_quiet_silences_the_notice(tmp_path, monkeypatch,
+                                                                      capsys):
     import time as _time
 
+    from dtwpt._kernels import _notice
     from dtwpt.experiments import _runner
-    monkeypatch.setattr(_runner, "COMPILE_NOTICE_AFTER", 0.05)
+    monkeypatch.setattr(_notice, "_shown", False)
     calls = []
 
     def slow(batch):
@@ -280,8 +282,9 @@ def test_a_slow_first_call_is_announced_as_compilation(tmp_path, monkeypatch, ca
         return {"n": np.int64(len(batch))}
 
     stats = _runner.run_chunks(BundledPhotos(4, size=16), slow, tmp_path / "chunks", chunk=2,
-                               progress=False)
-    assert "compiling kernels (first use only" in capsys.readouterr().err
+                               progress=False, quiet=True)
     assert stats.compile_seconds >= 0.3 and stats.items == 4 and calls[0] == 1
     loading, computing = stats.stage_rates()
     assert 0 < loading < np.inf and 0 < computing < np.inf
+    assert _notice._shown  # --quiet: the kernels' notice will not be printed
+    assert capsys.readouterr().err == ""

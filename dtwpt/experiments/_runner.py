@@ -23,8 +23,6 @@ import logging
 import math
 import os
 import re
-import sys
-import threading
 import time
 import zipfile
 from collections import Counter
@@ -36,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
+
+from dtwpt._kernels import silence_compiling_notice
 
 from ._common import UsageError, remove_stale_temps, save_npz
 
@@ -49,8 +49,6 @@ __all__ = [
     "speed_line",
 ]
 
-#: Seconds after which a first call still running is announced as compiling.
-COMPILE_NOTICE_AFTER = 1.0
 #: A unit key: a plain file name (no folder, not hidden, no temporary-file look).
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+=-]*$")
 
@@ -114,22 +112,10 @@ def speed_line(stats):
     return line
 
 
-def _warm_up(prepare, compute, payload, quiet):
-    """Compute ``payload`` once so that compilation is timed apart; announce it if slow."""
-    done = threading.Event()
-
-    def announce():
-        if not done.wait(COMPILE_NOTICE_AFTER) and not quiet:
-            print("dtwpt: compiling kernels (first use only; cached for later runs)...",
-                  file=sys.stderr, flush=True)
-
+def _warm_up(prepare, compute, payload):
+    """Compute ``payload`` once, so that compilation is timed apart from the run."""
     began = time.perf_counter()
-    notice = threading.Thread(target=announce, daemon=True)
-    notice.start()
-    try:
-        compute(prepare(payload))
-    finally:
-        done.set()
+    compute(prepare(payload))
     return time.perf_counter() - began
 
 
@@ -204,7 +190,7 @@ def run_units(units, folder, *, prepare, compute, warm_up=None, dask=None, worke
     progress : bool, optional
         Show a progress bar on stderr.
     quiet : bool, optional
-        Do not announce a slow first call (kernel compilation) on stderr.
+        Do not print the kernels' one-time compilation notice on stderr.
     unit : str, optional
         Name of the items counted by ``size``, for the progress bar.
 
@@ -225,7 +211,9 @@ def run_units(units, folder, *, prepare, compute, warm_up=None, dask=None, worke
     total, todo = sum(u[2] for u in units), sum(u[2] for u in pending)
     compiling = 0.0
     if pending and dask is None and warm_up is not None:
-        compiling = _warm_up(prepare, compute, warm_up(pending[0][1]), quiet)
+        if quiet:
+            silence_compiling_notice()
+        compiling = _warm_up(prepare, compute, warm_up(pending[0][1]))
     bar = tqdm(total=total, initial=total - todo, unit=unit, disable=not progress,
                smoothing=0.1)
 
@@ -279,7 +267,7 @@ def run_chunks(source, compute, folder, *, chunk, dask=None, workers=None, progr
     progress : bool, optional
         Show a progress bar (pairs/s, ETA) on stderr.
     quiet : bool, optional
-        Do not announce a slow first call (kernel compilation) on stderr.
+        Do not print the kernels' one-time compilation notice on stderr.
 
     Returns
     -------

@@ -1,0 +1,204 @@
+"""Numba kernels of the dual-tree packet transform, and the drivers that run
+them on every core.
+
+Layout of the package:
+
+- :mod:`._filtering`: one level and a whole tree of filtering along axis 0,
+  the tile transpose (the data layout and filter table are described there);
+- :mod:`._scratch`: geometry of the passes, scratch sizes and named views;
+- :mod:`._assembly`: complex packets, RMax/CMod pooling and pair norms from
+  the four real trees;
+- :mod:`._passes`: the x-pass of a row strip, the y-pass of a unit, and one
+  work function per purpose (coefficients, RMax/CMod, pair norms, inverse);
+- :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
+  message when kernels are compiled.
+
+The drivers below split a batch over threads image by image; a batch smaller
+than the thread count (one large image) is split inside each image instead:
+the threads share the x-pass by strips of rows, then the y-pass by units.
+"""
+import numpy as np
+
+from . import _passes
+from ._filtering import tree_analysis, tree_synthesis
+from ._notice import compiling_notice, silence_compiling_notice
+from ._scratch import (
+    DECIMATED,
+    HALO,
+    RMAX_CMOD,
+    STRIP_BYTES,
+    UNDECIMATED,
+    carve,
+    carve_inverse,
+    geometry,
+    inverse_scratch_size,
+    pool_view,
+    rmax_scratch_size,
+    scratch_size,
+    strips,
+    workers,
+)
+from ._threads import ranges, run
+
+__all__ = [
+    "DECIMATED",
+    "RMAX_CMOD",
+    "STRIP_BYTES",
+    "UNDECIMATED",
+    "compiling_notice",
+    "silence_compiling_notice",
+    "forward_batch",
+    "inverse_batch",
+    "inverse_scratch_size",
+    "output_pair_norms",
+    "pair_norms_batch",
+    "rmax_cmod_batch",
+    "rmax_scratch_size",
+    "scratch_size",
+    "strips",
+    "tree_analysis",
+    "tree_synthesis",
+]
+
+#: Images of at least this many pixels are shared by all threads when the batch is smaller.
+SPLIT_PIXELS = 128 * 128
+
+
+def _schedule(B, geo, nrows, call, rows_first=True):
+    """Argument tuples of the work function: ``call(row, slot, images, rows, units)``
+    (scratch row, working-buffer slot, and ``(start, stop[, step])`` ranges).
+
+    Returns a list of rounds (each a list of concurrent calls). Threads that
+    share an image run its rows, then its units (the reverse with
+    ``rows_first=False``).
+    """
+    n = workers()
+    if B >= n or n == 1 or geo.H * geo.W < SPLIT_PIXELS:
+        k = max(1, min(n, B, nrows))
+        return [[call(w, 0, (w, B, k), (0, geo.H), (0, geo.nunits)) for w in range(k)]]
+    rounds = []
+    for i in range(B):
+        image = (i, i + 1, 1)
+        by_rows = [call(0, w, image, r, (0, 0)) for w, r in enumerate(ranges(geo.H, n))]
+        by_units = [call(0, w, image, (0, 0), u) for w, u in enumerate(ranges(geo.nunits, n))]
+        rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
+    return rounds
+
+
+def forward_batch(x, out, types, filt, first, ntaps, shift, level, layout, iv, ih, sign, conj,
+                  scratch):
+    """Complex coefficients of a batch ``x (B, H, W)``; ``out`` real view ``(B, P, h', 2w')``.
+
+    ``layout`` is DECIMATED or UNDECIMATED; ``scratch`` has ``min(threads, B)``
+    rows of :func:`scratch_size` elements.
+    """
+    B, H, W = x.shape
+    geo = geometry(H, W, level, layout, x.itemsize)
+    bank, packets = (filt, first, ntaps, shift), (iv, ih, sign, conj)
+    sizes = (geo.G, geo.K, geo.cw, geo.nph, geo.R)
+
+    def call(row, slot, images, rows, units):
+        v = carve(scratch[row], geo, slot)
+        return (x, out, *images, *rows, *units, bank, types, level, packets, sizes, v.za, v.xt,
+                v.xbuf0, v.xbuf1, v.ybuf)
+
+    for calls in _schedule(B, geo, scratch.shape[0], call):
+        run(_passes.coefficient_work, calls)
+
+
+def _packet_table(iv, ih, sign, level):
+    """``table[v, u, k]``: the packet of y-packet ``v``, x-packet ``u``, sign index ``k``."""
+    table = np.full((1 << level, 1 << level, 2), -1, dtype=np.int64)
+    table[iv, ih, (sign < 0).astype(np.int64)] = np.arange(iv.size)
+    if (table < 0).any():
+        raise ValueError("the packet layout does not cover every (y-packet, x-packet, sign)")
+    return table
+
+
+def _rmax_layout(x, level, q, scratch, extra=0):
+    """Geometry and scratch of the RMax/CMod drivers.
+
+    Chunked packets keep a halo of ``HALO`` samples, enough for ``q <= 2 * HALO``;
+    a wider window takes whole packets, in scratch of its own (rows hold
+    :func:`scratch_size`, :func:`rmax_scratch_size`, then ``extra`` elements).
+    """
+    H, W = x.shape[1:]
+    geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
+    if geo.K > 1 and q > 2 * HALO:
+        geo = geometry(H, W, level, RMAX_CMOD, x.itemsize, chunked=False)
+        size = geo.nz * geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q) + extra
+        scratch = np.empty((scratch.shape[0], size), dtype=x.dtype)
+    used = geo.nz * geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q)
+    return geo, scratch, used
+
+
+def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, iv, ih, sign,
+                    scratch):
+    """RMax and CMod ``(B, P, h, w)`` of every packet for a batch ``x (B, H, W)``.
+
+    ``scratch`` rows hold :func:`scratch_size` (RMAX_CMOD) plus
+    :func:`rmax_scratch_size` elements.
+    """
+    B = x.shape[0]
+    geo, scratch, _ = _rmax_layout(x, level, q, scratch)
+    bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
+
+    def call(row, slot, images, rows, units):
+        v = carve(scratch[row], geo, slot)
+        return (x, rmax, cmod, *images, *rows, *units, bank, types, level, q, table, sign,
+                sizes, v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+                pool_view(scratch[row], geo, slot, q))
+
+    for calls in _schedule(B, geo, scratch.shape[0], call):
+        run(_passes.rmax_cmod_work, calls)
+
+
+def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, sign, scratch):
+    """Pair norms ``(n, P, 4)`` of the pairs ``(x[b], xs[b])`` without storing RMax and CMod.
+
+    Each thread keeps the four outputs of its current pair in its scratch row,
+    after :func:`scratch_size` and :func:`rmax_scratch_size`.
+    """
+    n, H, W = x.shape
+    P, h, w = iv.size, H >> level, W >> level
+    geo, scratch, used = _rmax_layout(x, level, q, scratch, extra=4 * P * h * w)
+    bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
+    norms = np.empty((n, P, 4))
+    k = max(1, min(workers(), n, scratch.shape[0]))
+    calls = []
+    for worker in range(k):
+        v = carve(scratch[worker], geo, 0)
+        planes = scratch[worker, used : used + 4 * P * h * w].reshape(4, 1, P, h, w)
+        calls.append((x, xs, norms, worker, n, k, bank, types, level, q, table, sign, sizes,
+                      v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+                      pool_view(scratch[worker], geo, 0, q), planes))
+    run(_passes.pair_norms_work, calls)
+    return norms
+
+
+def output_pair_norms(ymax, ymod, n):
+    """Pair norms ``(n, P, 4)``; ``ymax`` and ``ymod`` hold the ``n`` images X
+    followed by the ``n`` images X'."""
+    norms = np.empty((n, ymod.shape[1], 4))
+    k = max(1, min(workers(), n))
+    run(_passes.output_pair_norms_work, [(ymax, ymod, n, norms, w, n, k) for w in range(k)])
+    return norms
+
+
+def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
+                  scratch):
+    """Images ``x (B, H, W)`` from coefficients (real view ``(B, P, h, 2w)``);
+    ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`."""
+    B, H, W = x.shape
+    geo = geometry(H, W, level, DECIMATED, x.itemsize)
+    bank, packets = (filt, first, ntaps, shift), (_packet_table(iv, ih, sign, level), conj)
+
+    def call(row, slot, images, rows, units):
+        v = carve_inverse(scratch[row], geo, slot)
+        return (coeffs, x, *images, *units, *rows, bank, types, level, packets,
+                (geo.G, geo.K, geo.cw, geo.R), *v)
+
+    for calls in _schedule(B, geo, scratch.shape[0], call, rows_first=False):
+        run(_passes.inverse_work, calls)

@@ -1,0 +1,197 @@
+"""Complex packets, RMax/CMod pooling and pair norms from the four real trees.
+
+For a 2D packet with y-packet ``v``, x-packet ``u`` and sign ``s``, write
+``ab`` for the y-tree-a / x-tree-b leaves and so on. Its real part is
+``aa + s bb`` and its imaginary part ``conj * (ba - s ab)`` (``conj = -1``
+for the packets that are conjugated to respond to ``omega_x >= 0``).
+"""
+import numba as nb
+import numpy as np
+
+from ._filtering import output_row
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h):
+    """Complex packets (real view ``out (P, h', 2w')``) from the y-leaves of ``unit``.
+
+    ``ya`` and ``yb`` hold the y-tree a and b leaves of the unit's columns
+    (see :mod:`._scratch`); ``h`` is the rows of a y-packet (``2h`` stored
+    polyphase when ``nph == 2``, put back in natural order here).
+    """
+    g, k = unit // K, unit % K
+    part = nph * cw
+    poly = nph == 2
+    oc = 2 * k * part  # first real column of the chunk in a packet's output row
+    # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
+    for p in range(iv.size):
+        if ih[p] // G != g:
+            continue
+        s = sign[p]
+        cs = conj[p]
+        c0 = (ih[p] % G) * part
+        c1 = G * part + c0
+        for ny in range(h):
+            r = iv[p] * h + (output_row(ny, h, 1) if poly else ny)
+            aa = ya[r, c0 : c0 + part]
+            ab = ya[r, c1 : c1 + part]
+            ba = yb[r, c0 : c0 + part]
+            bb = yb[r, c1 : c1 + part]
+            orow = out[p, ny, oc : oc + 2 * part]
+            if poly:
+                for nx in range(part):
+                    j = output_row(nx, part, 1)
+                    orow[2 * nx] = aa[j] + s * bb[j]
+                    orow[2 * nx + 1] = cs * (ba[j] - s * ab[j])
+            else:
+                for nx in range(part):
+                    orow[2 * nx] = aa[nx] + s * bb[nx]
+                    orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo, q, pool):
+    """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`).
+
+    ``packet_of[v, u, k]`` is the packet with y-packet ``v``, x-packet ``u``
+    and sign ``+`` (``k = 0``) or ``-`` (``k = 1``). The real part of packet
+    ``(v, u, s)`` on the undecimated grid is ``ya + s * yb`` over the rows of
+    y-packet ``v`` and the columns of x-packet ``u``; both are polyphase, and
+    undecimated sample ``2n + d`` is sample ``n + d // 2`` of phase ``d % 2``.
+    So the max over the window centred on ``2n`` is a max over ``2q + 1``
+    whole rows (along y, for the whole unit and both signs at once), then over
+    shifted rows (along x): whole packets (``K == 1``) wrap the ``q`` samples
+    next to their edges periodically, chunks read them from their halo.
+    """
+    g, chunk = unit // K, unit % K
+    pw = cw + 2 * halo  # columns of an even or odd part
+    width = G * pw
+    seg = width + 2 * q
+    vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
+    # Outputs whose window leaves the packet (n + d // 2 outside [0, cw)) wrap.
+    left, right = (0, 0) if halo else (min((q + 1) // 2, cw), min(q // 2, cw))
+    nv = ya.shape[0] // (2 * h)
+    o0, o1 = chunk * cw, (chunk + 1) * cw  # output columns of the unit's packets
+    for v in range(nv):
+        r0 = v * 2 * h
+        for ny in range(h):
+            for d in range(-q, q + 1):
+                r = r0 + (d % 2) * h + (ny + d // 2) % h
+                for ph in range(2):
+                    a = ya[r, ph * width : (ph + 1) * width]
+                    b = yb[r, ph * width : (ph + 1) * width]
+                    plus = vmax[0, ph, q : q + width]
+                    minus = vmax[1, ph, q : q + width]
+                    if d == -q:
+                        for c in range(width):
+                            plus[c] = a[c] + b[c]
+                            minus[c] = a[c] - b[c]
+                    else:
+                        for c in range(width):
+                            plus[c] = max(plus[c], a[c] + b[c])
+                            minus[c] = max(minus[c], a[c] - b[c])
+            for j in range(G):
+                c0 = j * pw + halo  # the packet's (chunk's) own even samples
+                c1 = 2 * width + j * cw  # the other tree's even samples
+                base = q + c0
+                for k in range(2):
+                    p = packet_of[v, g * G + j, k]
+                    s = sign[p]
+                    # RMax: the max along x over the window of each output.
+                    even = vmax[k, 0, base : base + cw]
+                    # Whole rows when the unit holds whole packets: measurably faster.
+                    orow = rmax[p, ny] if K == 1 else rmax[p, ny, o0:o1]
+                    if q == 1 and halo:
+                        odd1 = vmax[k, 1, base - 1 : base + cw]  # odd sample n - 1 is odd1[n]
+                        for n in range(cw):
+                            orow[n] = max(max(odd1[n], even[n]), odd1[n + 1])
+                    elif q == 1:
+                        odd = vmax[k, 1, base : base + cw]
+                        for n in range(1, cw):
+                            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
+                    else:
+                        for n in range(left, cw - right):
+                            m = even[n]
+                            for d in range(-q, q + 1):
+                                m = max(m, vmax[k, d % 2, base + n + d // 2])
+                            orow[n] = m
+                    for n in range(left):
+                        orow[n] = _wrapped_max(vmax, k, base, n, cw, q)
+                    for n in range(max(cw - right, left), cw):
+                        orow[n] = _wrapped_max(vmax, k, base, n, cw, q)
+                    # CMod: the modulus of the decimated complex packet.
+                    aa = ya[r0 + ny, c0 : c0 + cw]
+                    bb = yb[r0 + ny, c0 : c0 + cw]
+                    ab = ya[r0 + ny, c1 : c1 + cw]
+                    ba = yb[r0 + ny, c1 : c1 + cw]
+                    orow = cmod[p, ny] if K == 1 else cmod[p, ny, o0:o1]
+                    for nx in range(cw):
+                        re = aa[nx] + s * bb[nx]
+                        im = ba[nx] - s * ab[nx]
+                        orow[nx] = np.sqrt(re * re + im * im)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _wrapped_max(vmax, k, base, n, w, q):
+    """The window max of output ``n``, its samples taken periodically over ``w``."""
+    m = vmax[k, 0, base + n]
+    for d in range(-q, q + 1):
+        m = max(m, vmax[k, d % 2, base + (n + d // 2) % w])
+    return m
+
+
+@nb.njit(cache=True, nogil=True)
+def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
+    """Adjoint of :func:`assemble_coefficients` (decimated), halved: the y-leaves
+    of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``).
+
+    The packets ``p`` (sign +) and ``m`` (sign -) of a (y-packet, x-packet)
+    pair share their four leaves: ``aa = (Re p + Re m) / 2``,
+    ``bb = (Re p - Re m) / 2``, ``ba = (Im p + Im m) / 2`` and
+    ``ab = (Im m - Im p) / 2``, with ``Im`` unconjugated; see ``packet_of`` in
+    :func:`pool_rmax_cmod`.
+    """
+    g, k = unit // K, unit % K
+    oc = 2 * k * cw
+    for v in range(packet_of.shape[0]):
+        for j in range(G):
+            p, m = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
+            cp, cm = 0.5 * conj[p], 0.5 * conj[m]
+            c0 = j * cw
+            c1 = G * cw + c0
+            for ny in range(h):
+                r = v * h + ny
+                prow = coeffs[p, ny, oc : oc + 2 * cw]
+                mrow = coeffs[m, ny, oc : oc + 2 * cw]
+                aa = ya[r, c0 : c0 + cw]
+                ab = ya[r, c1 : c1 + cw]
+                ba = yb[r, c0 : c0 + cw]
+                bb = yb[r, c1 : c1 + cw]
+                for nx in range(cw):
+                    rp, rm = 0.5 * prow[2 * nx], 0.5 * mrow[2 * nx]
+                    ip, im = cp * prow[2 * nx + 1], cm * mrow[2 * nx + 1]
+                    aa[nx] = rp + rm
+                    bb[nx] = rp - rm
+                    ba[nx] = ip + im
+                    ab[nx] = im - ip
+
+
+@nb.njit(cache=True, nogil=True)
+def pair_norms(ymax, ymod, ymax_s, ymod_s, out):
+    """``out[p]`` = ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2 (float64)."""
+    for p in range(ymod.shape[0]):
+        mod2 = disc = dmax = dmod = 0.0
+        for i in range(ymod.shape[1]):
+            for j in range(ymod.shape[2]):
+                a = np.float64(ymod[p, i, j])
+                r = np.float64(ymax[p, i, j])
+                a_s = np.float64(ymod_s[p, i, j])
+                r_s = np.float64(ymax_s[p, i, j])
+                mod2 += a * a
+                disc += (a - r) * (a - r)
+                dmax += (r_s - r) * (r_s - r)
+                dmod += (a_s - a) * (a_s - a)
+        out[p, 0] = mod2
+        out[p, 1] = disc
+        out[p, 2] = dmax
+        out[p, 3] = dmod

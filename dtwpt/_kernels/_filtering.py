@@ -1,0 +1,242 @@
+"""Filtering along axis 0: one level, a whole tree, and the tile transpose.
+
+A *level array* has shape ``(nblocks * blen, ncols)``: block ``b`` (rows
+``b*blen .. (b+1)*blen``) holds one packet node, and every column is an
+independent periodic signal along axis 0. Filtering runs along axis 0 with the
+innermost loop over contiguous columns, so it vectorises; a 2D transform
+transposes tiles of the image so that both passes use these routines.
+
+A stride-1 (undecimated) level stores each child *polyphase*: its even outputs
+(the decimated child) in the first half of the block, its odd outputs in the
+second half, so that later stages read either phase contiguously.
+
+Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high): tap
+``k < ntaps[pair]`` of the low-pass multiplies input sample ``first[pair] + k``,
+tap ``k`` of the high-pass input sample ``first[pair] + shift[pair] + k``
+(``shift`` even, chosen so that both halves read the same input rows; the
+high-pass output computed at position ``n`` belongs to ``n - shift / stride``).
+``ntaps`` is a multiple of five (zero padded) so that the two halves run
+together in blocks of five or ten taps; ``types[b]`` says which pair splits
+block ``b``.
+"""
+import numba as nb
+import numpy as np
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
+    """``lo (+)= sum_i f[k+i] a_i`` and ``hi (+)= sum_i g[k+i] a_i``, element-wise."""
+    w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
+    v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
+    if add:
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            lo[c] = lo[c] + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+            hi[c] = hi[c] + v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+    else:
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            lo[c] = w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+            hi[c] = v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, blen):
+    """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
+    w0, w1, w2, w3, w4 = f[0], f[1], f[2], f[3], f[4]
+    w5, w6, w7, w8, w9 = f[5], f[6], f[7], f[8], f[9]
+    v0, v1, v2, v3, v4 = g[0], g[1], g[2], g[3], g[4]
+    v5, v6, v7, v8, v9 = g[5], g[6], g[7], g[8], g[9]
+    for n in range(nout):
+        lo = dst[o + output_row(n, nout, stride)]
+        hi = dst[o + nout + output_row((n - delay) % nout, nout, stride)]
+        i = (stride * n + first) % blen
+        a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
+        a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
+        a6, a7, a8 = src[base + idx[i + 6]], src[base + idx[i + 7]], src[base + idx[i + 8]]
+        a9 = src[base + idx[i + 9]]
+        for c in range(lo.size):
+            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
+            lo[c] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                     + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+            hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                     + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def output_row(n, nout, stride):
+    """Row of output ``n`` in its block: stride 1 stores even outputs, then odd ones."""
+    return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
+    """Split every block of ``src`` into (low, high) children in ``dst``.
+
+    Both children of an output row are computed in one sweep over the input
+    rows, so each input row is read once per output pair; ten-tap pairs (the
+    Q-shift default) keep all the weights and partial sums in registers, other
+    lengths run five taps at a time.
+    """
+    nblocks = src.shape[0] // blen
+    nout = blen // stride
+    idx = np.empty(blen + filt.shape[2], dtype=np.int64)  # row of input sample i, periodic
+    for i in range(idx.size):
+        idx[i] = i % blen
+    for b in range(nblocks):
+        t = types[b]
+        base = b * blen
+        f = filt[t, 0]
+        g = filt[t, 1]
+        nt = ntaps[t]
+        if nt == 10:
+            _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t],
+                           shift[t] // stride, idx, stride, blen)
+            continue
+        for n in range(nout):
+            lo = dst[2 * b * nout + output_row(n, nout, stride)]
+            m = (n - shift[t] // stride) % nout
+            hi = dst[(2 * b + 1) * nout + output_row(m, nout, stride)]
+            i = (stride * n + first[t]) % blen
+            for k in range(0, nt, 5):
+                _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
+                           src[base + idx[i + k + 2]], src[base + idx[i + k + 3]],
+                           src[base + idx[i + k + 4]], f, g, k, k > 0)
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
+    """Adjoint of :func:`analysis_level` at stride 2: children -> parents.
+
+    Parent row ``m`` receives tap ``k`` of child row ``n`` when
+    ``2n + first + k = m (mod blen)``: only the taps of one parity reach it,
+    from consecutive child rows, so each parent row is summed once (ten-tap
+    pairs in registers, like the analysis).
+    """
+    nblocks = dst.shape[0] // blen
+    nout = blen // 2
+    for b in range(nblocks):
+        t = types[b]
+        lo0 = 2 * b * nout  # first row of the low child; the high child follows
+        hi0 = lo0 + nout
+        f = filt[t, 0]
+        g = filt[t, 1]
+        nt = ntaps[t]
+        delay = shift[t] // 2  # the high child's output n sits at row n - delay
+        if nt == 10:
+            # Parent rows at d = 2 n0 and 2 n0 + 1 (d = m - first mod blen) read the
+            # same child rows n0, n0 - 1, ..., n0 - 4, with the even and odd taps.
+            for n0 in range(nout):
+                m = (2 * n0 + first[t]) % blen
+                _ten_tap_rows(dst[b * blen + m], dst[b * blen + (m + 1) % blen], src, lo0, hi0,
+                              n0, delay, nout, f, g)
+            continue
+        for m in range(blen):
+            row = dst[b * blen + m]
+            d = (m - first[t]) % blen
+            p = d & 1
+            n0 = d >> 1  # child row of tap p; tap p + 2j reads child row n0 - j
+            row[:] = 0
+            for k in range(p, nt, 2):
+                n = (n0 - (k - p) // 2) % nout
+                lo = src[lo0 + n]
+                hi = src[hi0 + (n - delay) % nout]
+                wf, wg = f[k], g[k]
+                for c in range(row.size):
+                    row[c] += wf * lo[c] + wg * hi[c]
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _back(n, nout):
+    """``(n - 1) % nout`` for ``n`` in ``[0, nout)``, without a division."""
+    return n - 1 if n > 0 else nout - 1
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g):
+    """Two parent rows of :func:`synthesis_level` for a ten-tap pair: ``even``
+    from taps 0, 2, ..., 8 and ``odd`` from taps 1, 3, ..., 9 of child rows
+    ``n0, n0 - 1, ..., n0 - 4`` (both children), all weights in registers."""
+    w0, w1, w2, w3, w4 = f[0], f[2], f[4], f[6], f[8]
+    v0, v1, v2, v3, v4 = g[0], g[2], g[4], g[6], g[8]
+    x0, x1, x2, x3, x4 = f[1], f[3], f[5], f[7], f[9]
+    y0, y1, y2, y3, y4 = g[1], g[3], g[5], g[7], g[9]
+    n1 = _back(n0, nout)
+    n2 = _back(n1, nout)
+    n3 = _back(n2, nout)
+    n4 = _back(n3, nout)
+    a0, a1, a2, a3, a4 = src[lo0 + n0], src[lo0 + n1], src[lo0 + n2], src[lo0 + n3], src[lo0 + n4]
+    e0 = (n0 - delay) % nout
+    e1 = _back(e0, nout)
+    e2 = _back(e1, nout)
+    e3 = _back(e2, nout)
+    e4 = _back(e3, nout)
+    b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
+    for c in range(even.size):
+        p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+        q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
+        even[c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                   + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+        odd[c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                  + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
+    """All levels of one real tree along axis 0; returns the view holding the leaves."""
+    rows, ncols = src.shape
+    cur = src
+    for j in range(level):
+        stride = last_stride if j == level - 1 else 2
+        out_rows = rows if stride == 2 else 2 * rows
+        buf = buf0 if j % 2 == 0 else buf1
+        nxt = buf[: out_rows * ncols].reshape(out_rows, ncols)
+        analysis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j, stride)
+        cur = nxt
+    return cur
+
+
+@nb.njit(cache=True, nogil=True)
+def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1):
+    """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
+    rows, ncols = src.shape
+    cur = src
+    for j in range(level - 1, -1, -1):
+        if j == 0:
+            nxt = dst
+        else:
+            buf = buf0 if j % 2 == 0 else buf1
+            nxt = buf[: rows * ncols].reshape(rows, ncols)
+        synthesis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j)
+        cur = nxt
+
+
+@nb.njit(cache=True, nogil=True)
+def transpose_rows(src, dst, col0):
+    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, in 32 x 32 tiles."""
+    n, m = src.shape
+    for i0 in range(0, n, 32):
+        i1 = min(i0 + 32, n)
+        for c0 in range(0, m, 32):
+            for c in range(c0, min(c0 + 32, m)):
+                orow = dst[c, col0 + i0 : col0 + i1]
+                for i in range(i1 - i0):
+                    orow[i] = src[i0 + i, c]
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def transpose_columns(src, col0, dst, scale, add):
+    """``dst[i, c] = scale * src[c, col0 + i]`` (``+=`` with ``add``) for every
+    element of ``dst``, in 32 x 32 tiles: the converse of :func:`transpose_rows`."""
+    n, m = dst.shape
+    for c0 in range(0, m, 32):
+        c1 = min(c0 + 32, m)
+        for i in range(n):
+            orow = dst[i, c0:c1]
+            if add:
+                for c in range(c1 - c0):
+                    orow[c] += scale * src[c0 + c, col0 + i]
+            else:
+                for c in range(c1 - c0):
+                    orow[c] = scale * src[c0 + c, col0 + i]

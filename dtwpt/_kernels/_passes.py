@@ -1,0 +1,221 @@
+"""Pass drivers: the x-pass of a row strip, the y-pass of a unit, and the
+per-thread work functions that the batch drivers call (see :mod:`._scratch`
+for the geometry and the buffers).
+
+Every work function takes ranges: images ``i0, i1, di``, image rows
+``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). A thread that owns whole
+images passes all the rows and units; threads that share one image first
+split its rows (x-pass only), then its units (y-pass only).
+"""
+import numba as nb
+
+from ._assembly import (
+    assemble_coefficients,
+    pair_norms,
+    pool_rmax_cmod,
+    split_coefficients,
+)
+from ._filtering import transpose_columns, transpose_rows, tree_analysis, tree_synthesis
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _x_leaves(x, r0, r1, t, bank, types, level, stride, xt, xbuf0, xbuf1):
+    """x-tree ``t`` of rows ``r0:r1`` of ``x``: the leaves ``(xrows, r1 - r0)``."""
+    filt, first, ntaps, shift = bank
+    W = x.shape[1]
+    strip = xt[: W * (r1 - r0)].reshape(W, r1 - r0)
+    if t == 0:
+        origin = 0 * r0  # a run-time zero: a literal 0 would compile another transpose
+        transpose_rows(x[r0:r1], strip, origin)
+    return tree_analysis(strip, types[t], filt, first, ntaps, shift, level, stride, xbuf0, xbuf1)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, nph):
+    """Rows ``r0:r1``: both x-trees, leaves scattered into the units ``z``."""
+    w = K * cw
+    for t in range(2):
+        leaves = _x_leaves(x, r0, r1, t, bank, types, level, 3 - nph, xt, xbuf0, xbuf1)
+        for ih in range(1 << level):
+            block = leaves[ih * nph * w : (ih + 1) * nph * w]
+            col = (t * G + ih % G) * nph * cw
+            for k in range(K):
+                rows = z[(ih // G) * K + k, r0:r1]
+                for ph in range(nph):
+                    transpose_rows(block[ph * w + k * cw : ph * w + (k + 1) * cw], rows,
+                                   col + ph * cw)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, K, cw, halo):
+    """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
+    units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
+    w = K * cw
+    pw = cw + 2 * halo  # columns of an even or odd part
+    for t in range(2):
+        leaves = _x_leaves(x, r0, r1, t, bank, types, level, 1, xt, xbuf0, xbuf1)
+        for ih in range(1 << level):
+            j = ih % G
+            block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
+            for k in range(K):
+                u = (ih // G) * K + k
+                own = za[u, r0:r1] if t == 0 else zb[u, r0:r1]
+                other = zb[u, r0:r1] if t == 0 else za[u, r0:r1]
+                start = k * cw - halo
+                _scatter_periodic(block[:w], start, pw, own, j * pw)
+                _scatter_periodic(block[w:], start, pw, own, (G + j) * pw)
+                _scatter_periodic(block[:w], k * cw, cw, other, 2 * G * pw + j * cw)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _scatter_periodic(phase, start, length, dst, col0):
+    """:func:`transpose_rows` of rows ``start .. start + length`` of ``phase``,
+    taken periodically (``start`` may be negative), to columns ``col0 ..`` of ``dst``."""
+    n = phase.shape[0]
+    pos = start % n
+    done = 0
+    while done < length:
+        m = min(length - done, n - pos)
+        transpose_rows(phase[pos : pos + m], dst, col0 + done)
+        done += m
+        pos = 0
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
+    """y-trees a and b of units ``za[u]`` and ``zb[u]``: three buffers suffice,
+    since y-tree a ends in ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
+    filt, first, ntaps, shift = bank
+    spare = 1 if (level - 1) % 2 == 0 else 0
+    ya = yb = za[u]
+    for t in range(2):  # one call site: the tree is compiled into the caller once
+        src = za[u] if t == 0 else zb[u]
+        buf0 = ybuf[0] if t == 0 else ybuf[2]
+        leaves = tree_analysis(src, types[t], filt, first, ntaps, shift, level, stride, buf0,
+                               ybuf[1] if t == 0 else ybuf[spare])
+        if t == 0:
+            ya = leaves
+        else:
+            yb = leaves
+    return ya, yb
+
+
+@nb.njit(cache=True, nogil=True)
+def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, packets, geo,
+                     z, xt, xbuf0, xbuf1, ybuf):
+    """Complex packets (real view ``out (B, P, h', 2w')``) of images ``i0:i1:di``.
+
+    ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R)``.
+    """
+    iv, ih, sign, conj = packets
+    G, K, cw, nph, R = geo
+    h = (x.shape[1] >> level) * nph
+    for i in range(i0, i1, di):
+        for r in range(r0, r1, R):
+            x_pass_units(x[i], r, min(r + R, r1), bank, types, level, z, xt, xbuf0, xbuf1,
+                         G, K, cw, nph)
+        for u in range(u0, u1):
+            ya, yb = _y_leaves(z, z, u, bank, types, level, 3 - nph, ybuf)
+            assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
+                   packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool):
+    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``;
+    ``geo = (G, K, cw, halo, R)``."""
+    G, K, cw, halo, R = geo
+    h = x.shape[1] >> level
+    for i in range(i0, i1, di):
+        for r in range(r0, r1, R):
+            x_pass_rmax_units(x[i], r, min(r + R, r1), bank, types, level, za, zb, xt,
+                              xbuf0, xbuf1, G, K, cw, halo)
+        y_pass_rmax_units(za, zb, u0, u1, rmax[i], cmod[i], bank, types, level, q, packet_of,
+                          sign, h, G, K, cw, halo, ybuf, pool)
+
+
+@nb.njit(cache=True, nogil=True)
+def y_pass_rmax_units(za, zb, u0, u1, rmax, cmod, bank, types, level, q, packet_of, sign, h, G,
+                      K, cw, halo, ybuf, pool):
+    """Units ``u0:u1`` of one image: y-trees, then RMax and CMod ``(P, h, w)``."""
+    for u in range(u0, u1):
+        ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
+        pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, u, G, K, cw, halo, q, pool)
+
+
+@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+def pair_norms_work(x, xs, norms, i0, i1, di, bank, types, level, q, packet_of, sign, geo,
+                    za, zb, xt, xbuf0, xbuf1, ybuf, pool, planes):
+    """``norms[i]`` (see :func:`pair_norms`) of the pairs ``(x[i], xs[i])``,
+    ``i`` in ``i0:i1:di``, with RMax and CMod of the pair in ``planes (4, 1, P, h, w)``:
+    ``Ymax, Ymod, Ymax', Ymod'``."""
+    H, nunits = x.shape[1], za.shape[0]
+    for i in range(i0, i1, di):
+        for s in range(2):  # one call site: rmax_cmod_work is compiled in once
+            image = x[i : i + 1] if s == 0 else xs[i : i + 1]
+            rmax_cmod_work(image, planes[2 * s], planes[2 * s + 1], 0, 1, 1, 0, H, 0, nunits,
+                           bank, types, level, q, packet_of, sign, geo, za, zb, xt, xbuf0,
+                           xbuf1, ybuf, pool)
+        pair_norms(planes[0, 0], planes[1, 0], planes[2, 0], planes[3, 0], norms[i])
+
+
+@nb.njit(cache=True, nogil=True)
+def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, packets, geo, z,
+                 ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
+    """Images ``x[i]`` from coefficients (real view ``(B, P, h, 2w)``), ``i`` in ``i0:i1:di``.
+
+    The forward passes run backwards: units ``u0:u1`` are split into y-leaves
+    ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
+    storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
+    synthesised along x, and their average is written into ``x``.
+    ``packets = (packet_of, conj)`` (see :func:`split_coefficients`);
+    ``geo = (G, K, cw, R)``; ``ytmp`` receives y-tree b.
+    """
+    filt, first, ntaps, shift = bank
+    packet_of, conj = packets
+    G, K, cw, R = geo
+    h = x.shape[1] >> level
+    for i in range(i0, i1, di):
+        for u in range(u0, u1):
+            split_coefficients(coeffs[i], ya, yb, packet_of, conj, u, G, K, cw, h)
+            for t in range(2):  # one call site: the tree is compiled into the caller once
+                src = ya if t == 0 else yb
+                dst = z[u] if t == 0 else ytmp
+                tree_synthesis(src, dst, types[t], filt, first, ntaps, shift, level, ybuf,
+                               (ytmp if t == 0 else ya).reshape(ya.size))
+            unit = z[u]  # += y-tree b, by rows: an array assignment would compile
+            for r in range(unit.shape[0]):  # numba's shape-mismatch message (seconds)
+                zr, br = unit[r], ytmp[r]
+                for c in range(zr.size):
+                    zr[c] += br[c]
+        for r in range(r0, r1, R):
+            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
+                         xbuf0, xbuf1, xr)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
+    """Rows ``r0:r1`` of ``out``: the average of the two x-trees' syntheses of the
+    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`)."""
+    filt, first, ntaps, shift = bank
+    W = out.shape[1]
+    R = r1 - r0
+    w = K * cw
+    leaves = xleaves[: W * R].reshape(W, R)
+    image = xr[: W * R].reshape(W, R)
+    for t in range(2):
+        for ih in range(1 << level):
+            col = (t * G + ih % G) * cw
+            for k in range(K):
+                rows = z[(ih // G) * K + k, r0:r1]
+                transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw],
+                                  1.0, False)
+        tree_synthesis(leaves, image, types[t], filt, first, ntaps, shift, level, xbuf0, xbuf1)
+        transpose_columns(image, 0, out[r0:r1], 0.25, t > 0)
+
+
+@nb.njit(cache=True, nogil=True)
+def output_pair_norms_work(ymax, ymod, n, norms, i0, i1, di):
+    """``norms[i]`` of the pair (image ``i``, image ``n + i``), ``i`` in ``i0:i1:di``."""
+    for i in range(i0, i1, di):
+        pair_norms(ymax[i], ymod[i], ymax[n + i], ymod[n + i], norms[i])

@@ -1,0 +1,198 @@
+"""Geometry of the two passes and the carving of scratch into named views.
+
+The x-pass filters the image along x, a strip of rows at a time, with both
+real trees (a, b), and scatters the x-leaves into *units*: the column blocks
+that the y-pass filters along y, one unit at a time, in a buffer that stays in
+cache. A unit's columns are ``[G parts from x-tree a | G parts from x-tree b]``
+(coefficient layouts) where a part is ``cw`` columns of one x-packet, per
+x phase: with ``K`` chunks per packet, part ``(packet, chunk k)`` holds
+positions ``k*cw .. (k+1)*cw`` of the packet's even samples, then (undecimated
+layout only) of its odd samples. ``K > 1`` (wide packets, large images) only
+when ``G == 1``. In the RMax/CMod layout two units are built, one per y-tree:
+y-tree a reads ``[x-tree a even | x-tree a odd | x-tree b even]`` and y-tree b
+``[x-tree b even | x-tree b odd | x-tree a even]``, each part over the ``G``
+packets in turn; a chunk's even and odd parts also carry ``halo`` samples on
+each side (periodic within the packet) for the pooling window.
+
+Scratch is a 2D array with one row per thread that works on its own images
+(or a single row when threads share an image). A row is the per-image storage
+(the units, ``zsize`` elements, twice in the RMax/CMod layout) followed by one
+*slot* of working buffers per thread: the transposed row strip ``xt``, the
+x-tree ping-pong pair ``xbuf0, xbuf1`` and the three y-tree buffers ``ybuf``.
+"""
+from typing import NamedTuple
+
+import numba
+
+DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
+#: Bytes of one row of a unit (both parts): a unit's whole y-pass stays in L2.
+STRIP_BYTES = 2048
+#: Bytes of the x-pass buffers of one row strip.
+XPASS_BYTES = 4 << 20
+#: Bytes of a thread's y-tree buffers, at most: tall images get narrower units.
+YPASS_BYTES = 8 << 20
+#: Fewest columns a chunk of a wide packet keeps (for vectorisation).
+MIN_CHUNK = 16
+#: RMax/CMod chunks carry this many x samples of each phase on each side, so
+#: that a pooling window of half-width q <= 2 * HALO stays inside its chunk.
+HALO = 4
+
+
+class Geometry(NamedTuple):
+    """Sizes of one image's two passes (see the module docstring)."""
+
+    H: int
+    W: int
+    level: int
+    layout: int
+    w: int  # width of a decimated packet
+    nph: int  # x phases stored per part: 1 decimated, 2 otherwise
+    G: int  # packets per unit
+    K: int  # chunks per packet
+    cw: int  # columns of a chunk, per phase
+    halo: int  # RMax/CMod chunks: columns each side of a chunk for the pooling window
+    scols: int  # columns of a unit
+    nunits: int
+    R: int  # image rows per x-pass strip
+    xrows: int  # rows of the x-leaves of one tree
+    yrows: int  # rows of the y-leaves of one tree
+
+    @property
+    def nz(self):
+        """Unit storages: two in the RMax/CMod layout (one per y-tree)."""
+        return 2 if self.layout == RMAX_CMOD else 1
+
+    @property
+    def zsize(self):
+        return self.nunits * self.H * self.scols
+
+    @property
+    def slot_size(self):
+        """Elements of one thread's working buffers."""
+        return self.W * self.R + 2 * self.xrows * self.R + 3 * self.yrows * self.scols
+
+
+def geometry(H, W, level, layout, itemsize, chunked=True):
+    """The :class:`Geometry` of an ``H x W`` image (``chunked=False``: ``K = 1``)."""
+    w = W >> level
+    nph = 1 if layout == DECIMATED else 2
+    # Bytes of a unit row per packet, twice: a unit's row takes at most half of
+    # STRIP_BYTES, so that its whole y-pass stays in the core's L2 cache.
+    unit_row = 2 * (3 * w if layout == RMAX_CMOD else 2 * nph * w) * itemsize
+    G = 1
+    while G < (1 << level) and G * unit_row <= STRIP_BYTES:
+        G *= 2
+    # Wide packets are cut into K chunks so that a unit row stays within half
+    # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES.
+    budget = min(STRIP_BYTES // 2, YPASS_BYTES // (3 * H * nph))
+    K = 1
+    if chunked and unit_row // 2 > budget:
+        # RMax/CMod chunks also compute their halo: keep it a small share.
+        narrowest = 16 * HALO if layout == RMAX_CMOD else MIN_CHUNK
+        divisors = [k for k in range(2, w // narrowest + 1) if w % k == 0]
+        fits = [k for k in divisors if unit_row // 2 <= k * budget]
+        K = fits[0] if fits else (divisors[-1] if divisors else 1)
+    cw = w // K
+    halo = HALO if layout == RMAX_CMOD and K > 1 else 0
+    scols = G * (3 * cw + 4 * halo) if layout == RMAX_CMOD else 2 * G * nph * cw
+    xrows = W * nph
+    R = H
+    if (W + 2 * xrows) * H * itemsize > XPASS_BYTES:
+        R = max(MIN_CHUNK, XPASS_BYTES // ((W + 2 * xrows) * itemsize) // 16 * 16)
+    R = min(R, H)
+    return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols,
+                    ((1 << level) // G) * K, R, xrows, H * nph)
+
+
+def workers():
+    """Threads the drivers use: :func:`numba.get_num_threads`."""
+    return numba.get_num_threads()
+
+
+def strips(W, level, layout, itemsize):
+    """Column layout of a y-pass unit: ``(wa, wb, G)``, part widths per packet and
+    packets per unit (``wa`` of the own x-tree, ``wb`` of the other one)."""
+    geo = geometry(2 ** level, W, level, layout, itemsize)
+    if layout == RMAX_CMOD:
+        return 2 * geo.w, geo.w, geo.G
+    return geo.nph * geo.cw, geo.nph * geo.cw, geo.G
+
+
+def scratch_size(H, W, level, layout, itemsize):
+    """Elements of a scratch row of the forward drivers (storage + one slot per thread)."""
+    geo = geometry(H, W, level, layout, itemsize)
+    return geo.nz * geo.zsize + workers() * geo.slot_size
+
+
+def rmax_scratch_size(W, q):
+    """Elements of the pooling buffers (one per thread) after :func:`scratch_size`."""
+    return workers() * pool_size(W, q)
+
+
+def pool_size(W, q):
+    return 4 * (W + 2 * q)
+
+
+class Views(NamedTuple):
+    """Named views of a scratch row for one thread."""
+
+    za: object  # (nunits, H, scols): the units read by y-tree a (all units if nz == 1)
+    zb: object  # the units read by y-tree b (the same array as za if nz == 1)
+    xt: object  # (W * R,): a row strip, transposed
+    xbuf0: object  # x-tree ping-pong buffers, (xrows * R,) each
+    xbuf1: object
+    ybuf: object  # (3, yrows * scols): y-tree buffers
+
+
+def carve(row, geo, slot):
+    """:class:`Views` of scratch ``row`` for the thread using slot ``slot``."""
+    zsize = geo.zsize
+    za = row[:zsize].reshape(geo.nunits, geo.H, geo.scols)
+    zb = za if geo.nz == 1 else row[zsize : 2 * zsize].reshape(geo.nunits, geo.H, geo.scols)
+    off = geo.nz * zsize + slot * geo.slot_size
+    xn, bn, yn = geo.W * geo.R, geo.xrows * geo.R, geo.yrows * geo.scols
+    xt = row[off : off + xn]
+    xbuf0 = row[off + xn : off + xn + bn]
+    xbuf1 = row[off + xn + bn : off + xn + 2 * bn]
+    ybuf = row[off + xn + 2 * bn : off + xn + 2 * bn + 3 * yn].reshape(3, yn)
+    return Views(za, zb, xt, xbuf0, xbuf1, ybuf)
+
+
+def pool_view(row, geo, slot, q):
+    """Pooling buffer of slot ``slot`` (after :func:`scratch_size`)."""
+    start = geo.nz * geo.zsize + workers() * geo.slot_size + slot * pool_size(geo.W, q)
+    return row[start : start + pool_size(geo.W, q)]
+
+
+def inverse_scratch_size(H, W, level, itemsize):
+    """Elements of a scratch row of the inverse (storage + one slot per thread)."""
+    geo = geometry(H, W, level, DECIMATED, itemsize)
+    return geo.zsize + workers() * _inverse_slot_size(geo)
+
+
+def _inverse_slot_size(geo):
+    return 4 * geo.W * geo.R + 4 * geo.H * geo.scols
+
+
+class InverseViews(NamedTuple):
+    """Named views of a scratch row of the inverse for one thread."""
+
+    z: object  # (nunits, H, scols): the units, synthesised along y
+    ya: object  # (H, scols): y-leaves of y-tree a of the current unit
+    yb: object  # (H, scols): the same for y-tree b
+    ytmp: object  # (H, scols): y-tree b's synthesis
+    ybuf: object  # (H * scols,): y-tree buffer
+    xleaves: object  # (W * R,): x-leaves of a row strip, gathered from the units
+    xbuf0: object  # x-tree buffers, (W * R,) each
+    xbuf1: object
+    xr: object  # (W * R,): the x-tree's synthesis of the row strip
+
+
+def carve_inverse(row, geo, slot):
+    """:class:`InverseViews` of scratch ``row`` for the thread using slot ``slot``."""
+    z = row[: geo.zsize].reshape(geo.nunits, geo.H, geo.scols)
+    off = geo.zsize + slot * _inverse_slot_size(geo)
+    yn, xn = geo.H * geo.scols, geo.W * geo.R
+    y = row[off : off + 4 * yn].reshape(4, geo.H, geo.scols)
+    x = row[off + 4 * yn : off + 4 * yn + 4 * xn].reshape(4, xn)
+    return InverseViews(z, y[0], y[1], y[2], y[3].reshape(-1), x[0], x[1], x[2], x[3])

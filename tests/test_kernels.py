@@ -1,0 +1,80 @@
+"""The kernel drivers: threads sharing one image agree with one thread per image,
+and the one-time compile message."""
+import importlib
+import sys
+
+import numpy as np
+import pytest
+
+import dtwpt
+from dtwpt import _kernels
+from dtwpt._kernels import _notice
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, level", [((128, 160), 3), ((136, 1024), 1), ((256, 128), 2)])
+def test_one_image_shared_by_threads_matches_batch(shape, level, dtype):
+    """A single large image is split over threads (row strips, then units; wide
+    packets in chunks); in a batch each thread takes whole images. Same numbers."""
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    pair = np.stack([x, x])
+    one = dtwpt.dtcwpt2(x, level)
+    np.testing.assert_array_equal(one.coeffs, dtwpt.dtcwpt2(pair, level).coeffs[0])
+    und = dtwpt.dtcwpt2(x, level, decimated=False).coeffs
+    np.testing.assert_array_equal(und, dtwpt.dtcwpt2(pair, level, decimated=False).coeffs[1])
+    for a, b in zip(dtwpt.rmax_cmod(x, level, q=2), dtwpt.rmax_cmod(pair, level, q=2)):
+        np.testing.assert_array_equal(a, b[0])
+    both = dtwpt.idtcwpt2(dtwpt.dtcwpt2(pair, level))
+    np.testing.assert_array_equal(dtwpt.idtcwpt2(one), both[1])
+
+
+def test_wide_packets_are_chunked():
+    geo = _kernels._scratch.geometry(8, 4096, 1, _kernels.DECIMATED, 8)
+    assert geo.K > 1 and geo.G == 1 and geo.K * geo.cw == geo.w
+
+
+def test_compiling_notice_only_when_the_cache_is_cold(tmp_path, monkeypatch, capsys):
+    (tmp_path / "fresh_kernel.py").write_text(
+        "import numba\n\n@numba.njit(cache=True)\ndef double(a):\n    return 2 * a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(_notice, "_shown", False)
+    monkeypatch.setattr(_notice, "_checked", set())
+    module = importlib.import_module("fresh_kernel")
+    try:
+        _notice.compiling_notice(module.double, (1.0,))
+        assert "dtwpt: compiling kernels (first use only" in capsys.readouterr().err
+        module.double(1.0)  # compiles and writes the cache
+        _notice.compiling_notice(module.double, (1.0,))  # once per process
+        assert capsys.readouterr().err == ""
+        # A new process would find the cache: the check says so.
+        assert _notice._cached(module.double, (1.0,))
+    finally:
+        sys.modules.pop("fresh_kernel", None)
+
+
+def test_compiling_notice_is_quiet_with_a_warm_kernel(monkeypatch, capsys):
+    monkeypatch.setattr(_notice, "_shown", False)
+    monkeypatch.setattr(_notice, "_checked", set())
+    x = np.zeros((1, 16, 16))
+    dtwpt.rmax_cmod(x, 1)
+    capsys.readouterr()
+    dtwpt.rmax_cmod(x, 1)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("q", [3, 9])
+def test_rmax_of_wide_packets_matches_pooled_undecimated_transform(q):
+    """Wide packets are pooled in chunks with a halo (q <= 8) or whole (q = 9):
+    RMax is the max of the undecimated real part over a (2q+1)^2 window centred
+    on every even sample, periodic."""
+    x = np.random.default_rng(1).standard_normal((32, 1024))
+    geo = _kernels._scratch.geometry(32, 1024, 1, _kernels.RMAX_CMOD, 8)
+    assert geo.K > 1 and geo.halo > 0
+    ymax, ymod = dtwpt.rmax_cmod(x, 1, q=q)
+    real = dtwpt.dtcwpt2(x, 1, decimated=False).coeffs.real
+    pooled = np.full(real.shape, -np.inf)
+    for dy in range(-q, q + 1):
+        for dx in range(-q, q + 1):
+            pooled = np.maximum(pooled, np.roll(real, (-dy, -dx), axis=(-2, -1)))
+    np.testing.assert_allclose(ymax, pooled[:, ::2, ::2], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ymod, np.abs(dtwpt.dtcwpt2(x, 1).coeffs), rtol=0, atol=1e-12)
