@@ -14,7 +14,8 @@ Public API (see each module for conventions):
   :func:`analyze_kernels` (:mod:`dtwpt.kernel_analysis`),
   :func:`learned_first_layer` (:mod:`dtwpt.learned_filters`);
 - anti-aliased pooling: :mod:`dtwpt.antialiasing`;
-- :mod:`dtwpt.theory`, :mod:`dtwpt.metrics`, :mod:`dtwpt.data`, :mod:`dtwpt.tree`
+- :mod:`dtwpt.theory`, :mod:`dtwpt.metrics` (of RMax/CMod outputs),
+  :mod:`dtwpt.kernel_metrics` (of the packet kernels), :mod:`dtwpt.data`, :mod:`dtwpt.tree`
   and :mod:`dtwpt.plotting` (imported on first use: it loads matplotlib) as modules.
 
 Conventions (axes, frequencies, packet order, boundary modes) are stated once,
@@ -23,7 +24,17 @@ in the documentation's Conventions page and in :mod:`dtwpt.transform`.
 import importlib
 from importlib.metadata import PackageNotFoundError, version
 
-from . import antialiasing, data, kernel_analysis, learned_filters, metrics, theory, tree, weights
+from . import (
+    antialiasing,
+    data,
+    kernel_analysis,
+    kernel_metrics,
+    learned_filters,
+    metrics,
+    theory,
+    tree,
+    weights,
+)
 from ._validation import MAX_LEVEL
 from .color import to_luminance
 from .convolution import cmod_conv, rmax_conv
@@ -47,7 +58,8 @@ __all__ = [
     "cmod", "cmod_conv", "gabor_filter", "hilbert_companion", "packet_kernels",
     "pair_squared_norms", "rmax", "rmax_cmod", "rmax_conv", "to_luminance",
     "analyze_kernels", "learned_first_layer", "load_first_layer",
-    "antialiasing", "data", "kernel_analysis", "learned_filters", "metrics", "plotting",
+    "antialiasing", "data", "kernel_analysis", "kernel_metrics", "learned_filters", "metrics",
+    "plotting",
     "theory", "tree", "weights",
 ]
 

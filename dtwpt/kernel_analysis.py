@@ -20,7 +20,7 @@ Per kernel (:func:`analyze_kernels`):
   with its mirror image, over all positions of the square on the grid. With
   ``kappa = pi / m`` for stride ``m`` this is the statistic of the paper's
   count of Gabor-like channels (AlexNet, ``m = 4``; ResNet, ``m = 2``) and of
-  its Table 1 for the DT-CWPT packets (:func:`dtwpt.metrics.energy_concentration`,
+  its Table 1 for the DT-CWPT packets (:func:`dtwpt.kernel_metrics.energy_concentration`,
   where the complex packet kernels need no mirror).
 - **Characteristic frequency** ``theta``: the energy centroid inside that best
   square, reported in the half-plane ``theta_x > 0`` (or ``theta_x = 0``,

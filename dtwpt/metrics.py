@@ -8,9 +8,8 @@ For one image and one packet, with ``Ymod = CMod X``, ``Ymax = RMax X`` and
   ``rho_mod = ||Ymod' - Ymod|| / ||Ymod||``.
 
 Norms run over the last two (spatial) axes; where ``||Ymod|| = 0`` the ratio
-is NaN. Kernel metrics (:func:`energy_concentration`, :func:`analyticity`)
-measure the packets' equivalent kernels on a fine DFT grid, in the
-input-frequency convention of :mod:`dtwpt.tree`.
+is NaN. The metrics of the kernels themselves (energy concentration,
+analyticity) are in :mod:`dtwpt.kernel_metrics`.
 
 References
 ----------
@@ -22,16 +21,13 @@ import numpy as np
 
 from . import _kernels
 from ._validation import as_real_array, check_int, check_same_shape, check_values
-from .operators import MAX_KERNEL_BYTES, packet_kernels, pair_squared_norms
+from .operators import pair_squared_norms
 
 __all__ = [
     "discrepancy",
     "shift_stability",
     "pair_metrics",
     "shift_metrics",
-    "kernel_energy_spectra",
-    "energy_concentration",
-    "analyticity",
 ]
 
 
@@ -208,95 +204,3 @@ def _metrics_from_norms(norms):
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = np.where(mod2 > 0, norms[1:] / mod2, np.nan)
     return np.stack([ratios[0], np.sqrt(ratios[1]), np.sqrt(ratios[2])])
-
-
-def kernel_energy_spectra(kernels, n_fft):
-    """``|sum_t K[t] exp(1j <omega, t>)|**2`` on an ``n_fft x n_fft`` DFT grid.
-
-    Parameters
-    ----------
-    kernels : array_like, shape (L, K_y, K_x)
-        Finite real or complex kernels.
-    n_fft : int
-        Grid side, at least ``max(K_y, K_x)`` (a smaller grid would cut the
-        kernels) and such that the result fits in 4 GiB.
-
-    Returns
-    -------
-    ndarray, shape (L, n_fft, n_fft)
-        DFT ordering (index ``k`` is ``omega = 2 pi k / n_fft`` modulo 2 pi).
-    """
-    kernels = np.asarray(kernels)
-    if kernels.dtype.kind not in "biufc":
-        raise TypeError(f"kernels must be a numeric array, got dtype {kernels.dtype}")
-    if kernels.ndim != 3:
-        raise ValueError(f"kernels must have shape (L, K_y, K_x), got shape {kernels.shape}")
-    if not np.all(np.isfinite(kernels)):
-        raise ValueError("kernels contains NaN or infinite values")
-    top = int(np.sqrt(MAX_KERNEL_BYTES / 16 / max(len(kernels), 1)))
-    n_fft = check_int(n_fft, "n_fft", max(kernels.shape[1:]), top,
-                      why=f" for {len(kernels)} kernels of {kernels.shape[1:]} taps")
-    return np.abs(np.fft.ifft2(kernels, s=(n_fft, n_fft)) * n_fft ** 2) ** 2
-
-
-def _grid_size(level, kernel_size):
-    n = 2 ** (level + 4)
-    while n < kernel_size:
-        n *= 2
-    return n
-
-
-def energy_concentration(level, *, wavelet="qshift_a", packet_wavelet=None):
-    """Largest share of each packet kernel's energy in a ``kappa_J``-square window.
-
-    The window is periodic, of side ``kappa_J = pi / 2**(J-1)`` (twice a tile),
-    and slides over the whole frequency plane: this is the Table 1 statistic.
-
-    Returns
-    -------
-    ndarray, shape (P,)
-        One share per packet, in frequency order.
-
-    Examples
-    --------
-    >>> c = energy_concentration(2)
-    >>> c.shape, bool(0.9 < c.mean() < 1)
-    ((32,), True)
-    """
-    kernels, _ = packet_kernels(level, wavelet=wavelet, packet_wavelet=packet_wavelet)
-    n = _grid_size(level, kernels.shape[-1])
-    side = n // 2 ** level
-    shares = np.empty(len(kernels))
-    for p, k in enumerate(kernels):
-        e = kernel_energy_spectra(k[None], n)[0]
-        # Sliding periodic box sum through 2D cumulative sums of the tiled spectrum.
-        tiled = np.pad(e, ((0, side), (0, side)), mode="wrap")
-        c = np.pad(tiled.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
-        box = c[side:, side:] - c[:-side, side:] - c[side:, :-side] + c[:-side, :-side]
-        shares[p] = box[:n, :n].max() / e.sum()
-    return shares
-
-
-def analyticity(level, *, wavelet="qshift_a", packet_wavelet=None):
-    """Share of each packet's spectral energy at input frequencies ``omega_x > 0``.
-
-    Energy on the lines ``omega_x = 0`` and ``omega_x = pi`` counts half. One
-    minus this is the energy on the wrong side.
-
-    Returns
-    -------
-    ndarray, shape (P,)
-
-    Examples
-    --------
-    >>> a = analyticity(2)
-    >>> bool(a.min() > 0.75)
-    True
-    """
-    kernels, _ = packet_kernels(level, wavelet=wavelet, packet_wavelet=packet_wavelet)
-    n = _grid_size(level, kernels.shape[-1])
-    e = kernel_energy_spectra(kernels, n)
-    weight = np.zeros(n)
-    weight[1 : n // 2] = 1.0
-    weight[[0, n // 2]] = 0.5
-    return (e * weight).sum(axis=(-2, -1)) / e.sum(axis=(-2, -1))

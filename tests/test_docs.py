@@ -8,7 +8,7 @@ MODULES = [
     "dtwpt.filters", "dtwpt.tree", "dtwpt.transform", "dtwpt.operators",
     "dtwpt.convolution", "dtwpt.design", "dtwpt.color",
     "dtwpt.metrics", "dtwpt.theory", "dtwpt.data", "dtwpt.plotting",
-    "dtwpt.weights", "dtwpt.kernel_analysis", "dtwpt.learned_filters",
+    "dtwpt.kernel_metrics", "dtwpt.weights", "dtwpt.kernel_analysis", "dtwpt.learned_filters",
     "dtwpt.antialiasing.pooling", "dtwpt.antialiasing.operators", "dtwpt.antialiasing.measures",
     "dtwpt.experiments.kernels.compute",
 ]

@@ -14,7 +14,8 @@ from dtwpt import rmax_cmod, theory, tree
 from dtwpt.data import BundledPhotos
 from dtwpt.experiments import _runner, main
 from dtwpt.experiments.shift.verdicts import pathological_tiles
-from dtwpt.metrics import discrepancy, energy_concentration, shift_stability
+from dtwpt.kernel_metrics import energy_concentration
+from dtwpt.metrics import discrepancy, shift_stability
 
 SMALL = ["--pairs", "8", "--size", "64", "--levels", "1", "2", "--chunk", "4", "--quiet"]
 TINY = ["--pairs", "16", "--size", "32", "--levels", "1", "2", "--chunk", "4", "--quiet"]

@@ -11,7 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
-from dtwpt import metrics
+from dtwpt import kernel_metrics, metrics
 from dtwpt import operators as op
 
 PI = np.pi
@@ -182,7 +182,7 @@ def test_metrics_on_operator_outputs():
 def test_kernel_energy_spectra_explicit_dft():
     rng = np.random.default_rng(5)
     k = rng.standard_normal((3, 6, 6)) + 1j * rng.standard_normal((3, 6, 6))
-    e = metrics.kernel_energy_spectra(k, 16)
+    e = kernel_metrics.kernel_energy_spectra(k, 16)
     assert e.shape == (3, 16, 16)
     for i in range(3):
         np.testing.assert_allclose(e[i], explicit_energy_spectrum(k[i], 16), rtol=1e-12,
@@ -194,7 +194,7 @@ def test_kernel_energy_spectra_explicit_dft():
 # -------------------------------------------------------- energy concentration
 @pytest.mark.parametrize("level, expected, tol", [(2, 0.976, 0.01), (3, 0.944, 0.015)])
 def test_energy_concentration_table1(level, expected, tol):
-    c = metrics.energy_concentration(level)
+    c = kernel_metrics.energy_concentration(level)
     assert c.shape == (2 * 4 ** level,)
     assert abs(c.mean() - expected) < tol, c.mean()
     assert np.all((c > 0) & (c <= 1))
@@ -207,8 +207,8 @@ def test_energy_concentration_all_packets_brute_force(level):
     side = n // 2 ** level  # kappa_J = pi / 2**(J-1) is n / 2**J samples
     assert side * 2 * PI / n == pytest.approx(PI / 2 ** (level - 1))
     e = np.array([explicit_energy_spectrum(kk, n) for kk in k])
-    np.testing.assert_allclose(metrics.energy_concentration(level), box_share_rolls(e, side),
-                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(kernel_metrics.energy_concentration(level),
+                               box_share_rolls(e, side), rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("level, packet", [(2, 0), (2, 13), (3, 45)])
@@ -217,7 +217,7 @@ def test_energy_concentration_one_packet_explicit_loop(level, packet):
     n = grid_size(level, k.shape[-1])
     e = explicit_energy_spectrum(k, n)
     share = box_share_loop(e, n // 2 ** level)
-    assert metrics.energy_concentration(level)[packet] == pytest.approx(share, abs=1e-12)
+    assert kernel_metrics.energy_concentration(level)[packet] == pytest.approx(share, abs=1e-12)
 
 
 @pytest.mark.parametrize("level", [2, 3])
@@ -228,7 +228,7 @@ def test_energy_concentration_is_grid_independent(level):
     picks = [0, 5, len(k) // 2 + 3, len(k) - 1]
     e = np.array([explicit_energy_spectrum(k[p], n) for p in picks])
     fine = box_share_rolls(e, n // 2 ** level)
-    np.testing.assert_allclose(metrics.energy_concentration(level)[picks], fine, atol=5e-3)
+    np.testing.assert_allclose(kernel_metrics.energy_concentration(level)[picks], fine, atol=5e-3)
 
 
 # -------------------------------------------------------- analyticity
@@ -245,7 +245,7 @@ def analyticity_brute(kernels, n):
 
 
 def test_analyticity_thresholds_j2():
-    a = metrics.analyticity(2)
+    a = kernel_metrics.analyticity(2)
     assert a.shape == (32,)
     assert np.all(a >= 0.75)
     n = 4
@@ -259,14 +259,14 @@ def test_analyticity_thresholds_j2():
 def test_analyticity_brute_force(level):
     k = kernels_for(level)
     n = grid_size(level, k.shape[-1])
-    np.testing.assert_allclose(metrics.analyticity(level), analyticity_brute(k, n),
+    np.testing.assert_allclose(kernel_metrics.analyticity(level), analyticity_brute(k, n),
                                rtol=1e-12, atol=1e-12)
 
 
 def test_analyticity_is_grid_independent():
     k = kernels_for(2)
     fine = analyticity_brute(k[[0, 1, 9, 31]], 256)
-    np.testing.assert_allclose(metrics.analyticity(2)[[0, 1, 9, 31]], fine, atol=2e-3)
+    np.testing.assert_allclose(kernel_metrics.analyticity(2)[[0, 1, 9, 31]], fine, atol=2e-3)
 
 
 def test_pair_metrics_matches_the_separate_metrics():

@@ -13,7 +13,7 @@ import pywt
 
 import dtwpt
 from dtwpt import _validation as v
-from dtwpt import metrics, plotting, theory, tree
+from dtwpt import kernel_metrics, metrics, plotting, theory, tree
 from dtwpt.filters import FilterPair, dual_tree_filters, qshift_lowpass
 
 matplotlib.use("Agg")
@@ -105,7 +105,7 @@ def test_same_mistake_same_message_everywhere():
         lambda: dtwpt.rmax_cmod(IMG, 1.5), lambda: dtwpt.rmax(IMG, 1.5),
         lambda: dtwpt.cmod(IMG, 1.5), lambda: dtwpt.pair_squared_norms(IMG, IMG, 1.5),
         lambda: dtwpt.packet_kernels(1.5), lambda: metrics.shift_metrics(IMG, IMG, 1.5),
-        lambda: metrics.energy_concentration(1.5), lambda: metrics.analyticity(1.5),
+        lambda: kernel_metrics.energy_concentration(1.5), lambda: kernel_metrics.analyticity(1.5),
         lambda: tree.node_types(1.5, "a"),
     ]
     messages = set()
@@ -290,13 +290,15 @@ TABLE = [
                                                              np.zeros(2)), VE, ["(..., h, w)"]),
     ("shift_metrics q", lambda: metrics.shift_metrics(IMG, IMG, 1, q=2 ** 63), VE,
      ["q", str(2 ** 63)]),
-    ("kernel_energy_spectra n_fft", lambda: metrics.kernel_energy_spectra(np.ones((1, 8, 8)), 4),
-     VE, ["n_fft", "[8,", "got 4"]),
-    ("kernel_energy_spectra huge", lambda: metrics.kernel_energy_spectra(np.ones((1, 8, 8)),
-                                                                        2 ** 40), VE,
+    ("kernel_energy_spectra n_fft",
+     lambda: kernel_metrics.kernel_energy_spectra(np.ones((1, 8, 8)), 4), VE,
+     ["n_fft", "[8,", "got 4"]),
+    ("kernel_energy_spectra huge",
+     lambda: kernel_metrics.kernel_energy_spectra(np.ones((1, 8, 8)), 2 ** 40), VE,
      ["n_fft", str(2 ** 40)]),
-    ("energy_concentration level", lambda: metrics.energy_concentration(0), VE, ["level", "0"]),
-    ("analyticity level", lambda: metrics.analyticity(np.float64(2)), TE, ["level", "2.0"]),
+    ("energy_concentration level", lambda: kernel_metrics.energy_concentration(0), VE,
+     ["level", "0"]),
+    ("analyticity level", lambda: kernel_metrics.analyticity(np.float64(2)), TE, ["level", "2.0"]),
     # theory
     ("alpha kappa", lambda: theory.alpha(0.0, (1, 1)), VE, ["kappa", "0.0"]),
     ("beta m", lambda: theory.beta(1, 2 ** 60, 1.0), VE, ["m", str(2 ** 60)]),
@@ -384,7 +386,7 @@ def test_bad_input_table(name, call, error, parts):
 
 def test_table_covers_every_public_function():
     """Each public function of the core modules appears in the table."""
-    modules = [dtwpt, metrics, theory, tree, plotting]
+    modules = [dtwpt, metrics, kernel_metrics, theory, tree, plotting]
     names = {n for m in modules for n in m.__all__ if callable(getattr(m, n))
              and not isinstance(getattr(m, n), type)}
     names -= {"list_wavelets", "learned_first_layer"}  # take no argument

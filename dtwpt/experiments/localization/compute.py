@@ -27,6 +27,7 @@ import numpy as np
 from dtwpt import (
     cmod_conv,
     gabor_filter,
+    kernel_metrics,
     metrics,
     packet_kernels,
     rmax_cmod,
@@ -179,9 +180,10 @@ def prepare_unit(unit, *, size):
     if isinstance(unit, FamilyUnit):
         kw = {"wavelet": unit.wavelet, "packet_wavelet": unit.packet_wavelet}
         kernels, _ = packet_kernels(unit.level, **kw)
+        concentration = kernel_metrics.energy_concentration(unit.level, **kw)
         return unit, {"kernel_length": np.array(kernels.shape[-1]),
-                      "energy_concentration": metrics.energy_concentration(unit.level, **kw),
-                      "wrong_side": 1.0 - metrics.analyticity(unit.level, **kw)}
+                      "energy_concentration": concentration,
+                      "wrong_side": 1.0 - kernel_metrics.analyticity(unit.level, **kw)}
     filters = []
     for theta in unit.thetas:
         W = gabor_filter(theta, unit.kappa, size)

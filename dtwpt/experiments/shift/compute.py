@@ -17,7 +17,8 @@ intervals.
 import numpy as np
 
 from dtwpt import dtcwpt2, metrics, theory, tree
-from dtwpt.metrics import energy_concentration, pair_metrics
+from dtwpt.kernel_metrics import energy_concentration
+from dtwpt.metrics import pair_metrics
 
 from .. import _paper
 
@@ -222,7 +223,7 @@ def energy_table(levels, wavelet):
     """Columns of ``table1.csv``: energy concentration of the packet kernels.
 
     The share of each kernel's spectral energy inside the best periodic
-    ``kappa_J x kappa_J`` window (:func:`dtwpt.metrics.energy_concentration`),
+    ``kappa_J x kappa_J`` window (:func:`dtwpt.kernel_metrics.energy_concentration`),
     summarised over all packets of each level, next to the paper's values.
     """
     shares = [energy_concentration(level, wavelet=wavelet) for level in levels]
