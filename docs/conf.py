@@ -17,16 +17,18 @@ import sys
 from pathlib import Path
 
 import matplotlib
+from docutils.utils import get_source_line
 
 matplotlib.use("Agg")
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from sphinx.ext import autosummary as _autosummary  # noqa: E402
+
 import dtwpt  # noqa: E402
 
-from _api import write_api_pages  # noqa: E402
-from sphinx.ext import autosummary as _autosummary  # noqa: E402
+from _api import canonical_names, write_api_pages  # noqa: E402
 
 # -- project -----------------------------------------------------------------
 project = "dtwpt"
@@ -54,6 +56,7 @@ root_doc = "index"
 default_role = "code"
 
 API_MODULES = write_api_pages(HERE / "api")
+CANONICAL = canonical_names(API_MODULES)
 
 suppress_warnings = ["ref.citation"]  # numpydoc keeps uncited module references
 # the API pages, listed explicitly: with True autosummary would only see the
@@ -134,3 +137,49 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "within_subsection_order": "FileNameSortKey",
 }
+
+
+def _alias_candidates(node, target):
+    """``(module, name)`` pairs a Python reference may mean, most specific first.
+
+    The target as written, then relative to the module the reference is made
+    in, then relative to every package above the object whose docstring holds
+    the reference (a docstring documented at ``dtwpt.name`` may refer to its
+    own module's names without a prefix).
+    """
+    module, _, name = target.rpartition(".")
+    yield module, name
+    contexts = [node.get("py:module") or ""]
+    source = get_source_line(node)[0] or ""
+    match = re.search(r"docstring of ([\w.]+)", source)
+    if match:
+        parts = match.group(1).split(".")
+        contexts += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+    for context in contexts:
+        if context:
+            full = f"{context}.{target}"
+            yield full.rpartition(".")[0], name
+
+
+def _resolve_public_alias(app, env, node, contnode):
+    """Resolve a reference to a public name documented under another path.
+
+    A name is documented once, at its shallowest public path (see ``_api``);
+    a reference through another public path (``dtwpt.weights.load_first_layer``
+    for ``dtwpt.load_first_layer``), or relative to the module the docstring
+    comes from, links to that page.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "").lstrip("~.")
+    for key in _alias_candidates(node, target):
+        documented = CANONICAL.get(key)
+        if documented is not None:
+            return env.get_domain("py").resolve_xref(
+                env, node["refdoc"], app.builder, node["reftype"], documented, node,
+                contnode)
+    return None
+
+
+def setup(app):
+    app.connect("missing-reference", _resolve_public_alias)
