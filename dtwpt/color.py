@@ -5,6 +5,7 @@ The transforms and operators of dtwpt act on real single-channel images
 transform each channel with ``axes=``).
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import as_real_array, check_axis, check_values
 
@@ -13,7 +14,8 @@ __all__ = ["LUMA_WEIGHTS", "to_luminance"]
 LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 
 
-def to_luminance(x, weights=LUMA_WEIGHTS, *, channel_axis=-1):
+def to_luminance(x: ArrayLike, weights: ArrayLike = LUMA_WEIGHTS, *,
+                 channel_axis: int = -1) -> np.ndarray:
     """Weighted sum of colour channels, ``sum_k mu_k X_k``.
 
     Parameters

@@ -25,6 +25,7 @@ References
 """
 import numpy as np
 import scipy.fft
+from numpy.typing import ArrayLike
 
 from ._validation import as_real_array, check_int, check_kernel_stack, check_values
 
@@ -121,7 +122,7 @@ def _finish(y, x, shape):
     return y[..., 0, :, :] if kind == "single" else y
 
 
-def rmax_conv(x, V, m, *, q=1):
+def rmax_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1) -> np.ndarray:
     """RMax with any real kernel(s): ``MaxPool_q((x * V) down m)``.
 
     Periodic cross-correlation, subsampling by ``m`` keeping sample 0, then a
@@ -169,7 +170,7 @@ def rmax_conv(x, V, m, *, q=1):
     return _finish(pooled, x, shape)
 
 
-def cmod_conv(x, W, m):
+def cmod_conv(x: ArrayLike, W: ArrayLike, m: int) -> np.ndarray:
     """CMod with any complex kernel(s): ``|(x * W) down 2m|``.
 
     Parameters

@@ -69,8 +69,10 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from PIL import Image
 
 from dtwpt._validation import check_bool, check_choice, check_int
@@ -121,15 +123,15 @@ class Batch:
 
     x: np.ndarray
     x_shifted: np.ndarray
-    names: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    groups: list = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.names)
 
 
-def fourier_shift(x, shift, axis=-1):
+def fourier_shift(x: ArrayLike, shift: float, axis: int = -1) -> np.ndarray:
     """Periodic sub-pixel translation ``y[n] = x[n + shift]`` by a phase ramp.
 
     The signal is seen as a trigonometric polynomial of period ``N`` (the length
@@ -195,7 +197,8 @@ def _without_nyquist(x, axis):
     return spectrum, extended.shape[axis]
 
 
-def band_limited_pair(region, shift, axis):
+def band_limited_pair(region: np.ndarray, shift: float,
+                      axis: int) -> tuple[np.ndarray, np.ndarray]:
     """``(R, R translated by shift)`` without the Nyquist coefficient, mirror-extended.
 
     The model of fractional shifts (see the module documentation): the region
@@ -325,7 +328,8 @@ class BundledPhotos:
     (1, 3, 224, 224)
     """
 
-    def __init__(self, n_pairs=256, *, size=224, shift=1, axis="x", seed=0, color=False):
+    def __init__(self, n_pairs: int = 256, *, size: int = 224, shift: float = 1,
+                 axis: str = "x", seed: int = 0, color: bool = False) -> None:
         self.n_pairs = check_int(n_pairs, "n_pairs", 1)
         self.size = check_int(size, "size", 8)
         self.shift = _check_shift(shift)
@@ -340,10 +344,10 @@ class BundledPhotos:
                 f"smallest bundled photo has a side of {smallest}"
             )
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.n_pairs
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"BundledPhotos({self.n_pairs}, size={self.size}, shift={self.shift!r}, "
                 f"axis={self.axis!r}, seed={self.seed}, color={self.color})")
 
@@ -357,7 +361,7 @@ class BundledPhotos:
         region = photo[..., top:top + side, left:left + side]
         return f"{name}#{i}", _make_pair(region, self.size, self.shift, self.axis)
 
-    def load(self, start, stop):
+    def load(self, start: int, stop: int) -> Batch:
         """Pairs ``start, ..., stop - 1`` (``stop`` is clipped to ``len(self)``).
 
         Parameters
@@ -385,7 +389,7 @@ class BundledPhotos:
     def _shape(self):
         return ((3,) if self.color else ()) + (self.size, self.size)
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         """JSON-serialisable parameters of the source.
 
         Returns
@@ -570,9 +574,10 @@ class ImageFolder:
     >>> tmp.cleanup()
     """
 
-    def __init__(self, root, *, size=224, shift=1, axis="x", resize_to=256, min_side=32,
-                 workers=None, color=False, shift_at="resized",
-                 max_pixels=MAX_DECODED_PIXELS):
+    def __init__(self, root: str | os.PathLike, *, size: int = 224, shift: float = 1,
+                 axis: str = "x", resize_to: int = 256, min_side: int = 32,
+                 workers: int | None = None, color: bool = False, shift_at: str = "resized",
+                 max_pixels: int = MAX_DECODED_PIXELS) -> None:
         self.size = check_int(size, "size", 8)
         self.shift = _check_shift(shift)
         self.axis = check_choice(axis, "axis", ("x", "y"))
@@ -595,10 +600,10 @@ class ImageFolder:
             raise ValueError(f"root {self.root!r} contains no image files "
                              f"(extensions {', '.join(IMAGE_EXTENSIONS)})")
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.files)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (f"ImageFolder({self.root!r}, size={self.size}, shift={self.shift!r}, "
                 f"axis={self.axis!r}, resize_to={self.resize_to}, color={self.color}, "
                 f"shift_at={self.shift_at!r}) with {len(self)} files")
@@ -640,7 +645,7 @@ class ImageFolder:
             return _printable(name), None, f"{type(error).__name__}: {_printable(str(error))}"
         return _printable(name), pair, None
 
-    def load(self, start, stop):
+    def load(self, start: int, stop: int) -> Batch:
         """Pairs of files ``start, ..., stop - 1`` (``stop`` clipped to ``len(self)``).
 
         Files are decoded in parallel by ``workers`` threads.
@@ -676,7 +681,7 @@ class ImageFolder:
         shape = ((3,) if self.color else ()) + (self.size, self.size)
         return _stack([pair for _, pair in done], names, skipped, names, shape)
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         """JSON-serialisable parameters of the source.
 
         Returns

@@ -12,6 +12,7 @@ References
    arXiv:2209.11740.
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import check_int, check_kappa, check_kernel_stack, check_point
 
@@ -27,7 +28,7 @@ def _frequency_grid(shape):
     return np.meshgrid(wy, wx, indexing="ij")
 
 
-def hilbert_companion(V, direction=None):
+def hilbert_companion(V: ArrayLike, direction: ArrayLike | None = None) -> np.ndarray:
     """Complex companion ``W = V + 1j H(V)`` of a real 2D kernel.
 
     ``hat W(omega) = (1 + sign <omega, d>) hat V(omega)`` on the kernel's own
@@ -79,7 +80,7 @@ def hilbert_companion(V, direction=None):
     return out[0] if single else out
 
 
-def gabor_filter(theta, kappa, size):
+def gabor_filter(theta: ArrayLike, kappa: float, size: int) -> np.ndarray:
     """A Gabor-like kernel in ``J(theta, kappa)``.
 
     Its spectrum on the ``size x size`` grid (input-frequency convention of

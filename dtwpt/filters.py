@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pywt
+from numpy.typing import ArrayLike
 
 __all__ = [
     "FilterPair",
@@ -113,7 +114,7 @@ class DualTreeFilters:
     packet: FilterPair
 
 
-def list_wavelets():
+def list_wavelets() -> list[str]:
     """Names of the built-in Q-shift families (the ``wavelet`` argument).
 
     The ``packet_wavelet`` argument of the transforms is separate: ``None``
@@ -172,7 +173,7 @@ def _validated_lowpass(h, what):
     return h
 
 
-def qshift_lowpass(wavelet="qshift_a"):
+def qshift_lowpass(wavelet: str | ArrayLike = "qshift_a") -> np.ndarray:
     """The Q-shift low-pass ``h0a`` of a family, or a validated user filter.
 
     Parameters
@@ -267,7 +268,9 @@ def _packet_pair(packet_wavelet, tree_a):
     )
 
 
-def dual_tree_filters(wavelet="qshift_a", packet_wavelet=None):
+def dual_tree_filters(wavelet: str | ArrayLike = "qshift_a",
+                      packet_wavelet: str | pywt.Wavelet | FilterPair | None = None
+                      ) -> DualTreeFilters:
     """All filter pairs of the dual-tree packet transform.
 
     Parameters

@@ -18,14 +18,17 @@ References
    arXiv:2209.11740, Table 1.
 """
 import numpy as np
+import pywt
+from numpy.typing import ArrayLike
 
 from ._validation import check_int
+from .filters import FilterPair
 from .operators import MAX_KERNEL_BYTES, packet_kernels
 
 __all__ = ["kernel_energy_spectra", "energy_concentration", "analyticity"]
 
 
-def kernel_energy_spectra(kernels, n_fft):
+def kernel_energy_spectra(kernels: ArrayLike, n_fft: int) -> np.ndarray:
     """``|sum_t K[t] exp(1j <omega, t>)|**2`` on an ``n_fft x n_fft`` DFT grid.
 
     Parameters
@@ -61,7 +64,9 @@ def _grid_size(level, kernel_size):
     return n
 
 
-def energy_concentration(level, *, wavelet="qshift_a", packet_wavelet=None):
+def energy_concentration(level: int, *, wavelet: str | ArrayLike = "qshift_a",
+                         packet_wavelet: str | pywt.Wavelet | FilterPair | None = None
+                         ) -> np.ndarray:
     """Largest share of each packet kernel's energy in a ``kappa_J``-square window.
 
     The window is periodic, of side ``kappa_J = pi / 2**(J-1)`` (twice a tile),
@@ -92,7 +97,8 @@ def energy_concentration(level, *, wavelet="qshift_a", packet_wavelet=None):
     return shares
 
 
-def analyticity(level, *, wavelet="qshift_a", packet_wavelet=None):
+def analyticity(level: int, *, wavelet: str | ArrayLike = "qshift_a",
+                packet_wavelet: str | pywt.Wavelet | FilterPair | None = None) -> np.ndarray:
     """Share of each packet's spectral energy at input frequencies ``omega_x > 0``.
 
     Energy on the lines ``omega_x = 0`` and ``omega_x = pi`` counts half. One

@@ -18,9 +18,12 @@ References
    arXiv:2209.11740, Section 5 and Table 1.
 """
 import numpy as np
+import pywt
+from numpy.typing import ArrayLike
 
 from . import _kernels
 from ._validation import as_real_array, check_int, check_same_shape, check_values
+from .filters import FilterPair
 from .operators import pair_squared_norms
 
 __all__ = [
@@ -63,7 +66,7 @@ def _same_shape(arrays, names):
     return arrays
 
 
-def discrepancy(ymax, ymod):
+def discrepancy(ymax: ArrayLike, ymod: ArrayLike) -> np.ndarray:
     """``rho = ||Ymod - Ymax|| / ||Ymod||`` over the last two axes.
 
     Parameters
@@ -86,7 +89,7 @@ def discrepancy(ymax, ymod):
     return _ratio(_norm(np.subtract(ymod, ymax)), _norm(ymod))
 
 
-def shift_stability(y, y_shifted, ymod):
+def shift_stability(y: ArrayLike, y_shifted: ArrayLike, ymod: ArrayLike) -> np.ndarray:
     """``||Y' - Y|| / ||Ymod||``: ``rho_max`` for RMax outputs, ``rho_mod`` for CMod.
 
     Parameters
@@ -110,7 +113,7 @@ def shift_stability(y, y_shifted, ymod):
     return _ratio(_norm(np.subtract(y_shifted, y)), _norm(ymod))
 
 
-def pair_metrics(ymax, ymod, n):
+def pair_metrics(ymax: np.ndarray, ymod: np.ndarray, n: int) -> np.ndarray:
     """``rho^2``, ``rho_max`` and ``rho_mod`` of ``n`` pairs, per packet, in one pass.
 
     Equivalent to :func:`discrepancy` (squared) and :func:`shift_stability`
@@ -157,8 +160,11 @@ def pair_metrics(ymax, ymod, n):
     return _metrics_from_norms(np.moveaxis(norms, -1, 0))
 
 
-def shift_metrics(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
-                  mode="periodization", q=1, axes=None):
+def shift_metrics(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
+                  wavelet: str | ArrayLike = "qshift_a",
+                  packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+                  mode: str = "periodization", q: int = 1,
+                  axes: tuple[int, int] | None = None) -> np.ndarray:
     """``rho^2``, ``rho_max`` and ``rho_mod`` of image pairs, straight from the images.
 
     The same numbers as ``pair_metrics(*rmax_cmod(concatenate([x, x_shifted]),

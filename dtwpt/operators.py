@@ -18,6 +18,8 @@ References
 """
 import numba
 import numpy as np
+import pywt
+from numpy.typing import ArrayLike
 
 from . import _kernels, _plan, tree
 from ._validation import (
@@ -28,6 +30,7 @@ from ._validation import (
     check_same_shape,
     check_values,
 )
+from .filters import FilterPair
 from .transform import dtcwpt2
 
 MAX_KERNEL_BYTES = 4 * 2 ** 30
@@ -42,8 +45,12 @@ __all__ = [
 ]
 
 
-def rmax_cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1,
-              axes=None, out=None) -> tuple[np.ndarray, np.ndarray]:
+def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
+              packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+              mode: str = "periodization",
+              q: int = 1, axes: tuple[int, int] | None = None,
+              out: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
     """RMax and CMod of every DT-CWPT packet, sharing one pass over the trees.
 
     Only the real trees are kept with the last stage undecimated where RMax
@@ -144,8 +151,11 @@ def _rmax_scratch(batch, level, q, planes=0):
     return _plan.scratch(threads, size, batch.dtype)
 
 
-def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavelet=None,
-                       mode="periodization", q=1, axes=None) -> np.ndarray:
+def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
+                       wavelet: str | ArrayLike = "qshift_a",
+                       packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+                       mode: str = "periodization", q: int = 1,
+                       axes: tuple[int, int] | None = None) -> np.ndarray:
     """Squared norms behind the shift metrics of image pairs, without storing RMax or CMod.
 
     Parameters
@@ -196,8 +206,10 @@ def pair_squared_norms(x, x_shifted, level, *, wavelet="qshift_a", packet_wavele
     return np.moveaxis(norms, -1, 0).reshape((4,) + lead + norms.shape[1:2])
 
 
-def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization", q=1,
-         axes=None) -> np.ndarray:
+def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
+         packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+         mode: str = "periodization", q: int = 1,
+         axes: tuple[int, int] | None = None) -> np.ndarray:
     """RMax of every DT-CWPT packet; see :func:`rmax_cmod`.
 
     Examples
@@ -210,8 +222,9 @@ def rmax(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodizati
                      axes=axes)[0]
 
 
-def cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
-         axes=None) -> np.ndarray:
+def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
+         packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+         mode: str = "periodization", axes: tuple[int, int] | None = None) -> np.ndarray:
     """CMod of every DT-CWPT packet: the modulus of :func:`dtwpt.dtcwpt2`.
 
     Examples
@@ -224,7 +237,9 @@ def cmod(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodizati
                           mode=mode, axes=axes).coeffs)
 
 
-def packet_kernels(level, *, wavelet="qshift_a", packet_wavelet=None):
+def packet_kernels(level: int, *, wavelet: str | ArrayLike = "qshift_a",
+                   packet_wavelet: str | pywt.Wavelet | FilterPair | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Equivalent complex kernels of the 2D packets.
 
     Packet ``p`` computes ``y[n] = sum_t x[(2**J n + t) mod (H, W)] K_p[t]``.

@@ -33,10 +33,17 @@ Only the object-oriented matplotlib API is used: figures are
 :class:`matplotlib.figure.Figure` instances, independent of pyplot, so
 everything works headless. Save them with :func:`save_figure`.
 """
+import os
+import pathlib
+from collections.abc import Mapping, Sequence
+
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from numpy.typing import ArrayLike
 
 from ._io import atomic_write
 from ._validation import check_int, check_level, check_real
@@ -102,7 +109,7 @@ def _packet_mask(mask, level):
     return mask
 
 
-def full_plane(values, level):
+def full_plane(values: ArrayLike, level: int) -> np.ndarray:
     """Point-symmetric full-plane image of per-packet values.
 
     Parameters
@@ -187,8 +194,10 @@ def _draw_map(ax, image, *, vmin, vmax, cmap, title, colorbar, extent=_FULL_EXTE
     return im
 
 
-def plot_tile_map(values, level, *, ax=None, vmin=None, vmax=None, cmap="bone_r",
-                  mask=None, title=None, colorbar=True):
+def plot_tile_map(values: ArrayLike, level: int, *, ax: Axes | None = None,
+                  vmin: float | None = None, vmax: float | None = None,
+                  cmap: str | Colormap = "bone_r", mask: ArrayLike | str | None = None,
+                  title: str | None = None, colorbar: bool = True) -> AxesImage:
     r"""Draw per-packet values as one pixel per tile over the whole frequency plane.
 
     ``omega_x`` runs horizontally (increasing to the right) and ``omega_y``
@@ -263,8 +272,12 @@ def _is_single_mask(mask):
     return all(np.ndim(m) == 0 and m is not None and not isinstance(m, str) for m in mask)
 
 
-def plot_tile_maps(panels, level, *, titles=None, shared_scale=True, vmin=None, vmax=None,
-                   cmap="bone_r", mask=None, suptitle=None, ncols=None):
+def plot_tile_maps(panels: Mapping[str, ArrayLike] | Sequence[ArrayLike],
+                   level: int | Sequence[int], *, titles: Sequence[str] | None = None,
+                   shared_scale: bool = True, vmin: float | None = None,
+                   vmax: float | None = None, cmap: str | Colormap = "bone_r",
+                   mask: ArrayLike | str | Sequence[ArrayLike | str | None] | None = None,
+                   suptitle: str | None = None, ncols: int | None = None) -> Figure:
     """Several tile maps side by side, by default on one shared colour scale.
 
     Same orientation as :func:`plot_tile_map`: ``omega_x`` to the right,
@@ -352,9 +365,12 @@ def _draw_tile_grid(ax, level, extent):
     ax.hlines(ys, x0, x1, **style)
 
 
-def plot_frequency_function(func_values, *, extent=_FULL_EXTENT, ax=None, vmin=None,
-                            vmax=None, cmap="bone_r", level=None, title=None,
-                            colorbar=True):
+def plot_frequency_function(func_values: ArrayLike, *,
+                            extent: tuple[float, float, float, float] = _FULL_EXTENT,
+                            ax: Axes | None = None, vmin: float | None = None,
+                            vmax: float | None = None, cmap: str | Colormap = "bone_r",
+                            level: int | None = None, title: str | None = None,
+                            colorbar: bool = True) -> AxesImage:
     """Draw a function sampled on a regular grid of the frequency plane.
 
     ``func_values[i, j]`` is the value at the ``i``-th ``omega_y`` and the
@@ -407,7 +423,8 @@ def plot_frequency_function(func_values, *, extent=_FULL_EXTENT, ax=None, vmin=N
     return im
 
 
-def kernel_mosaic(kernels, level, *, part="real", mask=None, sep=1):
+def kernel_mosaic(kernels: ArrayLike, level: int, *, part: str = "real",
+                  mask: ArrayLike | str | None = None, sep: int = 1) -> np.ndarray:
     """Assemble kernels into one array laid out like the frequency tiles.
 
     Parameters
@@ -467,7 +484,9 @@ def kernel_mosaic(kernels, level, *, part="real", mask=None, sep=1):
     return mosaic[: mosaic.shape[0] - sep, : mosaic.shape[1] - sep]
 
 
-def plot_kernel_gallery(kernels, level, *, part="real", ax=None, mask=None, title=None):
+def plot_kernel_gallery(kernels: ArrayLike, level: int, *, part: str = "real",
+                        ax: Axes | None = None, mask: ArrayLike | str | None = None,
+                        title: str | None = None) -> Figure:
     r"""Draw every kernel as a small gray image at its frequency tile.
 
     The grid has ``2**(J+1)`` rows and ``2**J`` columns: the half-plane
@@ -518,8 +537,9 @@ def plot_kernel_gallery(kernels, level, *, part="real", ax=None, mask=None, titl
     return ax.figure
 
 
-def plot_measured_vs_bound(measured, bound, *, ax=None, labels=("bound", "measured"),
-                           title=None):
+def plot_measured_vs_bound(measured: ArrayLike, bound: ArrayLike, *, ax: Axes | None = None,
+                           labels: tuple[str, str] = ("bound", "measured"),
+                           title: str | None = None) -> Axes:
     """Scatter measured values against their bound, with the diagonal ``y = x``.
 
     Parameters
@@ -576,7 +596,7 @@ def plot_measured_vs_bound(measured, bound, *, ax=None, labels=("bound", "measur
     return ax
 
 
-def save_figure(fig, path, *, dpi=150):
+def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float = 150) -> pathlib.Path:
     """Write ``fig`` as a PNG atomically, creating parent folders.
 
     The image goes to a temporary file in the destination folder that is

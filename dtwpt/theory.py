@@ -12,6 +12,7 @@ References
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import check_int, check_kappa, check_pairs, check_real
 
@@ -38,7 +39,7 @@ def _check_factor(value, name, minimum):
     return check_int(value, name, minimum, _MAX_FACTOR)
 
 
-def alpha(kappa, u):
+def alpha(kappa: float, u: ArrayLike) -> float | np.ndarray:
     """Shift term ``alpha = kappa * (|u_1| + |u_2|) / 2``.
 
     Parameters
@@ -67,7 +68,7 @@ def alpha(kappa, u):
     return kappa * np.abs(u).sum(axis=-1) / 2.0
 
 
-def beta(q, m, kappa):
+def beta(q: int, m: int, kappa: float) -> float:
     """Pooling/subsampling term ``beta = q * m * kappa``.
 
     Parameters
@@ -98,7 +99,7 @@ def beta(q, m, kappa):
     return q * m * check_kappa(kappa)
 
 
-def gamma_sq(omega, *, q=1):
+def gamma_sq(omega: ArrayLike, *, q: int = 1) -> float | np.ndarray:
     """Squared gap ``gamma_q(omega)^2`` between max pooling of a sinusoid and its modulus.
 
     With the ``n_q = (2q+1)^2`` phases ``<omega, p> mod 2*pi``, ``p`` in
@@ -145,7 +146,7 @@ def gamma_sq(omega, *, q=1):
     return 1.5 + (np.sin(d) - 8.0 * np.sin(d / 2.0)).sum(axis=-1) / (4.0 * np.pi)
 
 
-def gamma(omega, *, q=1):
+def gamma(omega: ArrayLike, *, q: int = 1) -> float | np.ndarray:
     """Gap ``gamma_q(omega) = sqrt(gamma_sq(omega, q=q))``.
 
     Parameters
@@ -174,7 +175,7 @@ def gamma(omega, *, q=1):
     return np.sqrt(np.maximum(gamma_sq(omega, q=q), 0.0))
 
 
-def is_pathological(theta, m, *, atol=1e-8):
+def is_pathological(theta: ArrayLike, m: int, *, atol: float = 1e-8) -> bool | np.ndarray:
     """Whether ``theta`` is a pathological frequency, i.e. lies in ``(pi/m) Z^2``.
 
     ``gamma_q`` is evaluated at ``m * theta``; it is worst on ``(2*pi/m) Z^2``
@@ -214,7 +215,7 @@ def is_pathological(theta, m, *, atol=1e-8):
     return np.all(dist <= atol, axis=-1)
 
 
-def bound_applies(kappa, m):
+def bound_applies(kappa: float, m: int) -> bool:
     """Validity condition ``kappa <= pi / m`` of the CMod shift bound.
 
     Parameters
@@ -241,7 +242,7 @@ def bound_applies(kappa, m):
     return check_kappa(kappa) <= np.pi / _check_factor(m, "m", 1)
 
 
-def cmod_shift_bound(kappa, u):
+def cmod_shift_bound(kappa: float, u: ArrayLike) -> float | np.ndarray:
     """Bound ``alpha(kappa, u)`` on ``||CMod(T_u X) - CMod X|| / ||CMod X||``.
 
     Valid (Thm 2.9) when the filter lies in ``J(theta, kappa)`` with
@@ -272,7 +273,7 @@ def cmod_shift_bound(kappa, u):
     return alpha(kappa, u)
 
 
-def discrepancy_bound(theta, kappa, m, *, q=1):
+def discrepancy_bound(theta: ArrayLike, kappa: float, m: int, *, q: int = 1) -> float | np.ndarray:
     """Bound ``(beta + gamma_q(m * theta))^2`` on ``E[P^2]``.
 
     ``P = ||CMod X - RMax X|| / ||CMod X||`` (Thm 3.11).
@@ -306,7 +307,8 @@ def discrepancy_bound(theta, kappa, m, *, q=1):
     return (b + gamma(m * theta, q=q)) ** 2
 
 
-def rmax_shift_bound(theta, kappa, m, u, *, q=1):
+def rmax_shift_bound(theta: ArrayLike, kappa: float, m: int, u: ArrayLike, *,
+                     q: int = 1) -> float | np.ndarray:
     """Bound ``2 (beta + gamma_q(m * theta)) + alpha(kappa, u)`` on ``E[R]``.
 
     ``R = ||RMax(T_u X) - RMax X|| / ||CMod X||`` (Thm 4.2). ``theta`` and ``u``

@@ -42,6 +42,8 @@ from typing import Any
 
 import numba
 import numpy as np
+import pywt
+from numpy.typing import ArrayLike
 
 from . import _kernels, _plan, tree
 from ._validation import (
@@ -56,6 +58,7 @@ from ._validation import (
     check_out,
     check_values,
 )
+from .filters import FilterPair
 
 __all__ = ["Packets2D", "Packets1D", "dtcwpt2", "idtcwpt2", "dtcwpt", "idtcwpt"]
 
@@ -119,7 +122,7 @@ class Packets2D:
                 f"shape={self.shape}, decimated={self.decimated}, axes={self.axes})")
 
     @property
-    def mosaic(self):
+    def mosaic(self) -> np.ndarray:
         """``coeffs`` as ``(..., 2**(J+1), 2**J, h, w)``.
 
         Rows of ``omega_y``, columns of ``omega_x``.
@@ -128,8 +131,11 @@ class Packets2D:
         return self.coeffs.reshape(self.coeffs.shape[:-3] + (2 * n, n) + self.coeffs.shape[-2:])
 
 
-def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
-            decimated=True, axes=None, out=None) -> Packets2D:
+def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
+            packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+            mode: str = "periodization",
+            decimated: bool = True, axes: tuple[int, int] | None = None,
+            out: np.ndarray | None = None) -> Packets2D:
     """2D dual-tree complex wavelet packet transform.
 
     Parameters
@@ -231,7 +237,7 @@ def dtcwpt2(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiz
     )
 
 
-def idtcwpt2(packets, *, out=None):
+def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray:
     """Inverse of :func:`dtcwpt2`.
 
     Parameters
@@ -397,8 +403,10 @@ class Packets1D:
                 f"axis={self.axis}, length={self.length})")
 
 
-def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodization",
-           axis=-1) -> Packets1D:
+def dtcwpt(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
+           packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+           mode: str = "periodization",
+           axis: int = -1) -> Packets1D:
     """1D dual-tree complex wavelet packet transform along one axis.
 
     Parameters
@@ -458,7 +466,7 @@ def dtcwpt(x, level, *, wavelet="qshift_a", packet_wavelet=None, mode="periodiza
                      axis, N, pad)
 
 
-def idtcwpt(packets):
+def idtcwpt(packets: Packets1D) -> np.ndarray:
     """Inverse of :func:`dtcwpt`.
 
     Returns

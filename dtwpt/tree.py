@@ -33,8 +33,10 @@ at depth 2 (the third filtering stage), so it only matters for ``J >= 3``; at
 ``theta = (-pi + (r + 1/2) pi / 2**J, (c + 1/2) pi / 2**J)``.
 """
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._validation import check_choice, check_level
 from .filters import DualTreeFilters
@@ -84,13 +86,13 @@ def _check_orientation(orientation):
     return o.astype(np.int64)
 
 
-def gray(b):
+def gray(b: ArrayLike) -> np.ndarray | np.integer:
     """Gray code ``b ^ (b >> 1)``: frequency band -> natural index."""
     b = _indices(b, "b")
     return b ^ (b >> 1)
 
 
-def inverse_gray(i):
+def inverse_gray(i: ArrayLike) -> np.ndarray | np.integer:
     """Inverse Gray code: natural index -> frequency band.
 
     Examples
@@ -107,7 +109,7 @@ def inverse_gray(i):
     return b
 
 
-def node_types(level, tree):
+def node_types(level: int, tree: Literal["a", "b"]) -> np.ndarray:
     """Filter pair splitting each node, per depth.
 
     Parameters
@@ -143,7 +145,8 @@ def filter_table(filters):
     return [(p.low, p.high) for p in pairs]
 
 
-def equivalent_kernels_1d(filters, level, tree):
+def equivalent_kernels_1d(filters: DualTreeFilters, level: int,
+                          tree: Literal["a", "b"]) -> np.ndarray:
     """Equivalent cross-correlation kernels of every packet of one real tree.
 
     Packet ``i`` (natural order) computes
@@ -184,7 +187,7 @@ def _one_sided_energy(kernels, n_fft):
     return energy[..., 1:half].sum(-1), energy[..., half + 1 :].sum(-1)
 
 
-def orientation_1d(filters, level):
+def orientation_1d(filters: DualTreeFilters, level: int) -> np.ndarray:
     """Side of the frequency axis each 1D complex packet responds to.
 
     The complex packet ``psi_i = K_a,i + 1j K_b,i`` is nearly one-sided; this
@@ -218,7 +221,7 @@ class Layout2D:
     conj: np.ndarray
 
 
-def layout_2d(orientation):
+def layout_2d(orientation: np.ndarray) -> Layout2D:
     """Frequency-order layout of the 2D complex packets.
 
     Parameters
@@ -248,7 +251,7 @@ def layout_2d(orientation):
     return Layout2D(iv, ih, sign, conj)
 
 
-def layout_1d(orientation):
+def layout_1d(orientation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Natural index and conjugation of each 1D packet in frequency order.
 
     Returns
@@ -263,7 +266,7 @@ def layout_1d(orientation):
     return natural, orientation[natural].astype(np.int64)
 
 
-def tile_centres(level):
+def tile_centres(level: int) -> np.ndarray:
     """Tile centres ``theta = (theta_y, theta_x)`` of the 2D packets.
 
     Returns
@@ -282,7 +285,7 @@ def tile_centres(level):
     return np.stack([-np.pi + (r + 0.5) * step, (c + 0.5) * step], axis=-1)
 
 
-def lowpass_mask(level):
+def lowpass_mask(level: int) -> np.ndarray:
     """True for the two packets whose tiles touch the origin."""
     n = 2 ** check_level(level, 0)
     mask = np.zeros(2 * n * n, dtype=bool)
@@ -290,7 +293,7 @@ def lowpass_mask(level):
     return mask
 
 
-def band_centres_1d(level):
+def band_centres_1d(level: int) -> np.ndarray:
     """Centre frequencies ``(b + 1/2) pi / 2**J`` of the 1D packets."""
     level = check_level(level, 0)
     return (np.arange(2 ** level) + 0.5) * np.pi / 2 ** level

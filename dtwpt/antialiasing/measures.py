@@ -41,6 +41,7 @@ References
    arXiv:2209.11740, Section 5.
 """
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["instability", "kept_energy", "envelope_recovery", "upsample"]
 
@@ -67,7 +68,7 @@ def _ratio(num, den):
     return out
 
 
-def instability(y, y_shifted, *, aligned=False):
+def instability(y: ArrayLike, y_shifted: ArrayLike, *, aligned: bool = False) -> np.ndarray:
     """``||Y' - Y|| / ||Y||``, or its minimum over output translations by at most one sample.
 
     Parameters
@@ -104,7 +105,7 @@ def instability(y, y_shifted, *, aligned=False):
     return _ratio(np.sqrt(diff), np.sqrt(_sq_norm(y)))
 
 
-def kept_energy(y, z):
+def kept_energy(y: ArrayLike, z: ArrayLike) -> np.ndarray:
     """``mean(Y**2) / mean(|Z|**2)`` over the last two axes.
 
     Parameters
@@ -130,7 +131,7 @@ def kept_energy(y, z):
     return _ratio(_sq_norm(y) / size_y, _sq_norm(z) / size_z)
 
 
-def upsample(y, *, offset=None):
+def upsample(y: ArrayLike, *, offset: ArrayLike | None = None) -> np.ndarray:
     """Periodic bilinear upsampling by 2: ``U[2n + offset] = Y[n]``, odd samples interpolated.
 
     Parameters
@@ -173,7 +174,8 @@ def upsample(y, *, offset=None):
     return out
 
 
-def envelope_recovery(y, z, *, offset=None):
+def envelope_recovery(y: ArrayLike, z: ArrayLike, *,
+                      offset: ArrayLike | None = None) -> np.ndarray:
     """Squared Pearson correlation between the envelope ``|Z|`` and the upsampled output.
 
     Parameters

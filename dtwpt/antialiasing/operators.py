@@ -35,10 +35,15 @@ References
 .. [4] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "From CNNs to
    shift-invariant twin models based on complex wavelets", arXiv:2212.00394.
 """
+from collections.abc import Sequence
+
 import numpy as np
+import pywt
+from numpy.typing import ArrayLike
 
 import dtwpt
 from dtwpt._validation import check_int
+from dtwpt.filters import FilterPair
 
 from .pooling import OPERATORS, pool_all
 
@@ -48,8 +53,11 @@ __all__ = ["pooled_packets", "pooled_conv", "max_blur_pool_conv", "cmod_blur_con
 _MAX_BASED = ("rmax", "max_blur", "aps")
 
 
-def pooled_packets(x, level, *, operators=OPERATORS, wavelet="qshift_a", packet_wavelet=None,
-                   mode="periodization", q=1, blur_size=3):
+def pooled_packets(x: ArrayLike, level: int, *, operators: Sequence[str] = OPERATORS,
+                   wavelet: str | ArrayLike = "qshift_a",
+                   packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
+                   mode: str = "periodization", q: int = 1,
+                   blur_size: int = 3) -> dict[str, np.ndarray]:
     """Pooling operators on every DT-CWPT packet of an image, from one transform.
 
     The stride-``m`` maps are the undecimated complex packets
@@ -114,7 +122,9 @@ def _stride_m_map(x, kernel, m, complex_kernel):
     return out
 
 
-def pooled_conv(x, V=None, m=1, *, W=None, operators=OPERATORS, q=1, blur_size=3):
+def pooled_conv(x: ArrayLike, V: ArrayLike | None = None, m: int = 1, *,
+                W: ArrayLike | None = None, operators: Sequence[str] = OPERATORS, q: int = 1,
+                blur_size: int = 3) -> dict[str, np.ndarray]:
     """Pooling operators after the convolution with any kernel(s), like :func:`dtwpt.rmax_conv`.
 
     The max-based operators (``rmax``, ``max_blur``, ``aps``) pool
@@ -176,7 +186,8 @@ def pooled_conv(x, V=None, m=1, *, W=None, operators=OPERATORS, q=1, blur_size=3
     return {op: maps[op] for op in operators}
 
 
-def max_blur_pool_conv(x, V, m, *, q=1, blur_size=3):
+def max_blur_pool_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1,
+                       blur_size: int = 3) -> np.ndarray:
     """MaxBlurPool after a real kernel: ``blur(MaxFilter_q((x * V) down m))[2n]``.
 
     Zhang's anti-aliased max pooling [2]_: a stride-1 max over the
@@ -208,7 +219,7 @@ def max_blur_pool_conv(x, V, m, *, q=1, blur_size=3):
     return pooled_conv(x, V, m, operators=("max_blur",), q=q, blur_size=blur_size)["max_blur"]
 
 
-def cmod_blur_conv(x, W, m, *, blur_size=3):
+def cmod_blur_conv(x: ArrayLike, W: ArrayLike, m: int, *, blur_size: int = 3) -> np.ndarray:
     """CMod + Blur after a complex kernel: ``blur(|(x * W) down m|)[2n]``.
 
     The modulus at stride ``m``, blurred, subsampled by 2 (the CMod + Blur
@@ -241,7 +252,7 @@ def cmod_blur_conv(x, W, m, *, blur_size=3):
                        blur_size=blur_size)["cmod_blur"]
 
 
-def aps_max_pool_conv(x, V, m, *, q=1):
+def aps_max_pool_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1) -> np.ndarray:
     """Max pooling with adaptive polyphase sampling after a real kernel.
 
     ``M = MaxFilter_q((x * V) down m)`` at stride 1, then the polyphase

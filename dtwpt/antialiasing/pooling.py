@@ -27,8 +27,10 @@ References
    (CMod + Blur).
 """
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from dtwpt._validation import check_axis, check_int
 
@@ -72,7 +74,7 @@ def _even_map(y, name="y"):
     return y
 
 
-def binomial_kernel(size=3):
+def binomial_kernel(size: int = 3) -> np.ndarray:
     """Normalised binomial taps ``C(size-1, k) / 2**(size-1)``: the blur of [1]_.
 
     Parameters
@@ -97,7 +99,7 @@ def binomial_kernel(size=3):
     return taps / taps.sum()
 
 
-def max_filter(y, *, q=1):
+def max_filter(y: ArrayLike, *, q: int = 1) -> np.ndarray:
     """Stride-1 periodic max filter: ``M[k] = max_{|p|_inf <= q} Y[k + p]``.
 
     The ``(2q+1) x (2q+1)`` window is centred on ``k`` and wraps around the
@@ -132,7 +134,7 @@ def max_filter(y, *, q=1):
     return out
 
 
-def blur(y, *, size=3):
+def blur(y: ArrayLike, *, size: int = 3) -> np.ndarray:
     """Periodic separable binomial blur: ``B[k] = sum_{s,t} b[s] b[t] Y[k + (s, t)]``.
 
     ``b = binomial_kernel(size)`` with offsets ``s, t`` in
@@ -167,7 +169,8 @@ def blur(y, *, size=3):
     return y
 
 
-def aps_downsample(y, *, channel_axis=None):
+def aps_downsample(y: ArrayLike, *,
+                   channel_axis: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Adaptive polyphase sampling: keep the 2 x 2 polyphase component of largest norm.
 
     With the components ``Y_ij[n] = Y[2n + (i, j)]``, ``(i, j)`` in
@@ -224,7 +227,9 @@ def aps_downsample(y, *, channel_axis=None):
     return out, np.asarray(PHASES)[best]
 
 
-def pool_all(z, *, operators=OPERATORS, q=1, blur_size=3, return_phase=False):
+def pool_all(z: ArrayLike, *, operators: Sequence[str] = OPERATORS, q: int = 1,
+             blur_size: int = 3, return_phase: bool = False
+             ) -> dict[str, np.ndarray] | tuple[dict[str, np.ndarray], np.ndarray | None]:
     """Several pooling operators on the same stride-``m`` map(s), sharing their stages.
 
     With ``Y = Re z`` and ``A = |z|`` on the stride-``m`` grid:
@@ -294,7 +299,7 @@ def pool_all(z, *, operators=OPERATORS, q=1, blur_size=3, return_phase=False):
     return (out, phase) if return_phase else out
 
 
-def pool(z, operator, *, q=1, blur_size=3):
+def pool(z: ArrayLike, operator: str, *, q: int = 1, blur_size: int = 3) -> np.ndarray:
     """One pooling operator on stride-``m`` map(s): ``pool_all(z, operators=[operator])``.
 
     See :func:`pool_all` for the operators' formulas.
