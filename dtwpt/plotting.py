@@ -41,7 +41,7 @@ import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import Colormap
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import AxesImage
 from numpy.typing import ArrayLike
 
@@ -486,7 +486,7 @@ def kernel_mosaic(kernels: ArrayLike, level: int, *, part: str = "real",
 
 def plot_kernel_gallery(kernels: ArrayLike, level: int, *, part: str = "real",
                         ax: Axes | None = None, mask: ArrayLike | str | None = None,
-                        title: str | None = None) -> Figure:
+                        title: str | None = None) -> Figure | SubFigure:
     r"""Draw every kernel as a small gray image at its frequency tile.
 
     The grid has ``2**(J+1)`` rows and ``2**J`` columns: the half-plane
