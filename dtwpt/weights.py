@@ -49,6 +49,7 @@ ResNet's 64 kernels of 3 x 7 x 7 at stride 2 (``m = 2``); both are followed by
 """
 import io
 import os
+from typing import Any
 import zipfile
 from dataclasses import dataclass
 
@@ -99,7 +100,7 @@ class LayerInfo:
     layout: str
     shape: tuple
 
-    def describe(self):
+    def describe(self) -> dict[str, Any]:
         """JSON-serialisable dict of the attributes."""
         return {"path": self.path, "format": self.format, "key": self.key,
                 "layout": self.layout, "shape": list(self.shape)}

@@ -46,16 +46,8 @@ def _public_callables():
     return sorted(found.items())
 
 
-# Public methods still to be annotated in modules outside this change; strict, so the mark
-# has to go once they are.
-NOT_YET = {"dtwpt.weights.LayerInfo.describe"}
-
-
 def _params(items):
-    return [pytest.param(name, func, id=name,
-                         marks=[pytest.mark.xfail(strict=True, reason="not annotated yet")]
-                         if name in NOT_YET else [])
-            for name, func in items]
+    return [pytest.param(name, func, id=name) for name, func in items]
 
 
 PUBLIC = _public_callables()
