@@ -49,9 +49,9 @@ ResNet's 64 kernels of 3 x 7 x 7 at stride 2 (``m = 2``); both are followed by
 """
 import io
 import os
-from typing import Any
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
