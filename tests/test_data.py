@@ -371,7 +371,7 @@ def test_bundled_photos_need_no_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    data._photo.cache_clear()
+    data._photos._photo.cache_clear()
     assert BundledPhotos(5, size=16).load(0, 5).x.shape == (5, 16, 16)
 
 

@@ -7,7 +7,8 @@ import pytest
 MODULES = [
     "dtwpt.filters", "dtwpt.tree", "dtwpt.transform", "dtwpt.operators",
     "dtwpt.convolution", "dtwpt.design", "dtwpt.color",
-    "dtwpt.metrics", "dtwpt.theory", "dtwpt.data", "dtwpt.plotting",
+    "dtwpt.metrics", "dtwpt.theory", "dtwpt.data._pairs", "dtwpt.data._photos",
+    "dtwpt.data._folder", "dtwpt.plotting",
     "dtwpt.kernel_metrics", "dtwpt.weights", "dtwpt.kernel_analysis", "dtwpt.learned_filters",
     "dtwpt.antialiasing.pooling", "dtwpt.antialiasing.operators", "dtwpt.antialiasing.measures",
     "dtwpt.experiments.kernels.compute",

@@ -57,7 +57,8 @@ def test_the_api_is_collected():
     names = {name for name, _ in PUBLIC}
     # A few that must be there, so that an empty or partial collection fails.
     for expected in ("dtwpt.transform.dtcwpt2", "dtwpt.plotting.save_figure",
-                     "dtwpt.data.ImageFolder.__init__", "dtwpt.data.BundledPhotos.load",
+                     "dtwpt.data._folder.ImageFolder.__init__",
+                     "dtwpt.data._photos.BundledPhotos.load",
                      "dtwpt.antialiasing.pooling.pool_all", "dtwpt.theory.gamma"):
         assert expected in names
     assert len(PUBLIC) > 80
