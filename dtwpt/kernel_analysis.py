@@ -165,6 +165,18 @@ def monochrome_reduction(V: ArrayLike) -> MonochromeReduction:
 def default_fft_size(kernel_size: int, m: int) -> int:
     """DFT grid for the spectra: a power of two >= 4 k, with ``pi/m`` a whole number of bins.
 
+    Parameters
+    ----------
+    kernel_size : int
+        The kernels' side ``k``.
+    m : int
+        Stride; ``kappa = pi / m`` must span a whole number of bins.
+
+    Returns
+    -------
+    int
+        The grid side.
+
     Examples
     --------
     >>> default_fft_size(11, 4), default_fft_size(7, 2)
@@ -394,6 +406,16 @@ def pathological_threshold(*, q: int = 1) -> float:
     ``(2 pi / m) Z^2``; at its centre ``m theta = (pi/4, pi/4)`` modulo
     ``2 pi``, where ``gamma_1^2 = 0.114``, the smallest value it calls
     pathological (the other tile centres give 0.014 and 0.001).
+
+    Parameters
+    ----------
+    q : int, keyword-only
+        Max-pooling half-width.
+
+    Returns
+    -------
+    float
+        ``gamma_q(pi/4, pi/4)^2``.
 
     Examples
     --------

@@ -43,6 +43,14 @@ def kernel_energy_spectra(kernels: ArrayLike, n_fft: int) -> np.ndarray:
     -------
     ndarray, shape (L, n_fft, n_fft)
         DFT ordering (index ``k`` is ``omega = 2 pi k / n_fft`` modulo 2 pi).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = np.zeros((1, 4, 4)); k[0, 0, 1] = 1  # a shift: flat spectrum
+    >>> e = kernel_energy_spectra(k, 8)
+    >>> e.shape, bool(np.allclose(e, 1))
+    ((1, 8, 8), True)
     """
     kernels = np.asarray(kernels)
     if kernels.dtype.kind not in "biufc":
@@ -71,6 +79,13 @@ def energy_concentration(level: int, *, wavelet: str | ArrayLike = "qshift_a",
 
     The window is periodic, of side ``kappa_J = pi / 2**(J-1)`` (twice a tile),
     and slides over the whole frequency plane: this is the Table 1 statistic.
+
+    Parameters
+    ----------
+    level : int
+        J in [1, 8].
+    wavelet, packet_wavelet : keyword-only
+        As in :func:`dtwpt.dtcwpt2`.
 
     Returns
     -------
@@ -104,9 +119,17 @@ def analyticity(level: int, *, wavelet: str | ArrayLike = "qshift_a",
     Energy on the lines ``omega_x = 0`` and ``omega_x = pi`` counts half. One
     minus this is the energy on the wrong side.
 
+    Parameters
+    ----------
+    level : int
+        J in [1, 8].
+    wavelet, packet_wavelet : keyword-only
+        As in :func:`dtwpt.dtcwpt2`.
+
     Returns
     -------
     ndarray, shape (P,)
+        One share per packet, in frequency order.
 
     Examples
     --------

@@ -210,13 +210,62 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
          packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
          mode: str = "periodization", q: int = 1,
          axes: tuple[int, int] | None = None) -> np.ndarray:
-    """RMax of every DT-CWPT packet; see :func:`rmax_cmod`.
+    """RMax of every DT-CWPT packet: real convolution, subsampling, max pooling.
+
+    With ``m = 2**(J-1)`` and packet ``p``'s complex kernel ``W_p``
+    (:func:`dtwpt.packet_kernels`), periodic cross-correlation ``*`` and
+    ``Y = (X * Re W_p) down m`` (``Y[k] = (X * Re W_p)[m k]``)::
+
+        RMax_p(X)[n] = max_{|s|_inf <= q} Y[2 n + s]
+
+    a ``(2q+1) x (2q+1)`` window centred on ``2n`` with stride 2, periodic at
+    the border (the theory's window; Leterme et al., Section 2). Output ``n``
+    sits at input position ``2**J n``, on the grid of :func:`cmod`. Computed
+    with :func:`rmax_cmod`, from the real trees with an undecimated last stage.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., H, W)
+        Real image(s); see :func:`dtwpt.dtcwpt2` for the dtype and range.
+    level : int
+        J in [1, 8].
+    wavelet, packet_wavelet, mode, axes : keyword-only
+        As in :func:`dtwpt.dtcwpt2`.
+    q : int, keyword-only
+        Pooling half-width, as in :func:`rmax_cmod`.
+
+    Returns
+    -------
+    ndarray, shape (..., P, H/2**J, W/2**J)
+        Real, packets in frequency order.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`rmax_cmod`.
+
+    See Also
+    --------
+    rmax_cmod : RMax and CMod in one pass.
+    dtwpt.rmax_conv : the same operator with any kernel.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
 
     Examples
     --------
     >>> import numpy as np
-    >>> rmax(np.ones((16, 16)), 1).shape
+    >>> x = np.random.default_rng(0).standard_normal((16, 16))
+    >>> rmax(x, 1).shape
     (8, 8, 8)
+    >>> y = dtcwpt2(x, 1, decimated=False).coeffs.real  # (X * Re W) down m, m = 1
+    >>> window = np.max([np.roll(y, (-a, -b), (-2, -1)) for a in (-1, 0, 1)
+    ...                  for b in (-1, 0, 1)], axis=0)[..., ::2, ::2]
+    >>> bool(np.allclose(rmax(x, 1), window))
+    True
     """
     return rmax_cmod(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q,
                      axes=axes)[0]
@@ -225,13 +274,59 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
 def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
          packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
          mode: str = "periodization", axes: tuple[int, int] | None = None) -> np.ndarray:
-    """CMod of every DT-CWPT packet: the modulus of :func:`dtwpt.dtcwpt2`.
+    """CMod of every DT-CWPT packet: complex convolution, subsampling, modulus.
+
+    With ``m = 2**(J-1)``, packet ``p``'s complex kernel ``W_p``
+    (:func:`dtwpt.packet_kernels`) and periodic cross-correlation ``*``::
+
+        CMod_p(X)[n] = |(X * W_p)[2 m n]|
+
+    which is the modulus of the decimated transform :func:`dtwpt.dtcwpt2`.
+    Output ``n`` sits at input position ``2**J n``, on the grid of :func:`rmax`.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., H, W)
+        Real image(s); see :func:`dtwpt.dtcwpt2` for the dtype and range.
+    level : int
+        J in [1, 8].
+    wavelet, packet_wavelet, mode, axes : keyword-only
+        As in :func:`dtwpt.dtcwpt2`.
+
+    Returns
+    -------
+    ndarray, shape (..., P, H/2**J, W/2**J)
+        Real, packets in frequency order.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`dtwpt.dtcwpt2`.
+
+    See Also
+    --------
+    rmax_cmod : RMax and CMod in one pass.
+    dtwpt.cmod_conv : the same operator with any kernel.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
 
     Examples
     --------
     >>> import numpy as np
-    >>> cmod(np.ones((16, 16)), 1).shape
+    >>> x = np.random.default_rng(0).standard_normal((16, 16))
+    >>> cmod(x, 1).shape
     (8, 8, 8)
+    >>> W, _ = packet_kernels(1)
+    >>> p = 5
+    >>> direct = [[abs(sum(x[(2 * i + a) % 16, (2 * j + b) % 16] * W[p, a, b]
+    ...                    for a in range(W.shape[1]) for b in range(W.shape[2])))
+    ...            for j in range(8)] for i in range(8)]
+    >>> bool(np.allclose(cmod(x, 1)[p], direct))
+    True
     """
     return np.abs(dtcwpt2(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet,
                           mode=mode, axes=axes).coeffs)

@@ -469,6 +469,12 @@ def dtcwpt(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
 def idtcwpt(packets: Packets1D) -> np.ndarray:
     """Inverse of :func:`dtcwpt`.
 
+    Parameters
+    ----------
+    packets : Packets1D
+        What :func:`dtcwpt` returned; its coefficients may have been modified
+        (same shape, a complex dtype).
+
     Returns
     -------
     ndarray

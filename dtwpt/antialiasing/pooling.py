@@ -304,6 +304,23 @@ def pool(z: ArrayLike, operator: str, *, q: int = 1, blur_size: int = 3) -> np.n
 
     See :func:`pool_all` for the operators' formulas.
 
+    Parameters
+    ----------
+    z : array_like, shape (..., h, w)
+        Map(s) at stride ``m``: real for the max-based operators, complex for
+        the CMod-based ones (as in :func:`pool_all`).
+    operator : str
+        One of :data:`OPERATORS`.
+    q : int, keyword-only
+        Max-pooling half-width.
+    blur_size : {3, 5}, keyword-only
+        Size of the binomial blur.
+
+    Returns
+    -------
+    ndarray, shape (..., h/2, w/2)
+        The pooled map(s), on CMod's grid.
+
     Examples
     --------
     >>> import numpy as np
