@@ -87,7 +87,26 @@ def _check_orientation(orientation):
 
 
 def gray(b: ArrayLike) -> np.ndarray | np.integer:
-    """Gray code ``b ^ (b >> 1)``: frequency band -> natural index."""
+    """Gray code ``b ^ (b >> 1)``: frequency band -> natural index.
+
+    Parameters
+    ----------
+    b : int or array_like of int
+        Frequency band index (or indices), non-negative; band 0 is the lowest.
+
+    Returns
+    -------
+    numpy.integer or ndarray of int
+        Natural (Paley) index of each band, same shape as ``b``.
+
+    Examples
+    --------
+    >>> gray(np.arange(8)).tolist()
+    [0, 1, 3, 2, 6, 7, 5, 4]
+    >>> k = np.arange(64)
+    >>> bool(np.all(inverse_gray(gray(k)) == k))
+    True
+    """
     b = _indices(b, "b")
     return b ^ (b >> 1)
 
@@ -95,10 +114,23 @@ def gray(b: ArrayLike) -> np.ndarray | np.integer:
 def inverse_gray(i: ArrayLike) -> np.ndarray | np.integer:
     """Inverse Gray code: natural index -> frequency band.
 
+    Parameters
+    ----------
+    i : int or array_like of int
+        Natural (Paley) index (or indices), non-negative.
+
+    Returns
+    -------
+    numpy.integer or ndarray of int
+        Frequency band of each natural index, same shape as ``i``.
+
     Examples
     --------
     >>> inverse_gray(np.arange(4)).tolist()
     [0, 1, 3, 2]
+    >>> k = np.arange(64)
+    >>> bool(np.all(gray(inverse_gray(k)) == k))
+    True
     """
     i = _indices(i, "i")
     b = np.array(i, copy=True)
@@ -117,12 +149,22 @@ def node_types(level: int, tree: Literal["a", "b"]) -> np.ndarray:
     level : int
         Number of levels J.
     tree : {"a", "b"}
+        Which real tree of the dual tree.
 
     Returns
     -------
     ndarray of int, shape (J, 2**(J-1))
         ``types[j, i]`` is the pair id that splits natural node ``i`` at depth
-        ``j`` (entries past ``2**j`` are unused and set to -1).
+        ``j`` (entries past ``2**j`` are unused and set to -1). Ids: 0 first-stage
+        pair of tree a, 1 of tree b, 2 Q-shift pair of tree a, 3 of tree b, 4 packet
+        pair ``(h, g)``.
+
+    Examples
+    --------
+    >>> node_types(3, "a")
+    array([[ 0, -1, -1, -1],
+           [ 2,  3, -1, -1],
+           [ 2,  4,  3,  4]])
     """
     level = check_level(level)
     tree = check_choice(tree, "tree", ("a", "b"))
@@ -155,13 +197,28 @@ def equivalent_kernels_1d(filters: DualTreeFilters, level: int,
     Parameters
     ----------
     filters : DualTreeFilters
+        Filter pairs of the dual tree (see :func:`dtwpt.dual_tree_filters`).
     level : int
+        Number of levels J (>= 1).
     tree : {"a", "b"}
+        Which real tree of the dual tree.
 
     Returns
     -------
     ndarray, shape (2**J, K)
         Kernels in natural order, zero-padded to a common length.
+
+    Examples
+    --------
+    >>> from dtwpt import dual_tree_filters
+    >>> k = equivalent_kernels_1d(dual_tree_filters("qshift_a"), 2, "a")
+    >>> k.shape
+    (4, 30)
+
+    The low-pass kernel sums to ``2**(J/2)``, the others to (almost) 0:
+
+    >>> np.round(k.sum(axis=1), 6).tolist()
+    [2.0, 0.0, 0.0, 0.0]
     """
     table = filter_table(filters)
     types = node_types(level, tree)
@@ -193,10 +250,23 @@ def orientation_1d(filters: DualTreeFilters, level: int) -> np.ndarray:
     The complex packet ``psi_i = K_a,i + 1j K_b,i`` is nearly one-sided; this
     measures on which side its response lies.
 
+    Parameters
+    ----------
+    filters : DualTreeFilters
+        Filter pairs of the dual tree (see :func:`dtwpt.dual_tree_filters`).
+    level : int
+        Number of levels J (>= 1).
+
     Returns
     -------
     ndarray of int, shape (2**J,)
         +1 where packet ``i`` (natural order) responds to ``omega > 0``, else -1.
+
+    Examples
+    --------
+    >>> from dtwpt import dual_tree_filters
+    >>> orientation_1d(dual_tree_filters("qshift_a"), 2).tolist()
+    [1, -1, 1, -1]
     """
     level = check_level(level)
     psi = (equivalent_kernels_1d(filters, level, "a")
@@ -232,6 +302,21 @@ def layout_2d(orientation: np.ndarray) -> Layout2D:
     Returns
     -------
     Layout2D
+        Arrays ``iv``, ``ih``, ``sign`` and ``conj``, each of shape
+        ``(2 * 4**J,)``, indexed by packet ``p`` in frequency order (see
+        :class:`Layout2D` and the module docstring).
+
+    Examples
+    --------
+    >>> from dtwpt import dual_tree_filters
+    >>> layout = layout_2d(orientation_1d(dual_tree_filters("qshift_a"), 2))
+    >>> layout.iv.shape
+    (32,)
+
+    Every pair of natural indices appears once with each sign:
+
+    >>> len(set(zip(layout.iv.tolist(), layout.ih.tolist(), layout.sign.tolist())))
+    32
     """
     orientation = _check_orientation(orientation)
     n = orientation.size
@@ -254,12 +339,26 @@ def layout_2d(orientation: np.ndarray) -> Layout2D:
 def layout_1d(orientation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Natural index and conjugation of each 1D packet in frequency order.
 
+    Parameters
+    ----------
+    orientation : ndarray of int, shape (2**J,)
+        Output of :func:`orientation_1d`.
+
     Returns
     -------
     natural : ndarray of int, shape (2**J,)
+        Natural index of the packet in frequency band ``b`` (the Gray code of
+        ``b``).
     conj : ndarray of int, shape (2**J,)
         -1 where the packet ``K_a + 1j K_b`` is conjugated to respond to
         ``omega >= 0``.
+
+    Examples
+    --------
+    >>> from dtwpt import dual_tree_filters
+    >>> natural, conj = layout_1d(orientation_1d(dual_tree_filters("qshift_a"), 2))
+    >>> natural.tolist(), conj.tolist()
+    ([0, 1, 3, 2], [1, -1, -1, 1])
     """
     orientation = _check_orientation(orientation)
     natural = gray(np.arange(orientation.size))
@@ -269,12 +368,21 @@ def layout_1d(orientation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def tile_centres(level: int) -> np.ndarray:
     """Tile centres ``theta = (theta_y, theta_x)`` of the 2D packets.
 
+    Parameters
+    ----------
+    level : int
+        Number of levels J (>= 0).
+
     Returns
     -------
     ndarray, shape (2 * 4**J, 2)
+        Centre of the tile of packet ``p`` (frequency order), in radians per
+        sample: ``theta_y`` in ``(-pi, pi)``, ``theta_x`` in ``(0, pi)``.
 
     Examples
     --------
+    >>> tile_centres(2).shape
+    (32, 2)
     >>> tile_centres(1)[:2] / np.pi
     array([[-0.75,  0.25],
            [-0.75,  0.75]])
@@ -286,7 +394,28 @@ def tile_centres(level: int) -> np.ndarray:
 
 
 def lowpass_mask(level: int) -> np.ndarray:
-    """True for the two packets whose tiles touch the origin."""
+    """True for the two packets whose tiles touch the origin.
+
+    Parameters
+    ----------
+    level : int
+        Number of levels J (>= 0).
+
+    Returns
+    -------
+    ndarray of bool, shape (2 * 4**J,)
+        True at packets ``(2**J - 1) * 2**J`` and ``4**J`` (frequency order),
+        the tiles just below and just above ``omega_y = 0`` at ``omega_x = 0``.
+
+    Examples
+    --------
+    >>> mask = lowpass_mask(2)
+    >>> mask.shape, np.flatnonzero(mask).tolist()
+    ((32,), [12, 16])
+    >>> tile_centres(2)[mask] / np.pi
+    array([[-0.125,  0.125],
+           [ 0.125,  0.125]])
+    """
     n = 2 ** check_level(level, 0)
     mask = np.zeros(2 * n * n, dtype=bool)
     mask[[(n - 1) * n, n * n]] = True
@@ -294,6 +423,22 @@ def lowpass_mask(level: int) -> np.ndarray:
 
 
 def band_centres_1d(level: int) -> np.ndarray:
-    """Centre frequencies ``(b + 1/2) pi / 2**J`` of the 1D packets."""
+    """Centre frequencies ``(b + 1/2) pi / 2**J`` of the 1D packets.
+
+    Parameters
+    ----------
+    level : int
+        Number of levels J (>= 0).
+
+    Returns
+    -------
+    ndarray, shape (2**J,)
+        Centre frequency of band ``b`` (frequency order), in radians per sample.
+
+    Examples
+    --------
+    >>> band_centres_1d(2) / np.pi
+    array([0.125, 0.375, 0.625, 0.875])
+    """
     level = check_level(level, 0)
     return (np.arange(2 ** level) + 0.5) * np.pi / 2 ** level
