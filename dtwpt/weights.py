@@ -101,7 +101,18 @@ class LayerInfo:
     shape: tuple
 
     def describe(self) -> dict[str, Any]:
-        """JSON-serialisable dict of the attributes."""
+        """JSON-serialisable dict of the attributes.
+
+        Returns
+        -------
+        dict
+            ``path``, ``format``, ``key``, ``layout`` and ``shape`` (a list).
+
+        Examples
+        --------
+        >>> LayerInfo("w.npy", "npy", None, "OIHW", (64, 3, 11, 11)).describe()["shape"]
+        [64, 3, 11, 11]
+        """
         return {"path": self.path, "format": self.format, "key": self.key,
                 "layout": self.layout, "shape": list(self.shape)}
 
