@@ -159,7 +159,7 @@ def draw_all(out, tables, *, wavelet, q):
     out : pathlib.Path
         Run folder.
     tables : dict of int to dict
-        :func:`dtwpt.experiments.shift.packet_table` per level.
+        :func:`dtwpt.experiments.shift.compute.packet_table` per level.
     wavelet : str
         Q-shift family (for the kernels).
     q : int
