@@ -54,14 +54,24 @@ def alpha(kappa: float, u: ArrayLike) -> float | np.ndarray:
     float or ndarray, shape (...)
         ``alpha(kappa, u)`` for each shift.
 
-    Examples
-    --------
-    >>> float(alpha(1.0, (2, -4)))
-    3.0
+    Raises
+    ------
+    TypeError
+        If ``kappa`` is not a real number (a bool included);
+        or ``u`` does not hold real numbers (complex, string or object dtype).
+    ValueError
+        If ``kappa`` is not finite or lies outside ``(0, 2*pi]``;
+        or ``u`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values.
 
     References
     ----------
     Leterme et al., arXiv:2209.11740, Thm 2.9.
+
+    Examples
+    --------
+    >>> float(alpha(1.0, (2, -4)))
+    3.0
     """
     kappa = check_kappa(kappa)
     u = check_pairs(u, "u")
@@ -85,14 +95,24 @@ def beta(q: int, m: int, kappa: float) -> float:
     float
         ``q * m * kappa``.
 
-    Examples
-    --------
-    >>> beta(1, 2, 0.5)
-    1.0
+    Raises
+    ------
+    TypeError
+        If ``q`` or ``m`` is not an integer (a bool or a float included);
+        or ``kappa`` is not a real number (a bool included).
+    ValueError
+        If ``q`` is negative or larger than ``2**51``;
+        or ``m`` is smaller than 1 or larger than ``2**51``;
+        or ``kappa`` is not finite or lies outside ``(0, 2*pi]``.
 
     References
     ----------
     Leterme et al., arXiv:2209.11740, Thm 3.11.
+
+    Examples
+    --------
+    >>> beta(1, 2, 0.5)
+    1.0
     """
     q = _check_factor(q, "q", 0)
     m = _check_factor(m, "m", 1)
@@ -123,6 +143,20 @@ def gamma_sq(omega: ArrayLike, *, q: int = 1) -> float | np.ndarray:
     float or ndarray, shape (...)
         ``gamma_q(omega)^2``, in ``[0, 3/2]``.
 
+    Raises
+    ------
+    TypeError
+        If ``omega`` does not hold real numbers (complex, string or object dtype);
+        or ``q`` is not an integer (a bool or a float included).
+    ValueError
+        If ``omega`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values;
+        or ``q`` is negative or larger than ``2**51``.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
+
     Examples
     --------
     >>> import numpy as np
@@ -132,10 +166,6 @@ def gamma_sq(omega: ArrayLike, *, q: int = 1) -> float | np.ndarray:
     0.2268
     >>> gamma_sq(np.zeros((5, 7, 2)), q=2).shape
     (5, 7)
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
     """
     omega = check_pairs(omega, "omega")
     q = _check_factor(q, "q", 0)
@@ -161,15 +191,25 @@ def gamma(omega: ArrayLike, *, q: int = 1) -> float | np.ndarray:
     float or ndarray, shape (...)
         ``gamma_q(omega)``, in ``[0, sqrt(3/2)]``.
 
+    Raises
+    ------
+    TypeError
+        If ``omega`` does not hold real numbers (complex, string or object dtype);
+        or ``q`` is not an integer (a bool or a float included).
+    ValueError
+        If ``omega`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values;
+        or ``q`` is negative or larger than ``2**51``.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
+
     Examples
     --------
     >>> import numpy as np
     >>> round(float(gamma((np.pi / 2, np.pi / 2))), 4)
     0.133
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, Section 3 (definition of gamma_q).
     """
     # clip: rounding can leave a tiny negative value where gamma_q is 0
     return np.sqrt(np.maximum(gamma_sq(omega, q=q), 0.0))
@@ -196,16 +236,29 @@ def is_pathological(theta: ArrayLike, m: int, *, atol: float = 1e-8) -> bool | n
     Returns
     -------
     bool or ndarray of bool, shape (...)
+        True where ``theta`` lies within ``atol`` of ``(pi/m) Z^2`` in both coordinates.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` does not hold real numbers (complex, string or object dtype);
+        or ``m`` is not an integer (a bool or a float included);
+        or ``atol`` is not a real number.
+    ValueError
+        If ``theta`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values;
+        or ``m`` is smaller than 1 or larger than ``2**51``;
+        or ``atol`` is negative or not finite.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, discussion after Thm 3.11.
 
     Examples
     --------
     >>> import numpy as np
     >>> is_pathological([[np.pi / 2, 0.0], [np.pi / 2, 0.3]], 2).tolist()
     [True, False]
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, discussion after Thm 3.11.
     """
     theta = check_pairs(theta, "theta")
     m = _check_factor(m, "m", 1)
@@ -228,16 +281,26 @@ def bound_applies(kappa: float, m: int) -> bool:
     Returns
     -------
     bool
+        True if ``kappa <= pi / m``.
+
+    Raises
+    ------
+    TypeError
+        If ``kappa`` is not a real number (a bool included);
+        or ``m`` is not an integer (a bool or a float included).
+    ValueError
+        If ``kappa`` is not finite or lies outside ``(0, 2*pi]``;
+        or ``m`` is smaller than 1 or larger than ``2**51``.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 2.9.
 
     Examples
     --------
     >>> import numpy as np
     >>> bound_applies(np.pi / 2, 2), bound_applies(np.pi / 2, 4)
     (True, False)
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, Thm 2.9.
     """
     return check_kappa(kappa) <= np.pi / _check_factor(m, "m", 1)
 
@@ -259,16 +322,28 @@ def cmod_shift_bound(kappa: float, u: ArrayLike) -> float | np.ndarray:
     Returns
     -------
     float or ndarray, shape (...)
+        ``alpha(kappa, u)``, the bound on the relative CMod change for each shift
+        (a number >= 0, returned even where :func:`bound_applies` is False).
+
+    Raises
+    ------
+    TypeError
+        If ``kappa`` is not a real number (a bool included);
+        or ``u`` does not hold real numbers (complex, string or object dtype).
+    ValueError
+        If ``kappa`` is not finite or lies outside ``(0, 2*pi]``;
+        or ``u`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 2.9.
 
     Examples
     --------
     >>> import numpy as np
     >>> round(float(cmod_shift_bound(np.pi / 4, (1, 1))), 4)
     0.7854
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, Thm 2.9.
     """
     return alpha(kappa, u)
 
@@ -292,15 +367,30 @@ def discrepancy_bound(theta: ArrayLike, kappa: float, m: int, *, q: int = 1) -> 
     Returns
     -------
     float or ndarray, shape (...)
+        ``(q * m * kappa + gamma_q(m * theta))^2``, the bound on ``E[P^2]`` for each
+        centre frequency.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` does not hold real numbers (complex, string or object dtype);
+        or ``q`` or ``m`` is not an integer (a bool or a float included);
+        or ``kappa`` is not a real number (a bool included).
+    ValueError
+        If ``theta`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values;
+        or ``q`` is negative or larger than ``2**51``;
+        or ``m`` is smaller than 1 or larger than ``2**51``;
+        or ``kappa`` is not finite or lies outside ``(0, 2*pi]``.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 3.11.
 
     Examples
     --------
     >>> round(float(discrepancy_bound((0.0, 0.0), 0.1, 2, q=0)), 4)
     1.5
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, Thm 3.11.
     """
     theta = check_pairs(theta, "theta")
     b = beta(q, m, kappa)
@@ -330,15 +420,34 @@ def rmax_shift_bound(theta: ArrayLike, kappa: float, m: int, u: ArrayLike, *,
     Returns
     -------
     float or ndarray, shape (...)
+        ``2 (q * m * kappa + gamma_q(m * theta)) + alpha(kappa, u)``, the bound on
+        ``E[R]``, broadcast over the leading axes of ``theta`` and ``u``.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` does not hold real numbers (complex, string or object dtype);
+        or ``u`` does not hold real numbers (complex, string or object dtype);
+        or ``q`` or ``m`` is not an integer (a bool or a float included);
+        or ``kappa`` is not a real number (a bool included).
+    ValueError
+        If ``theta`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values;
+        or ``u`` is 0-dimensional, its last axis does not have length 2, or it holds
+        NaN or infinite values;
+        or ``q`` is negative or larger than ``2**51``;
+        or ``m`` is smaller than 1 or larger than ``2**51``;
+        or ``kappa`` is not finite or lies outside ``(0, 2*pi]``;
+        or the leading axes of ``theta`` and ``u`` do not broadcast together.
+
+    References
+    ----------
+    Leterme et al., arXiv:2209.11740, Thm 4.2.
 
     Examples
     --------
     >>> round(float(rmax_shift_bound((0.0, 0.0), 0.5, 2, (1, 1), q=1)), 4)
     4.9495
-
-    References
-    ----------
-    Leterme et al., arXiv:2209.11740, Thm 4.2.
     """
     theta = check_pairs(theta, "theta")
     b = beta(q, m, kappa)
