@@ -1,6 +1,6 @@
 """Packet-tree rules, packet ordering and frequency tiles.
 
-Tree rules (Bayram and Selesnick): every node of a real packet tree is split by
+Tree rules (Bayram and Selesnick [1]_): every node of a real packet tree is split by
 one filter pair, chosen by how the node was reached:
 
 ============================  ======================================
@@ -31,6 +31,11 @@ at depth 2 (the third filtering stage), so it only matters for ``J >= 3``; at
 ``omega_x >= 0`` with squares of side ``pi / 2**J``, ``2**(J+1)`` rows by
 ``2**J`` columns; packet ``p = r * 2**J + c`` has centre
 ``theta = (-pi + (r + 1/2) pi / 2**J, (c + 1/2) pi / 2**J)``.
+
+References
+----------
+.. [1] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet and
+   M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 """
 from dataclasses import dataclass
 from typing import Literal
@@ -99,6 +104,13 @@ def gray(b: ArrayLike) -> np.ndarray | np.integer:
     numpy.integer or ndarray of int
         Natural (Paley) index of each band, same shape as ``b``.
 
+    Raises
+    ------
+    TypeError
+        If ``b`` does not hold integers (float, bool, complex or other dtype).
+    ValueError
+        If ``b`` holds a negative value.
+
     Examples
     --------
     >>> gray(np.arange(8)).tolist()
@@ -123,6 +135,13 @@ def inverse_gray(i: ArrayLike) -> np.ndarray | np.integer:
     -------
     numpy.integer or ndarray of int
         Frequency band of each natural index, same shape as ``i``.
+
+    Raises
+    ------
+    TypeError
+        If ``i`` does not hold integers (float, bool, complex or other dtype).
+    ValueError
+        If ``i`` holds a negative value.
 
     Examples
     --------
@@ -158,6 +177,19 @@ def node_types(level: int, tree: Literal["a", "b"]) -> np.ndarray:
         ``j`` (entries past ``2**j`` are unused and set to -1). Ids: 0 first-stage
         pair of tree a, 1 of tree b, 2 Q-shift pair of tree a, 3 of tree b, 4 packet
         pair ``(h, g)``.
+
+    Raises
+    ------
+    TypeError
+        If ``level`` is not an integer (a bool or a float included).
+    ValueError
+        If ``level`` is outside ``[1, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+        If ``tree`` is not ``"a"`` or ``"b"``.
+
+    References
+    ----------
+    Bayram and Selesnick, "On the dual-tree complex wavelet packet and M-band
+    transforms", IEEE Trans. Signal Process. 56(6), 2008 (the tree rules).
 
     Examples
     --------
@@ -207,6 +239,20 @@ def equivalent_kernels_1d(filters: DualTreeFilters, level: int,
     -------
     ndarray, shape (2**J, K)
         Kernels in natural order, zero-padded to a common length.
+
+    Raises
+    ------
+    TypeError
+        If ``filters`` is not a :class:`~dtwpt.filters.DualTreeFilters`.
+        If ``level`` is not an integer (a bool or a float included).
+    ValueError
+        If ``level`` is outside ``[1, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+        If ``tree`` is not ``"a"`` or ``"b"``.
+
+    References
+    ----------
+    Bayram and Selesnick, "On the dual-tree complex wavelet packet and M-band
+    transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------
@@ -262,6 +308,19 @@ def orientation_1d(filters: DualTreeFilters, level: int) -> np.ndarray:
     ndarray of int, shape (2**J,)
         +1 where packet ``i`` (natural order) responds to ``omega > 0``, else -1.
 
+    Raises
+    ------
+    TypeError
+        If ``level`` is not an integer (a bool or a float included).
+        If ``filters`` is not a :class:`~dtwpt.filters.DualTreeFilters`.
+    ValueError
+        If ``level`` is outside ``[1, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+
+    References
+    ----------
+    Bayram and Selesnick, "On the dual-tree complex wavelet packet and M-band
+    transforms", IEEE Trans. Signal Process. 56(6), 2008.
+
     Examples
     --------
     >>> from dtwpt import dual_tree_filters
@@ -305,6 +364,17 @@ def layout_2d(orientation: np.ndarray) -> Layout2D:
         Arrays ``iv``, ``ih``, ``sign`` and ``conj``, each of shape
         ``(2 * 4**J,)``, indexed by packet ``p`` in frequency order (see
         :class:`Layout2D` and the module docstring).
+
+    Raises
+    ------
+    ValueError
+        If ``orientation`` is not a 1D array of +1/-1 whose length is a power of 2
+        (at least 2), as :func:`orientation_1d` returns.
+
+    References
+    ----------
+    Bayram and Selesnick, "On the dual-tree complex wavelet packet and M-band
+    transforms", IEEE Trans. Signal Process. 56(6), 2008 (the 2D complex packets).
 
     Examples
     --------
@@ -353,6 +423,12 @@ def layout_1d(orientation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         -1 where the packet ``K_a + 1j K_b`` is conjugated to respond to
         ``omega >= 0``.
 
+    Raises
+    ------
+    ValueError
+        If ``orientation`` is not a 1D array of +1/-1 whose length is a power of 2
+        (at least 2), as :func:`orientation_1d` returns.
+
     Examples
     --------
     >>> from dtwpt import dual_tree_filters
@@ -378,6 +454,13 @@ def tile_centres(level: int) -> np.ndarray:
     ndarray, shape (2 * 4**J, 2)
         Centre of the tile of packet ``p`` (frequency order), in radians per
         sample: ``theta_y`` in ``(-pi, pi)``, ``theta_x`` in ``(0, pi)``.
+
+    Raises
+    ------
+    TypeError
+        If ``level`` is not an integer (a bool or a float included).
+    ValueError
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
 
     Examples
     --------
@@ -407,6 +490,13 @@ def lowpass_mask(level: int) -> np.ndarray:
         True at packets ``(2**J - 1) * 2**J`` and ``4**J`` (frequency order),
         the tiles just below and just above ``omega_y = 0`` at ``omega_x = 0``.
 
+    Raises
+    ------
+    TypeError
+        If ``level`` is not an integer (a bool or a float included).
+    ValueError
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+
     Examples
     --------
     >>> mask = lowpass_mask(2)
@@ -434,6 +524,13 @@ def band_centres_1d(level: int) -> np.ndarray:
     -------
     ndarray, shape (2**J,)
         Centre frequency of band ``b`` (frequency order), in radians per sample.
+
+    Raises
+    ------
+    TypeError
+        If ``level`` is not an integer (a bool or a float included).
+    ValueError
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
 
     Examples
     --------
