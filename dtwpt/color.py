@@ -34,6 +34,22 @@ def to_luminance(x: ArrayLike, weights: ArrayLike = LUMA_WEIGHTS, *,
         ``x`` with ``channel_axis`` summed out; float32 stays float32, other
         inputs become float64.
 
+    Raises
+    ------
+    TypeError
+        Complex, object or non-numeric ``x``; ``weights`` that are not real
+        numbers; a non-integer ``channel_axis``.
+    ValueError
+        A 0-dimensional ``x``; ``weights`` that are not a 1D sequence of
+        finite numbers; a ``channel_axis`` out of range, or whose length
+        differs from ``len(weights)``; NaN, infinite or too large values in
+        ``x``.
+
+    References
+    ----------
+    .. [1] ITU-R Recommendation BT.601, "Studio encoding parameters of digital
+       television for standard 4:3 and wide-screen 16:9 aspect ratios".
+
     Examples
     --------
     >>> import numpy as np

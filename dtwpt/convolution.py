@@ -148,6 +148,30 @@ def rmax_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1) -> np.ndarray:
         ``L`` present for kernels (L, k, k) and (L, C, k, k); float32 for
         float32 images, float64 otherwise.
 
+    Raises
+    ------
+    TypeError
+        Complex, object or non-numeric ``x`` or ``V``; a non-integer ``m`` or
+        ``q``.
+    ValueError
+        ``V`` not of shape (k, k), (L, k, k) or (L, C, k, k), or with NaN,
+        infinite or too large taps; ``x`` of fewer than 2 dimensions (3 for
+        kernels (L, C, k, k)) or without ``C`` channels on axis -3; ``m``
+        outside ``[1, max(1, min(H, W) // 2)]``; ``H`` or ``W`` not a multiple
+        of ``2m``; ``q`` < 0 or larger than ``max(H, W) // m``; NaN, infinite
+        or too large values in ``x``.
+
+    See Also
+    --------
+    cmod_conv : The complex counterpart.
+    dtwpt.rmax : RMax with the DT-CWPT packets.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
+
     Examples
     --------
     >>> import numpy as np
@@ -188,6 +212,29 @@ def cmod_conv(x: ArrayLike, W: ArrayLike, m: int) -> np.ndarray:
     -------
     ndarray, shape (..., [L,] H/(2m), W/(2m))
         As in :func:`rmax_conv`.
+
+    Raises
+    ------
+    TypeError
+        Complex, object or non-numeric ``x``; non-numeric ``W``; a
+        non-integer ``m``.
+    ValueError
+        ``W`` not of shape (k, k), (L, k, k) or (L, C, k, k), or with NaN,
+        infinite or too large taps; ``x`` of fewer than 2 dimensions (3 for
+        kernels (L, C, k, k)) or without ``C`` channels on axis -3; ``m``
+        outside ``[1, max(1, min(H, W) // 2)]``; ``H`` or ``W`` not a multiple
+        of ``2m``; NaN, infinite or too large values in ``x``.
+
+    See Also
+    --------
+    rmax_conv : The real counterpart.
+    dtwpt.cmod : CMod with the DT-CWPT packets.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
 
     Examples
     --------

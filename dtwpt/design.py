@@ -49,6 +49,22 @@ def hilbert_companion(V: ArrayLike, direction: ArrayLike | None = None) -> np.nd
     Returns
     -------
     ndarray, complex, same shape as ``V``
+        The companion(s) ``W`` (complex128), with ``Re W = V`` exactly.
+
+    Raises
+    ------
+    TypeError
+        Complex, object or non-numeric ``V``; a ``direction`` that is not made
+        of real numbers.
+    ValueError
+        ``V`` not of shape (k, k) or (L, k, k), or with NaN, infinite or too
+        large taps; a ``direction`` that is not 2 finite numbers.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
 
     Examples
     --------
@@ -111,6 +127,24 @@ def gabor_filter(theta: ArrayLike, kappa: float, size: int) -> np.ndarray:
     Returns
     -------
     ndarray, complex128, shape (size, size)
+        The kernel, centred in the array, of unit l2 norm; axis 0 is y,
+        axis 1 is x.
+
+    Raises
+    ------
+    TypeError
+        A ``theta`` that is not made of real numbers; a ``kappa`` that is not
+        a real number (or is a bool); a non-integer ``size``.
+    ValueError
+        A ``theta`` that is not 2 finite numbers; ``kappa`` outside
+        (0, 2 pi] (or NaN); ``size`` outside [2, 16384] or smaller than
+        ``floor(4 pi / kappa) + 1``.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
 
     Examples
     --------

@@ -132,6 +132,14 @@ def list_wavelets() -> list[str]:
     Returns
     -------
     list of str
+        The family names, sorted.
+
+    References
+    ----------
+    .. [1] N. G. Kingsbury, "Complex wavelets for shift invariant analysis and
+       filtering of signals", Appl. Comput. Harmon. Anal. 10(3), 2001.
+    .. [2] N. G. Kingsbury, "Design of Q-shift complex wavelets for image
+       processing using frequency domain energy minimization", ICIP 2003.
 
     Examples
     --------
@@ -185,11 +193,24 @@ def qshift_lowpass(wavelet: str | ArrayLike = "qshift_a") -> np.ndarray:
     Returns
     -------
     ndarray of float64
+        The low-pass ``h0a`` (a new array).
 
     Raises
     ------
+    TypeError
+        An array (or other object) whose dtype is not real: complex, bool,
+        object or string.
     ValueError
-        For an unknown name or a filter that is not an orthonormal low-pass.
+        An unknown name; an array that is not 1D, of odd length or shorter
+        than 2, with non-finite coefficients, not orthonormal to 1e-10, or
+        whose sum is not ``sqrt 2`` to 1e-8.
+
+    References
+    ----------
+    .. [1] N. G. Kingsbury, "Complex wavelets for shift invariant analysis and
+       filtering of signals", Appl. Comput. Harmon. Anal. 10(3), 2001.
+    .. [2] N. G. Kingsbury, "Design of Q-shift complex wavelets for image
+       processing using frequency domain energy minimization", ICIP 2003.
 
     Examples
     --------
@@ -287,6 +308,29 @@ def dual_tree_filters(wavelet: str | ArrayLike = "qshift_a",
     Returns
     -------
     DualTreeFilters
+        The first-stage, Q-shift and packet-stage pairs of both trees, with
+        the names and the low-pass they were built from.
+
+    Raises
+    ------
+    TypeError
+        A ``wavelet`` that :func:`qshift_lowpass` refuses with a TypeError;
+        a ``packet_wavelet`` that is not None, a str, a ``pywt.Wavelet`` or a
+        FilterPair, or a FilterPair whose low-pass is not real.
+    ValueError
+        A ``wavelet`` that :func:`qshift_lowpass` refuses with a ValueError;
+        a ``packet_wavelet`` name that PyWavelets does not know as a discrete
+        wavelet, a non-orthogonal PyWavelets wavelet, or a FilterPair whose
+        low-pass :func:`qshift_lowpass` would refuse or whose high-pass is not
+        a finite 1D real array of the same length forming an orthonormal
+        filter bank with it.
+
+    References
+    ----------
+    .. [1] N. G. Kingsbury, "Complex wavelets for shift invariant analysis and
+       filtering of signals", Appl. Comput. Harmon. Anal. 10(3), 2001.
+    .. [2] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------

@@ -83,6 +83,32 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
         Real arrays, packets in the frequency order of :func:`dtwpt.dtcwpt2`;
         ``...`` are the axes not transformed, in order.
 
+    Raises
+    ------
+    TypeError
+        As :func:`dtwpt.dtcwpt2` for ``x``, ``level``, ``wavelet``,
+        ``packet_wavelet`` and ``axes``; a non-integer ``q``; an ``out`` that
+        is not a tuple of two arrays, or holds something other than ndarrays.
+    ValueError
+        As :func:`dtwpt.dtcwpt2` for ``x``, ``level``, ``wavelet``,
+        ``packet_wavelet``, ``mode`` and ``axes``, with the tighter bound on
+        the values above; ``q`` < 0 or wider than the pooled map; an ``out``
+        array of the wrong shape or dtype, not writeable and C-contiguous,
+        sharing memory with ``x`` or with the other ``out`` array.
+
+    See Also
+    --------
+    rmax, cmod : Each operator alone.
+    pair_squared_norms : The norms of the shift metrics, without the maps.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
+    .. [2] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
+
     Examples
     --------
     >>> import numpy as np
@@ -177,9 +203,25 @@ def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
         :func:`dtwpt.metrics.shift_metrics` and
         :func:`dtwpt.metrics.pair_metrics` built on them.
 
+    Raises
+    ------
+    TypeError
+        Complex, object or non-numeric ``x`` or ``x_shifted``; otherwise as
+        :func:`rmax_cmod` (without ``out``).
+    ValueError
+        ``x_shifted`` of fewer than 2 dimensions, or ``x`` and ``x_shifted``
+        of different shapes; values of either beyond the bound above;
+        otherwise as :func:`rmax_cmod` (without ``out``).
+
     See Also
     --------
-    dtwpt.metrics.shift_metrics : the ratios of the paper built on these.
+    dtwpt.metrics.shift_metrics : The ratios of the paper built on these.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural
+       networks", arXiv:2209.11740.
 
     Examples
     --------
@@ -241,19 +283,24 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
 
     Raises
     ------
-    TypeError, ValueError
-        As :func:`rmax_cmod`.
+    TypeError
+        As :func:`rmax_cmod` (which has an ``out`` argument this lacks).
+    ValueError
+        As :func:`rmax_cmod`: bad level, mode, wavelet, packet wavelet, axes
+        or ``q``, or values of ``x`` that are not finite or too large.
 
     See Also
     --------
     rmax_cmod : RMax and CMod in one pass.
-    dtwpt.rmax_conv : the same operator with any kernel.
+    dtwpt.rmax_conv : The same operator with any kernel.
 
     References
     ----------
     .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
        invariance of max pooling feature maps in convolutional neural
        networks", arXiv:2209.11740.
+    .. [2] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------
@@ -300,19 +347,26 @@ def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
 
     Raises
     ------
-    TypeError, ValueError
-        As :func:`dtwpt.dtcwpt2`.
+    TypeError
+        As :func:`dtwpt.dtcwpt2` (which has ``decimated`` and ``out``
+        arguments this lacks).
+    ValueError
+        As :func:`dtwpt.dtcwpt2`: bad level, mode, wavelet, packet wavelet or
+        axes, a size that does not fit the level, or values of ``x`` that are
+        not finite or too large.
 
     See Also
     --------
     rmax_cmod : RMax and CMod in one pass.
-    dtwpt.cmod_conv : the same operator with any kernel.
+    dtwpt.cmod_conv : The same operator with any kernel.
 
     References
     ----------
     .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
        invariance of max pooling feature maps in convolutional neural
        networks", arXiv:2209.11740.
+    .. [2] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------
@@ -354,6 +408,21 @@ def packet_kernels(level: int, *, wavelet: str | ArrayLike = "qshift_a",
         In frequency order; axis 1 is y, axis 2 is x.
     theta : ndarray, shape (P, 2)
         Tile centres ``(theta_y, theta_x)``.
+
+    Raises
+    ------
+    TypeError
+        A non-integer level; a ``wavelet`` or ``packet_wavelet`` of a type
+        :func:`dtwpt.dtcwpt2` refuses.
+    ValueError
+        Level outside [1, 8], or so large that the kernels would exceed
+        :data:`MAX_KERNEL_BYTES`; a wavelet or packet wavelet that
+        :func:`dtwpt.dtcwpt2` refuses.
+
+    References
+    ----------
+    .. [1] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------

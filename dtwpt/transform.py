@@ -183,16 +183,40 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     Returns
     -------
     Packets2D
+        The complex coefficients ``coeffs`` of shape ``(..., P, h, w)`` with
+        their tile centres ``theta``, and every parameter :func:`idtcwpt2`
+        needs (see :class:`Packets2D`).
 
     Raises
     ------
     TypeError
-        Complex, object or non-numeric input; non-integer level; non-bool
-        ``decimated``; non-integer axes.
+        Complex, object or non-numeric input; a non-integer level; a
+        ``decimated`` other than True or False; axes that are not a sequence
+        or hold non-integers; a ``wavelet`` that is neither a name nor an
+        array of real numbers; a ``packet_wavelet`` that is not None, a name,
+        a ``pywt.Wavelet`` or a FilterPair; an ``out`` that is not an ndarray.
     ValueError
-        ndim < 2, level outside [1, 8], a size that does not fit the level,
-        unknown wavelet or mode, NaN, infinite or too large values, a
-        colour-looking image without ``axes``.
+        ndim < 2; level outside [1, 8]; ``H`` or ``W`` of 0, or (periodization)
+        not a multiple of ``2**level``; an unknown mode; an unknown wavelet
+        name or a low-pass array that is not an orthonormal low-pass of even
+        length; an unknown, non-orthogonal or non-orthonormal
+        ``packet_wavelet``; axes that are not two, are out of range or name
+        one axis twice; NaN,
+        infinite or too large values; a colour-looking image without
+        ``axes``; an ``out`` of the wrong shape or dtype, not writeable and
+        C-contiguous, or sharing memory with ``x``.
+
+    See Also
+    --------
+    idtcwpt2 : The inverse.
+    dtcwpt : The 1D transform.
+
+    References
+    ----------
+    .. [1] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
+    .. [2] N. G. Kingsbury, "Complex wavelets for shift invariant analysis and
+       filtering of signals", Appl. Comput. Harmon. Anal. 10(3), 2001.
 
     Examples
     --------
@@ -260,11 +284,28 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     Raises
     ------
     TypeError
-        Not a Packets2D, or coefficients that are not complex.
+        Not a Packets2D; coefficients that are not complex; a non-bool
+        ``decimated``, a non-integer level, shape entry or axis; a wavelet
+        or packet wavelet field of a type :func:`dtcwpt2` refuses; an ``out``
+        that is not an ndarray.
     ValueError
-        An undecimated transform, or fields that no transform returns
-        (shape, pad, level, mode, axes, number or size of the packets), NaN
-        or too large coefficients.
+        An undecimated transform, or fields that no transform returns (level
+        outside [1, 8], an unknown mode or wavelet, a shape or pad that is not
+        2 or 2 x 2 non-negative integers, a non-zero pad in periodization mode,
+        coefficients of fewer than 3 dimensions or with a number or size of
+        packets that does not match level, shape and pad, axes that are not
+        two distinct negative axes of the output); NaN, infinite or too large
+        coefficients; an ``out`` of the wrong shape or dtype, not writeable
+        and C-contiguous, or sharing memory with the coefficients.
+
+    See Also
+    --------
+    dtcwpt2 : The forward transform.
+
+    References
+    ----------
+    .. [1] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------
@@ -426,6 +467,29 @@ def dtcwpt(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     Packets1D
         ``sum |coeffs|**2 = 2 ||x||**2`` in periodization mode.
 
+    Raises
+    ------
+    TypeError
+        Complex, object or non-numeric input; a non-integer level or axis; a
+        ``wavelet`` or ``packet_wavelet`` of a type :func:`dtcwpt2` refuses.
+    ValueError
+        A 0-dimensional input; an axis out of range; level outside [1, 8]; a
+        signal of length 0, or (periodization) of a length that is not a
+        multiple of ``2**level``; an unknown mode; a wavelet or packet wavelet
+        that :func:`dtcwpt2` refuses; NaN, infinite or too large values.
+
+    See Also
+    --------
+    idtcwpt : The inverse.
+    dtcwpt2 : The 2D transform.
+
+    References
+    ----------
+    .. [1] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
+    .. [2] N. G. Kingsbury, "Complex wavelets for shift invariant analysis and
+       filtering of signals", Appl. Comput. Harmon. Anal. 10(3), 2001.
+
     Examples
     --------
     >>> import numpy as np
@@ -479,6 +543,28 @@ def idtcwpt(packets: Packets1D) -> np.ndarray:
     -------
     ndarray
         The signal(s), with the transformed axis back in place.
+
+    Raises
+    ------
+    TypeError
+        Not a Packets1D; coefficients that are not complex; a non-integer
+        level, length, pad entry or axis; a wavelet or packet wavelet field
+        of a type :func:`dtcwpt` refuses.
+    ValueError
+        Fields that no transform returns (level outside [1, 8], an unknown
+        mode or wavelet, a length < 1, a pad that is not 2 non-negative
+        integers or is non-zero in periodization mode, coefficients of fewer
+        than 2 dimensions or of a shape that does not match level, length and
+        pad, an axis out of range); NaN, infinite or too large coefficients.
+
+    See Also
+    --------
+    dtcwpt : The forward transform.
+
+    References
+    ----------
+    .. [1] I. Bayram, I. W. Selesnick, "On the dual-tree complex wavelet packet
+       and M-band transforms", IEEE Trans. Signal Process. 56(6), 2008.
 
     Examples
     --------
