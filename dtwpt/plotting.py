@@ -130,8 +130,12 @@ def full_plane(values: ArrayLike, level: int) -> np.ndarray:
 
     Raises
     ------
+    TypeError
+        If ``values`` is complex or not numeric.
+        If ``level`` is not an integer (a bool or a float included).
     ValueError
         If the last axis of ``values`` does not hold ``2 * 4**J`` packets.
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
 
     Examples
     --------
@@ -229,6 +233,19 @@ def plot_tile_map(values: ArrayLike, level: int, *, ax: Axes | None = None,
     matplotlib.image.AxesImage
         The drawn image; its figure is ``im.figure``.
 
+    Raises
+    ------
+    TypeError
+        If ``values`` is complex or not numeric.
+        If ``level`` is not an integer (a bool or a float included).
+        If ``mask`` is an array that is not boolean.
+    ValueError
+        If the last axis of ``values`` does not hold ``2 * 4**J`` packets.
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+        If ``mask`` is a string other than ``"lowpass"``, or an array whose shape is not
+        ``(2 * 4**J,)``.
+        If ``cmap`` is neither a Colormap nor the name of a registered Matplotlib colormap.
+
     Examples
     --------
     >>> im = plot_tile_map(np.arange(8.0), 1, mask="lowpass")
@@ -309,6 +326,25 @@ def plot_tile_maps(panels: Mapping[str, ArrayLike] | Sequence[ArrayLike],
     Returns
     -------
     matplotlib.figure.Figure
+        New headless figure holding one axes per panel and the colour bar(s).
+
+    Raises
+    ------
+    TypeError
+        If a panel's values are complex or not numeric, or a panel's level is not an
+        integer.
+        If a mask is an array that is not boolean.
+        If ``ncols`` is not an integer.
+        If ``level`` is neither an integer nor a sequence (e.g. None).
+    ValueError
+        If ``panels`` is empty, or ``titles``, a sequence ``level`` or a per-panel
+        ``mask`` does not have one entry per panel.
+        If a panel's level is outside ``[0, 8]``, or the last axis of its values does not
+        hold ``2 * 4**J`` packets for its level ``J``.
+        If a mask is a string other than ``"lowpass"``, or an array whose shape is not
+        ``(2 * 4**J,)`` for its panel's level ``J``.
+        If ``ncols`` is outside ``[1, len(panels)]``.
+        If ``cmap`` is neither a Colormap nor the name of a registered Matplotlib colormap.
 
     Examples
     --------
@@ -401,6 +437,19 @@ def plot_frequency_function(func_values: ArrayLike, *,
     Returns
     -------
     matplotlib.image.AxesImage
+        The drawn image; its figure is ``im.figure``.
+
+    Raises
+    ------
+    TypeError
+        If ``func_values`` is complex or not numeric.
+        If ``level`` is given and is not an integer (a bool or a float included).
+    ValueError
+        If ``func_values`` is not 2D.
+        If ``extent`` is not 4 finite numbers ``(x0, x1, y0, y1)`` with ``x0 < x1`` and
+        ``y0 < y1``.
+        If ``level`` is given and outside ``[0, 8]``.
+        If ``cmap`` is neither a Colormap nor the name of a registered Matplotlib colormap.
 
     Examples
     --------
@@ -450,6 +499,21 @@ def kernel_mosaic(kernels: ArrayLike, level: int, *, part: str = "real",
         scaled on its own into ``[-1, 1]``: real and imaginary parts are divided
         by their largest magnitude (0 stays 0), moduli are mapped linearly from
         ``[0, max]``. Separators and masked kernels are NaN.
+
+    Raises
+    ------
+    TypeError
+        If ``kernels`` is not numeric (e.g. a string or object array).
+        If ``level`` is not an integer (a bool or a float included).
+        If ``sep`` is not an integer (a bool or a float included).
+        If ``mask`` is an array that is not boolean.
+    ValueError
+        If ``kernels`` is not 3D with ``2 * 4**J`` kernels on its first axis.
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+        If ``part`` is not one of ``"abs"``, ``"imag"``, ``"real"``.
+        If ``sep`` is negative or larger than ``max(K_y, K_x)``.
+        If ``mask`` is a string other than ``"lowpass"``, or an array whose shape is not
+        ``(2 * 4**J,)``.
 
     Examples
     --------
@@ -515,6 +579,20 @@ def plot_kernel_gallery(kernels: ArrayLike, level: int, *, part: str = "real",
     Returns
     -------
     matplotlib.figure.Figure
+        The figure holding the axes (``ax.figure`` when ``ax`` is given).
+
+    Raises
+    ------
+    TypeError
+        If ``kernels`` is not numeric (e.g. a string or object array).
+        If ``level`` is not an integer (a bool or a float included).
+        If ``mask`` is an array that is not boolean.
+    ValueError
+        If ``kernels`` is not 3D with ``2 * 4**J`` kernels on its first axis.
+        If ``level`` is outside ``[0, 8]`` (8 is ``dtwpt.MAX_LEVEL``).
+        If ``part`` is not one of ``"abs"``, ``"imag"``, ``"real"``.
+        If ``mask`` is a string other than ``"lowpass"``, or an array whose shape is not
+        ``(2 * 4**J,)``.
 
     Examples
     --------
@@ -559,6 +637,14 @@ def plot_measured_vs_bound(measured: ArrayLike, bound: ArrayLike, *, ax: Axes | 
     matplotlib.axes.Axes
         The axes; the legend gives the share of points on or below the
         diagonal (``measured <= bound``).
+
+    Raises
+    ------
+    TypeError
+        If ``measured`` or ``bound`` is complex or not numeric.
+    ValueError
+        If ``labels`` is not two strings.
+        If ``measured`` and ``bound`` have different shapes.
 
     Examples
     --------
@@ -616,6 +702,16 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float = 150) -> pa
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    TypeError
+        If ``dpi`` is not a real number (a bool included), or ``path`` is not a str or
+        os.PathLike.
+    ValueError
+        If ``dpi`` is not finite or lies outside ``[1, 10000]``.
+    OSError
+        If the parent folders cannot be created or the file cannot be written.
 
     Examples
     --------
