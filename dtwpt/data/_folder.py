@@ -179,6 +179,24 @@ class ImageFolder:
     max_pixels : int, optional
         Largest number of decoded pixels of one file.
 
+    Raises
+    ------
+    TypeError
+        If ``size``, ``resize_to``, ``min_side``, ``workers`` or ``max_pixels`` is not an
+        integer (a bool or a float included).
+        If ``shift`` is not a real number (a bool included).
+        If ``color`` is not a bool.
+        If ``root`` is not a str or os.PathLike.
+    ValueError
+        If ``size < 8``, ``resize_to < size + ceil(shift)``, or ``min_side``, ``workers``
+        or ``max_pixels`` is below 1.
+        If ``shift`` is not finite or not positive.
+        If ``axis`` is not ``"x"`` or ``"y"``.
+        If ``shift_at`` is not ``"resized"`` or ``"original"``.
+        If ``root`` does not exist or is not a directory, or contains no image file.
+        A file that cannot be processed raises nothing: it is reported in
+        ``Batch.skipped`` by :meth:`load`.
+
     Examples
     --------
     >>> import tempfile, numpy as np
@@ -278,6 +296,13 @@ class ImageFolder:
         Batch
             Pairs of the files that could be processed, in file order, and
             ``(path, reason)`` of the others.
+
+        Raises
+        ------
+        TypeError
+            If ``start`` or ``stop`` is not an integer (a bool or a float included).
+        ValueError
+            If ``start`` is negative or ``stop < start``.
 
         Examples
         --------

@@ -62,6 +62,19 @@ class BundledPhotos:
     color : bool, optional
         RGB pairs ``(3, size, size)`` instead of luminance.
 
+    Raises
+    ------
+    TypeError
+        If ``n_pairs``, ``size`` or ``seed`` is not an integer (a bool or a float included).
+        If ``shift`` is not a real number (a bool included).
+        If ``color`` is not a bool.
+    ValueError
+        If ``n_pairs < 1``, ``size < 8`` or ``seed < 0``.
+        If ``shift`` is not finite or not positive.
+        If ``axis`` is not ``"x"`` or ``"y"``.
+        If the region, of side ``size + ceil(shift)``, does not fit in the smallest photo
+        (side 300).
+
     Examples
     --------
     >>> source = BundledPhotos(4)
@@ -118,6 +131,13 @@ class BundledPhotos:
         -------
         Batch
             The pairs, named ``"photo#i"``; ``skipped`` is always empty.
+
+        Raises
+        ------
+        TypeError
+            If ``start`` or ``stop`` is not an integer (a bool or a float included).
+        ValueError
+            If ``start`` is negative or ``stop < start``.
 
         Examples
         --------
