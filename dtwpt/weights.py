@@ -329,10 +329,19 @@ def load_first_layer(path: str | os.PathLike, *, key: str | None = None,
 
     Raises
     ------
+    TypeError
+        If ``path`` is not a str or os.PathLike, or ``key`` is neither None nor a
+        str; if the chosen array does not hold real numbers (e.g. complex, string
+        or object dtype); if a ``.pt``/``.pth`` file holds neither a state dict nor
+        a tensor.
     ValueError
         For an unknown suffix or layout, an array that is not a 2D convolution
         layer (rank other than 4, non-square kernels, NaN or infinite values),
-        an ambiguous file or layout.
+        an ambiguous file or layout. Also for a file that cannot be read in its
+        format (corrupt or truncated data, a ``.keras`` archive without ``.h5``
+        weights), an empty array, or a file holding no 4-dimensional array.
+    FileNotFoundError
+        If ``path`` does not exist or is not a regular file (a folder, say).
     KeyError
         If ``key`` names no array of the file.
     ImportError
