@@ -277,7 +277,11 @@ def _per_panel(arg, n_panels, name, is_single):
     """Repeat a single argument for every panel, or check a per-panel list."""
     if is_single(arg):
         return [arg] * n_panels
-    arg = list(arg)
+    try:
+        arg = list(arg)
+    except TypeError:
+        raise TypeError(f"{name} must be one value or a sequence of {n_panels}, got "
+                        f"{arg!r}") from None
     if len(arg) != n_panels:
         raise ValueError(f"got {len(arg)} entries in {name} for {n_panels} panels")
     return arg

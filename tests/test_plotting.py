@@ -268,3 +268,8 @@ def test_atomic_write_names_and_clean_up(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         _io.atomic_write(out, fail)
     assert out.read_text() == "text" and list(out.parent.iterdir()) == [out]
+
+
+def test_plot_tile_maps_names_a_level_that_is_neither_a_value_nor_a_sequence():
+    with pytest.raises(TypeError, match="level must be one value or a sequence of 1, got None"):
+        plot_tile_maps([np.zeros(8)], level=None)
