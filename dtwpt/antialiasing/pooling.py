@@ -87,6 +87,18 @@ def binomial_kernel(size: int = 3) -> np.ndarray:
     ndarray, shape (size,), float64
         Summing to 1; tap ``k`` applies to offset ``k - size // 2``.
 
+    Raises
+    ------
+    TypeError
+        If ``size`` is not an integer (booleans included).
+    ValueError
+        If ``size`` is an integer other than 3 or 5.
+
+    References
+    ----------
+    .. [1] R. Zhang, "Making convolutional networks shift-invariant again",
+       ICML 2019, arXiv:1904.11486.
+
     Examples
     --------
     >>> binomial_kernel(5) * 16
@@ -116,6 +128,16 @@ def max_filter(y: ArrayLike, *, q: int = 1) -> np.ndarray:
     Returns
     -------
     ndarray, same shape and dtype as ``y`` (integers become float64)
+        The max-filtered map(s) ``M``.
+
+    Raises
+    ------
+    TypeError
+        If ``y`` is not a real numeric array (complex, object, string...) or
+        ``q`` is not an integer.
+    ValueError
+        If ``y`` has fewer than 2 dimensions, or ``q`` is negative or larger than
+        the larger of the map's last two sides.
 
     Examples
     --------
@@ -151,6 +173,19 @@ def blur(y: ArrayLike, *, size: int = 3) -> np.ndarray:
     Returns
     -------
     ndarray, same shape and dtype as ``y`` (integers become float64)
+        The blurred map(s) ``B``.
+
+    Raises
+    ------
+    TypeError
+        If ``size`` is not an integer, or ``y`` is not a real numeric array.
+    ValueError
+        If ``size`` is not 3 or 5, or ``y`` has fewer than 2 dimensions.
+
+    References
+    ----------
+    .. [1] R. Zhang, "Making convolutional networks shift-invariant again",
+       ICML 2019, arXiv:1904.11486.
 
     Examples
     --------
@@ -201,6 +236,15 @@ def aps_downsample(y: ArrayLike, *,
         Same dtype as ``y``; ``out[..., n]`` sits at ``2n + phase``.
     phase : ndarray of int, shape (..., 2)
         The chosen ``(i, j)`` per map (equal along ``channel_axis`` if given).
+
+    Raises
+    ------
+    TypeError
+        If ``y`` is not a real numeric array, or ``channel_axis`` is not an
+        integer.
+    ValueError
+        If ``y`` has fewer than 2 dimensions or an odd height or width, or
+        ``channel_axis`` is not one of the leading (non-spatial) axes of ``y``.
 
     References
     ----------
@@ -262,6 +306,26 @@ def pool_all(z: ArrayLike, *, operators: Sequence[str] = OPERATORS, q: int = 1,
     phase : ndarray of int, shape (..., 2), or None
         Only with ``return_phase``: APS's ``(i, j)`` per map (None without ``"aps"``).
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not a numeric array, ``q`` is not an integer or ``blur_size``
+        is not an integer.
+    ValueError
+        If ``z`` has fewer than 2 dimensions or an odd height or width,
+        ``operators`` is empty or holds a name not in :data:`OPERATORS`, ``q`` is
+        negative or larger than the map's larger side, or ``blur_size`` is not 3
+        or 5.
+
+    References
+    ----------
+    .. [1] R. Zhang, "Making convolutional networks shift-invariant again",
+       ICML 2019, arXiv:1904.11486.
+    .. [2] A. Chaman, I. Dokmanić, "Truly shift-invariant convolutional neural
+       networks", CVPR 2021, arXiv:2011.14214.
+    .. [3] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "From CNNs to
+       shift-invariant twin models based on complex wavelets", arXiv:2212.00394.
+
     Examples
     --------
     >>> import numpy as np
@@ -320,6 +384,16 @@ def pool(z: ArrayLike, operator: str, *, q: int = 1, blur_size: int = 3) -> np.n
     -------
     ndarray, shape (..., h/2, w/2)
         The pooled map(s), on CMod's grid.
+
+    Raises
+    ------
+    TypeError
+        If ``operator`` is not a string, or as :func:`pool_all` (``z`` not
+        numeric, ``q`` or ``blur_size`` not an integer).
+    ValueError
+        If ``operator`` is not in :data:`OPERATORS`, or as :func:`pool_all`
+        (``z`` not ``(..., h, w)`` with ``h`` and ``w`` even, ``q`` or
+        ``blur_size`` out of range).
 
     Examples
     --------
