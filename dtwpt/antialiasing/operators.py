@@ -86,6 +86,31 @@ def pooled_packets(x: ArrayLike, level: int, *, operators: Sequence[str] = OPERA
     dict of str to ndarray, each of shape (..., P, H/2**J, W/2**J)
         Packets in the frequency order of :func:`dtwpt.dtcwpt2`.
 
+    Raises
+    ------
+    TypeError
+        As in :func:`dtwpt.dtcwpt2` (``x`` not real numeric, ``level`` not an
+        integer, a bad ``wavelet`` or ``packet_wavelet`` type...); ``q`` or
+        ``blur_size`` not an integer.
+    ValueError
+        As in :func:`dtwpt.dtcwpt2` (``level`` outside [1, 8], ``H`` or ``W``
+        not a multiple of ``2**level`` in periodization mode, an unknown
+        ``mode`` or wavelet, non-finite values...); ``operators`` empty or
+        holding a name not in :data:`OPERATORS`; ``q`` negative or larger than
+        the packets' larger side at stride ``m``; ``blur_size`` not 3 or 5.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740.
+    .. [2] R. Zhang, "Making convolutional networks shift-invariant again",
+       ICML 2019, arXiv:1904.11486.
+    .. [3] A. Chaman, I. Dokmanić, "Truly shift-invariant convolutional neural
+       networks", CVPR 2021, arXiv:2011.14214.
+    .. [4] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "From CNNs to
+       shift-invariant twin models based on complex wavelets", arXiv:2212.00394.
+
     Examples
     --------
     >>> import numpy as np
@@ -157,6 +182,34 @@ def pooled_conv(x: ArrayLike, V: ArrayLike | None = None, m: int = 1, *,
     Returns
     -------
     dict of str to ndarray, each of shape (..., [L,] H/(2m), W/(2m))
+        The pooled maps, keyed by operator name in the order of ``operators``.
+
+    Raises
+    ------
+    TypeError
+        If a requested max-based operator has no ``V`` or a CMod-based one no
+        ``W``; ``m``, ``q`` or ``blur_size`` is not an integer; or as in
+        :func:`dtwpt.rmax_conv` / :func:`dtwpt.cmod_conv` (``x`` complex or
+        non-numeric, a non-numeric kernel).
+    ValueError
+        If ``operators`` is empty or holds a name not in :data:`OPERATORS`;
+        ``m`` < 1; ``q`` negative or larger than the stride-``m`` map's larger
+        side; ``blur_size`` not 3 or 5; or as in :func:`dtwpt.rmax_conv` /
+        :func:`dtwpt.cmod_conv` (a kernel of unsupported shape or non-finite
+        taps, ``H`` or ``W`` not a multiple of ``2m``, ``m`` too large,
+        non-finite values in ``x``).
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740.
+    .. [2] R. Zhang, "Making convolutional networks shift-invariant again",
+       ICML 2019, arXiv:1904.11486.
+    .. [3] A. Chaman, I. Dokmanić, "Truly shift-invariant convolutional neural
+       networks", CVPR 2021, arXiv:2011.14214.
+    .. [4] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "From CNNs to
+       shift-invariant twin models based on complex wavelets", arXiv:2212.00394.
 
     Examples
     --------
@@ -203,6 +256,18 @@ def max_blur_pool_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1,
     Returns
     -------
     ndarray, shape (..., [L,] H/(2m), W/(2m))
+        The MaxBlurPool output, on CMod's grid.
+
+    Raises
+    ------
+    TypeError
+        If ``m``, ``q`` or ``blur_size`` is not an integer, or ``x`` or ``V``
+        is complex or non-numeric (as in :func:`dtwpt.rmax_conv`).
+    ValueError
+        If ``blur_size`` is not 3 or 5, ``q`` is negative or larger than the
+        stride-``m`` map's larger side, or as in :func:`dtwpt.rmax_conv`
+        (``V`` of unsupported shape or non-finite, ``m`` out of range, ``H`` or
+        ``W`` not a multiple of ``2m``, non-finite values in ``x``).
 
     References
     ----------
@@ -235,6 +300,17 @@ def cmod_blur_conv(x: ArrayLike, W: ArrayLike, m: int, *, blur_size: int = 3) ->
     Returns
     -------
     ndarray, shape (..., [L,] H/(2m), W/(2m))
+        The blurred modulus, subsampled by 2 (real).
+
+    Raises
+    ------
+    TypeError
+        If ``m`` or ``blur_size`` is not an integer, ``x`` is complex or
+        non-numeric, or ``W`` is non-numeric (as in :func:`dtwpt.cmod_conv`).
+    ValueError
+        If ``blur_size`` is not 3 or 5, or as in :func:`dtwpt.cmod_conv`
+        (``W`` of unsupported shape or non-finite, ``m`` out of range, ``H`` or
+        ``W`` not a multiple of ``2m``, non-finite values in ``x``).
 
     References
     ----------
@@ -268,6 +344,18 @@ def aps_max_pool_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1) -> np.n
     Returns
     -------
     ndarray, shape (..., [L,] H/(2m), W/(2m))
+        The max-pooled map(s) at their chosen polyphase offset.
+
+    Raises
+    ------
+    TypeError
+        If ``m`` or ``q`` is not an integer, or ``x`` or ``V`` is complex or
+        non-numeric (as in :func:`dtwpt.rmax_conv`).
+    ValueError
+        If ``q`` is negative or larger than the stride-``m`` map's larger side,
+        or as in :func:`dtwpt.rmax_conv` (``V`` of unsupported shape or
+        non-finite, ``m`` out of range, ``H`` or ``W`` not a multiple of
+        ``2m``, non-finite values in ``x``).
 
     References
     ----------
