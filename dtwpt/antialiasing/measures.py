@@ -83,6 +83,18 @@ def instability(y: ArrayLike, y_shifted: ArrayLike, *, aligned: bool = False) ->
     ndarray, shape (...), float64
         NaN where ``Y = 0``.
 
+    Raises
+    ------
+    ValueError
+        If ``y`` or ``y_shifted`` is not a numeric array of at least 2
+        dimensions, or their shapes differ.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740, Section 5.
+
     Examples
     --------
     >>> import numpy as np
@@ -118,6 +130,13 @@ def kept_energy(y: ArrayLike, z: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray, shape (...), float64
+        The kept energy per map; NaN where ``Z = 0``.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` or ``z`` is not a numeric array of at least 2 dimensions, or
+        their leading axes ``(...)`` do not broadcast together.
 
     Examples
     --------
@@ -145,6 +164,13 @@ def upsample(y: ArrayLike, *, offset: ArrayLike | None = None) -> np.ndarray:
     Returns
     -------
     ndarray, shape (..., 2h, 2w), float64
+        The upsampled map(s) ``U``.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not a numeric array of at least 2 dimensions, or ``offset``
+        does not broadcast to shape ``(..., 2)`` (the leading axes of ``y``).
 
     Examples
     --------
@@ -191,6 +217,14 @@ def envelope_recovery(y: ArrayLike, z: ArrayLike, *,
     -------
     ndarray, shape (...), float64
         ``r**2`` in [0, 1]; NaN where ``|Z|`` or ``Y`` is constant.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` or ``z`` is not a numeric array of at least 2 dimensions,
+        ``z``'s last two axes are not twice ``y``'s, ``offset`` does not
+        broadcast to ``y``'s leading axes plus 2, or the leading axes of ``y``
+        and ``z`` do not broadcast together.
 
     Examples
     --------
