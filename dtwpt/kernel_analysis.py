@@ -138,6 +138,20 @@ def monochrome_reduction(V: ArrayLike) -> MonochromeReduction:
         ``delta`` is 1 where a channel or the mean kernel is zero, ``mu``
         NaN where the mean kernel is zero.
 
+    Raises
+    ------
+    TypeError
+        If ``V`` does not hold real numbers (complex, string or object dtype).
+    ValueError
+        If ``V`` is not of shape (L, C, k, k) with square, non-empty kernels, or holds
+        NaN or infinite values.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+       of Max Pooling Feature Maps in Convolutional Neural Networks",
+       arXiv:2209.11740.
+
     Examples
     --------
     >>> import numpy as np
@@ -177,6 +191,13 @@ def default_fft_size(kernel_size: int, m: int) -> int:
     int
         The grid side.
 
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer (a bool or a float included).
+    ValueError
+        If ``m`` is smaller than 1.
+
     Examples
     --------
     >>> default_fft_size(11, 4), default_fft_size(7, 2)
@@ -203,6 +224,15 @@ def energy_spectrum(V: ArrayLike, n_fft: int) -> np.ndarray:
     -------
     ndarray, shape (L, n_fft, n_fft), float64
         ``E[l, i_y, i_x]``; its sum is ``n_fft**2 ||V_l||^2`` (Parseval).
+
+    Raises
+    ------
+    TypeError
+        If ``V`` does not hold real numbers (complex, string or object dtype), or
+        ``n_fft`` is not an integer.
+    ValueError
+        If ``V`` is not of shape (L, C, k, k) with square, non-empty kernels, or holds
+        NaN or infinite values; or ``n_fft`` is smaller than ``k``.
 
     Examples
     --------
@@ -295,6 +325,22 @@ def gabor_likeness(V: ArrayLike, kappa: float, *,
         Energy centroid ``(theta_y, theta_x)`` in the best square, in the
         half-plane ``theta_x >= 0``.
 
+    Raises
+    ------
+    TypeError
+        If ``V`` does not hold real numbers (complex, string or object dtype); ``kappa``
+        is not a real number (a bool included); or ``n_fft`` is not an integer.
+    ValueError
+        If ``V`` is not of shape (L, C, k, k) with square, non-empty kernels, or holds
+        NaN or infinite values; ``kappa`` is not finite or lies outside ``(0, 2 pi]``; or
+        ``n_fft`` is smaller than ``k``.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+       of Max Pooling Feature Maps in Convolutional Neural Networks",
+       arXiv:2209.11740.
+
     Examples
     --------
     >>> import numpy as np
@@ -333,6 +379,18 @@ def bandwidth(V: ArrayLike, theta: ArrayLike, *, n_fft: int = 64,
         ``kappa`` in ``[0, 2 pi]``: twice the energy-weighted ``level``-quantile
         of the Chebyshev distance from ``omega`` to ``{theta, -theta}``
         (periodic).
+
+    Raises
+    ------
+    TypeError
+        If ``V`` does not hold real numbers (complex, string or object dtype); ``theta``
+        does not hold real numbers; ``n_fft`` is not an integer; or ``level`` is not a
+        number that compares with 0 and 1 (e.g. a string or a complex number).
+    ValueError
+        If ``V`` is not of shape (L, C, k, k) with square, non-empty kernels, or holds
+        NaN or infinite values; ``theta`` does not have shape (..., 2), holds NaN or
+        infinite values, or does not hold one pair per kernel; ``level`` is not in
+        ``(0, 1]`` (NaN included); or ``n_fft`` is smaller than ``k``.
 
     Examples
     --------
@@ -383,6 +441,24 @@ def complex_companion(V: ArrayLike, theta: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray, complex128, shape (L, C, k, k)
+        ``W``, with ``W.real`` equal to ``V``.
+
+    Raises
+    ------
+    TypeError
+        If ``V`` does not hold real numbers (complex, string or object dtype), or
+        ``theta`` does not hold real numbers.
+    ValueError
+        If ``V`` is not of shape (L, C, k, k) with square, non-empty kernels, or holds
+        NaN or infinite values (or taps too large for :func:`dtwpt.hilbert_companion`);
+        or ``theta`` does not have shape (..., 2), holds NaN or infinite values,
+        or does not hold one pair per kernel.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+       of Max Pooling Feature Maps in Convolutional Neural Networks",
+       arXiv:2209.11740.
 
     Examples
     --------
@@ -417,6 +493,19 @@ def pathological_threshold(*, q: int = 1) -> float:
     float
         ``gamma_q(pi/4, pi/4)^2``.
 
+    Raises
+    ------
+    TypeError
+        If ``q`` is not an integer (a bool or a float included).
+    ValueError
+        If ``q`` is negative or larger than ``2**51``.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+       of Max Pooling Feature Maps in Convolutional Neural Networks",
+       arXiv:2209.11740.
+
     Examples
     --------
     >>> round(pathological_threshold(), 3)
@@ -446,6 +535,23 @@ def pathological_zone(theta: ArrayLike, m: int, *, q: int = 1) -> np.ndarray:
     Returns
     -------
     ndarray of bool, shape (...)
+        True where ``theta`` lies in the pathological zone.
+
+    Raises
+    ------
+    TypeError
+        If ``theta`` does not hold real numbers, or ``m`` or ``q`` is not an
+        integer (a bool or a float included).
+    ValueError
+        If ``theta`` is 0-dimensional, its last axis does not have length 2, or it
+        holds NaN or infinite values; ``m`` is smaller than 1 or larger than
+        ``2**51``; or ``q`` is negative or larger than ``2**51``.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+       of Max Pooling Feature Maps in Convolutional Neural Networks",
+       arXiv:2209.11740.
 
     Examples
     --------
@@ -493,6 +599,26 @@ def analyze_kernels(V: ArrayLike, m: int, *, q: int = 1, shift: ArrayLike = (0.0
         ``bound_applies`` (``kappa_b <= pi/m``, Thm 2.9), ``cmod_shift_bound``
         (Thm 2.9), ``discrepancy_bound`` (Thm 3.11, on ``E[rho^2]``),
         ``rmax_shift_bound`` (Thm 4.2, on ``E[rho_max]``).
+
+    Raises
+    ------
+    TypeError
+        If ``V`` does not hold real numbers (complex, string or object dtype); ``m``,
+        ``q`` or ``n_fft`` is not an integer; ``kappa`` is not a real number; or
+        ``shift`` does not hold real numbers.
+    ValueError
+        If ``V`` is not of shape (L, C, k, k) with square, non-empty kernels, or holds
+        NaN or infinite values; ``m`` is smaller than 1 or larger than ``2**51``; ``q`` is
+        negative or larger than ``2**51``; ``kappa`` is not finite or lies
+        outside ``(0, 2 pi]``; ``n_fft`` is smaller than ``k``; or ``shift`` is
+        0-dimensional, its last axis does not have length 2, or it holds NaN or
+        infinite values.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the Shift Invariance
+       of Max Pooling Feature Maps in Convolutional Neural Networks",
+       arXiv:2209.11740.
 
     Examples
     --------
