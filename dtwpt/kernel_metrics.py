@@ -44,6 +44,16 @@ def kernel_energy_spectra(kernels: ArrayLike, n_fft: int) -> np.ndarray:
     ndarray, shape (L, n_fft, n_fft)
         DFT ordering (index ``k`` is ``omega = 2 pi k / n_fft`` modulo 2 pi).
 
+    Raises
+    ------
+    TypeError
+        If ``kernels`` is not numeric (object or string dtype), or ``n_fft`` is
+        not an integer (a bool or a float included).
+    ValueError
+        If ``kernels`` is not 3-dimensional or holds NaN or infinite values; or
+        ``n_fft`` is smaller than ``max(K_y, K_x)`` or so large that the result
+        would exceed ``dtwpt.operators.MAX_KERNEL_BYTES`` (4 GiB).
+
     Examples
     --------
     >>> import numpy as np
@@ -92,6 +102,23 @@ def energy_concentration(level: int, *, wavelet: str | ArrayLike = "qshift_a",
     ndarray, shape (P,)
         One share per packet, in frequency order.
 
+    Raises
+    ------
+    TypeError
+        As in :func:`dtwpt.packet_kernels`: a non-integer ``level``; a
+        ``wavelet`` or ``packet_wavelet`` of a type :func:`dtwpt.dtcwpt2` refuses.
+    ValueError
+        As in :func:`dtwpt.packet_kernels`: ``level`` outside [1, 8] or so large
+        that the kernels would exceed ``dtwpt.operators.MAX_KERNEL_BYTES``
+        (level 6 and above with the default wavelets); a wavelet or packet
+        wavelet that :func:`dtwpt.dtcwpt2` refuses.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740, Table 1.
+
     Examples
     --------
     >>> c = energy_concentration(2)
@@ -130,6 +157,18 @@ def analyticity(level: int, *, wavelet: str | ArrayLike = "qshift_a",
     -------
     ndarray, shape (P,)
         One share per packet, in frequency order.
+
+    Raises
+    ------
+    TypeError
+        As in :func:`dtwpt.packet_kernels`: a non-integer ``level``; a
+        ``wavelet`` or ``packet_wavelet`` of a type :func:`dtwpt.dtcwpt2` refuses.
+    ValueError
+        As in :func:`dtwpt.packet_kernels` (``level`` outside [1, 8], kernels
+        beyond ``dtwpt.operators.MAX_KERNEL_BYTES``, a refused wavelet or
+        packet wavelet); or the spectra of all the packets would exceed
+        ``dtwpt.operators.MAX_KERNEL_BYTES`` (level 5 and above with the
+        default wavelets).
 
     Examples
     --------
