@@ -41,6 +41,8 @@ References
    component analysis", IEEE Trans. Neural Networks 10(3), 1999.
 .. [4] P. O. Hoyer, A. Hyvärinen, "Independent component analysis applied to
    feature extraction from colour and stereo images", Network 11(3), 2000.
+.. [5] A. Hyvärinen, E. Oja, "Independent component analysis: algorithms and
+   applications", Neural Networks 13(4-5), 2000.
 """
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +121,28 @@ def learn_first_layer(n_filters: int = 64, size: int = 11, *, n_patches: int = 2
     -------
     ndarray, float32, shape (n_filters, 3, size, size)
         OIHW kernels of unit l2 norm.
+
+    Raises
+    ------
+    TypeError
+        If ``size``, ``n_filters``, ``n_patches``, ``seed`` or ``max_iter`` is
+        not an integer (a bool or a float included), or ``tol`` is not a number
+        that compares with a float32 (e.g. a string).
+    ValueError
+        If ``size`` is outside [2, 64]; ``n_filters`` is outside
+        ``[1, 3 size**2 - 1]``; ``n_patches`` is smaller than ``10 n_filters``;
+        ``seed`` is negative; or ``max_iter`` is smaller than 1.
+
+    References
+    ----------
+    .. [1] B. A. Olshausen, D. J. Field, "Emergence of simple-cell receptive field
+       properties by learning a sparse code for natural images", Nature 381, 1996.
+    .. [2] A. J. Bell, T. J. Sejnowski, "The 'independent components' of natural
+       scenes are edge filters", Vision Research 37(23), 1997.
+    .. [3] A. Hyvärinen, "Fast and robust fixed-point algorithms for independent
+       component analysis", IEEE Trans. Neural Networks 10(3), 1999.
+    .. [5] A. Hyvärinen, E. Oja, "Independent component analysis: algorithms and
+       applications", Neural Networks 13(4-5), 2000.
 
     Examples
     --------
