@@ -79,6 +79,21 @@ def discrepancy(ymax: ArrayLike, ymod: ArrayLike) -> np.ndarray:
     ndarray, shape (...)
         float64; NaN where ``Ymod`` is zero.
 
+    Raises
+    ------
+    TypeError
+        If ``ymax`` or ``ymod`` is not a numeric array (object or string dtype).
+    ValueError
+        If ``ymax`` and ``ymod`` do not have one shape, have fewer than 2
+        dimensions, or hold NaN, infinite or floating values too large for the
+        float64 sums of squares (about ``1.6e153 / sqrt(h w)`` in magnitude).
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740, Section 5 and Table 1.
+
     Examples
     --------
     >>> import numpy as np
@@ -102,6 +117,22 @@ def shift_stability(y: ArrayLike, y_shifted: ArrayLike, ymod: ArrayLike) -> np.n
     Returns
     -------
     ndarray, shape (...)
+        float64 ``rho_max`` or ``rho_mod``; NaN where ``Ymod`` is zero.
+
+    Raises
+    ------
+    TypeError
+        If ``y``, ``y_shifted`` or ``ymod`` is not a numeric array (object or string dtype).
+    ValueError
+        If ``y``, ``y_shifted`` and ``ymod`` do not have one shape, have fewer than 2
+        dimensions, or hold NaN, infinite or floating values too large for the
+        float64 sums of squares (about ``1.6e153 / sqrt(h w)`` in magnitude).
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740, Section 5 and Table 1.
 
     Examples
     --------
@@ -132,6 +163,22 @@ def pair_metrics(ymax: np.ndarray, ymod: np.ndarray, n: int) -> np.ndarray:
     -------
     ndarray, shape (3, n, P)
         ``rho^2``, ``rho_max``, ``rho_mod``; NaN where ``Ymod`` is zero.
+
+    Raises
+    ------
+    TypeError
+        If ``ymax`` or ``ymod`` is complex or not numeric, or ``n`` is not an
+        integer (a bool or a float included).
+    ValueError
+        If ``ymax`` or ``ymod`` is not 4-dimensional, their shapes differ, or
+        they hold NaN, infinite or values too large for the float64 sums of
+        squares; or ``n`` is negative or not half their length.
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740, Section 5 and Table 1.
 
     Examples
     --------
@@ -185,6 +232,26 @@ def shift_metrics(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
     ndarray, shape (3, ..., P)
         ``rho^2``, ``rho_max``, ``rho_mod`` per pair and packet; NaN where
         ``Ymod`` is zero.
+
+    Raises
+    ------
+    TypeError
+        As in :func:`dtwpt.pair_squared_norms`: complex, object or non-numeric
+        ``x`` or ``x_shifted``; otherwise as :func:`dtwpt.rmax_cmod` (a
+        non-integer ``level`` or ``q``, a bad ``wavelet``, ``packet_wavelet`` or
+        ``axes`` type...).
+    ValueError
+        As in :func:`dtwpt.pair_squared_norms`: ``x`` and ``x_shifted`` of
+        different shapes or fewer than 2 dimensions, NaN, infinite or too large
+        values; otherwise as :func:`dtwpt.rmax_cmod` (``level`` out of range,
+        image sides not a multiple of ``2**level`` in periodization mode, an
+        unknown ``mode`` or wavelet, bad ``axes``...).
+
+    References
+    ----------
+    .. [1] H. Leterme, K. Polisano, V. Perrier, K. Alahari, "On the shift
+       invariance of max pooling feature maps in convolutional neural networks",
+       arXiv:2209.11740, Section 5 and Table 1.
 
     Examples
     --------
