@@ -49,7 +49,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import check_int
+from ._validation import check_int, check_real
 
 __all__ = ["PHOTOS", "learn_first_layer", "learned_first_layer"]
 
@@ -126,12 +126,13 @@ def learn_first_layer(n_filters: int = 64, size: int = 11, *, n_patches: int = 2
     ------
     TypeError
         If ``size``, ``n_filters``, ``n_patches``, ``seed`` or ``max_iter`` is
-        not an integer (a bool or a float included), or ``tol`` is not a number
-        that compares with a float32 (e.g. a string).
+        not an integer (a bool or a float included), or ``tol`` is not a real
+        number.
     ValueError
         If ``size`` is outside [2, 64]; ``n_filters`` is outside
         ``[1, 3 size**2 - 1]``; ``n_patches`` is smaller than ``10 n_filters``;
-        ``seed`` is negative; or ``max_iter`` is smaller than 1.
+        ``seed`` is negative; ``max_iter`` is smaller than 1; or ``tol`` is
+        negative or not finite.
 
     References
     ----------
@@ -158,6 +159,7 @@ def learn_first_layer(n_filters: int = 64, size: int = 11, *, n_patches: int = 2
     n_patches = check_int(n_patches, "n_patches", 10 * n_filters, why=" (10 n_filters)")
     seed = check_int(seed, "seed", 0)
     max_iter = check_int(max_iter, "max_iter", 1)
+    tol = check_real(tol, "tol", 0.0)
     rng = np.random.default_rng(seed)
     x = _patches(n_patches, size, rng).reshape(n_patches, -1)
     x -= x.mean(axis=1, keepdims=True)

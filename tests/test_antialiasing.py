@@ -285,3 +285,8 @@ def test_bad_input_is_refused():
 def test_examples(name):
     module = importlib.import_module(f"dtwpt.antialiasing.{name}")
     assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
+
+
+def test_upsample_offset_outside_its_phases_is_refused():
+    with pytest.raises(ValueError, match="offset must hold 0s and 1s"):
+        aa.upsample(np.zeros((4, 4)), offset=(2, 0))

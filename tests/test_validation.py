@@ -210,6 +210,9 @@ TABLE = [
     # CNN first layers
     ("load_first_layer path", lambda: dtwpt.load_first_layer(3), TE, ["path", "3"]),
     ("load_first_layer suffix", lambda: dtwpt.load_first_layer("w.txt"), VE, ["suffix", ".txt"]),
+    ("learn_first_layer tol",
+     lambda: dtwpt.learned_filters.learn_first_layer(8, 5, n_patches=2000, tol=float("nan")),
+     VE, ["tol", "nan"]),
     ("analyze_kernels V", lambda: dtwpt.analyze_kernels(np.ones((2, 2)), 2), VE,
      ["V", "(2, 2)"]),
     ("analyze_kernels m", lambda: dtwpt.analyze_kernels(np.ones((4, 3, 5, 5)), 0), VE,

@@ -170,7 +170,8 @@ def upsample(y: ArrayLike, *, offset: ArrayLike | None = None) -> np.ndarray:
     ------
     ValueError
         If ``y`` is not a numeric array of at least 2 dimensions, or ``offset``
-        does not broadcast to shape ``(..., 2)`` (the leading axes of ``y``).
+        does not broadcast to shape ``(..., 2)`` (the leading axes of ``y``) or
+        holds values other than 0 and 1.
 
     Examples
     --------
@@ -191,6 +192,8 @@ def upsample(y: ArrayLike, *, offset: ArrayLike | None = None) -> np.ndarray:
     if offset is None:
         return u
     offset = np.broadcast_to(np.asarray(offset), y.shape[:-2] + (2,))
+    if not np.isin(offset, (0, 1)).all():
+        raise ValueError(f"offset must hold 0s and 1s (the phase of 2n + offset), got {offset!r}")
     out = u.copy()
     for i in (0, 1):
         for j in (0, 1):
