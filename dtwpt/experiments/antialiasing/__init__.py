@@ -37,6 +37,7 @@ from .._common import (
     remove_stale_temps,
     write_csv,
 )
+from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks
 from . import figures, report
 from .compute import MEASURES, TILE_GROUPS, aggregate, chunk_sums, tile_groups
@@ -173,12 +174,9 @@ def run(args):
     report.write_report(out / "report.md", totals=totals, levels=levels, verdicts=verdicts,
                         scope_notes=notes, figures=drawn,
                         run_lines=_run_lines(args, config, totals, stats), axis=args.axis)
-    count = {status: sum(v.status == status for v in verdicts)
-             for status in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
     print(f"report: {out / 'report.md'}")
     print(f"pairs: {totals['n_pairs']} processed, {len(totals['skipped'])} skipped")
-    print(f"verdicts: {count['PASS']}/{count['PASS'] + count['FAIL']} PASS, "
-          f"{count['INCONCLUSIVE']} inconclusive, {count['N/A']} not applicable")
+    print(f"verdicts: {counts_line(verdicts)} (see {out / 'report.md'})")
     return 0
 
 

@@ -58,6 +58,7 @@ from .._common import (
     write_csv,
     write_skipped,
 )
+from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks
 from . import figures, report
 from .compute import aggregate, chunk_values
@@ -224,13 +225,10 @@ def run(args):
 
 
 def _print_summary(out, table, totals, verdicts):
-    count = {s: sum(v.status == s for v in verdicts) for s in ("PASS", "FAIL", "INCONCLUSIVE",
-                                                                "N/A")}
     r, lo, hi, n = gamma_correlation(table)
     print(f"report: {out / 'report.md'}")
     print(f"pairs: {totals['n_pairs']} processed, {len(totals['skipped'])} skipped")
     print(f"Gabor-like kernels: {int(table['gabor_like'].sum())} of {len(table['kernel'])}; "
           f"rho^2 vs gamma^2 across {n} kernels in the setting: "
           + (f"r = {r:.3f} [{lo:.3f}, {hi:.3f}]" if np.isfinite(r) else "not computed"))
-    print(f"verdicts: {count['PASS']}/{count['PASS'] + count['FAIL']} PASS, "
-          f"{count['INCONCLUSIVE']} inconclusive, {count['N/A']} not applicable")
+    print(f"verdicts: {counts_line(verdicts)} (see {out / 'report.md'})")

@@ -78,6 +78,7 @@ from .._common import (
     positive_int,
     write_csv,
 )
+from .._markdown import counts_line
 from .._runner import load_units, run_units
 from . import figures, report
 from .compute import (
@@ -270,7 +271,4 @@ def _print_summary(out, stats, gabor, verdicts):
           + ", Thm 4.2 " + report.pct(shares(gabor, every, "rho_max"))
           + ", Thm 2.9 " + report.pct(shares(gabor, applies, "rho_mod_periodic"))
           + " (photo pairs: " + report.pct(shares(gabor, applies, "rho_mod")) + ")")
-    counts = {s: sum(v.status == s for v in verdicts) for s in ("PASS", "FAIL", "INCONCLUSIVE",
-                                                                 "N/A")}
-    print("verdicts: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-          + f" (see {out / 'report.md'})")
+    print(f"verdicts: {counts_line(verdicts)} (see {out / 'report.md'})")
