@@ -61,7 +61,27 @@ DEFAULT_SIZE = 128
 
 
 def add_arguments(parser):
-    """Add the experiment's options to ``parser``."""
+    """Add the experiment's options to ``parser``.
+
+    The image-source options (``--images``, ``--pairs``, ``--size``,
+    ``--shift``, ...), the experiment's (``--levels``, ``--wavelet``, ``--q``,
+    ``--blur-size``) and the execution options (``--out``, ``--chunk``,
+    ``--dask``, ...).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        Parser to extend; its epilog becomes the ImageNet protocol's description.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--levels", "2", "--blur-size", "5"])
+    >>> args.levels, args.q, args.blur_size, args.wavelet
+    ([2], 1, 5, 'qshift_a')
+    """
     add_data_arguments(parser, default_pairs=DEFAULT_PAIRS, default_size=DEFAULT_SIZE)
     group = parser.add_argument_group("experiment")
     group.add_argument("--levels", type=positive_int, nargs="+", default=[2, 3], metavar="J",
@@ -79,10 +99,38 @@ def add_arguments(parser):
 def packet_table(level, stats, axis):
     """Columns of ``packets_J<J>.csv``: tiles, then mean and std of every measure.
 
-    Columns ``<operator>_<measure>_mean`` / ``_std`` (over pairs) for every
-    operator of :data:`dtwpt.antialiasing.OPERATORS` and measure of
-    :data:`~dtwpt.experiments.antialiasing.compute.MEASURES`,
-    ``<operator>_aligned_roll_m_max`` and ``n_pairs``.
+    Parameters
+    ----------
+    level : int
+        Decomposition level ``J``.
+    stats : dict
+        The level's statistics, ``aggregate(...)[level]``
+        (:func:`dtwpt.experiments.antialiasing.compute.aggregate`).
+    axis : {"x", "y"}
+        Direction of the shift (decides the ``stable`` tiles).
+
+    Returns
+    -------
+    dict of str to ndarray
+        One entry of length ``P = 2 * 4**J`` (the packets) per column:
+        ``packet``, ``row``, ``col``, ``theta_y``, ``theta_x``,
+        ``is_lowpass``, ``is_pathological``, then
+        ``<operator>_<measure>_mean`` and ``_std`` (over pairs) for every
+        operator of :data:`dtwpt.antialiasing.OPERATORS` and measure of
+        :data:`~dtwpt.experiments.antialiasing.compute.MEASURES`,
+        ``<operator>_aligned_roll_m_max`` and ``n_pairs``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.antialiasing.compute import aggregate, chunk_sums
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
+    >>> table = packet_table(1, aggregate([sums], [1])[1], "x")
+    >>> list(table)[:7]
+    ['packet', 'row', 'col', 'theta_y', 'theta_x', 'is_lowpass', 'is_pathological']
+    >>> len(table["packet"]), int(table["is_lowpass"].sum()), table["n_pairs"].tolist()
+    (8, 2, [2, 2, 2, 2, 2, 2, 2, 2])
     """
     theta = tree.tile_centres(level)
     row, col = np.divmod(np.arange(len(theta)), 2 ** level)
@@ -100,9 +148,38 @@ def packet_table(level, stats, axis):
 
 
 def summary_table(totals, levels):
-    """Columns of ``summary.csv``: per level, operator, measure and tile group, the
-    mean over photographs of the per-pair tile average, its 95% interval over
-    photographs (:func:`.report.interval`) and the numbers of photographs and pairs."""
+    """Columns of ``summary.csv``: one row per level, operator, measure and tile group.
+
+    Each row holds the mean over photographs of the per-pair tile average, its
+    95% interval over photographs
+    (:func:`dtwpt.experiments.antialiasing.report.interval`; NaN with fewer
+    than three photographs) and the numbers of photographs and pairs.
+
+    Parameters
+    ----------
+    totals : dict
+        The run's totals, :func:`dtwpt.experiments.antialiasing.compute.aggregate`.
+    levels : sequence of int
+        Levels ``J`` to tabulate (keys of ``totals``).
+
+    Returns
+    -------
+    dict of str to list
+        Columns ``level``, ``operator``, ``measure``, ``tiles``, ``mean``,
+        ``ci_low``, ``ci_high``, ``n_photos`` and ``n_pairs``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.antialiasing.compute import aggregate, chunk_sums
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
+    >>> rows = summary_table(aggregate([sums], [1]), [1])
+    >>> len(rows["mean"])  # 5 operators x 8 measures x 5 tile groups
+    200
+    >>> [rows[k][0] for k in ("operator", "measure", "tiles", "n_photos")], int(rows["n_pairs"][0])
+    (['rmax', 'kept_energy', 'band', 2], 2)
+    """
     rows = {k: [] for k in ("level", "operator", "measure", "tiles", "mean", "ci_low",
                             "ci_high", "n_photos", "n_pairs")}
     for level in levels:
@@ -141,11 +218,47 @@ def _run_lines(args, config, totals, stats):
 
 
 def run(args):
-    """Run the experiment described by parsed options; returns the exit code.
+    """Run the experiment described by parsed options.
 
     Writes, in ``--out``: ``config.json``; ``chunks/<start>.npz`` (the
     resumable state); ``packets_J<J>.csv`` per level; ``summary.csv``;
-    ``skipped.csv``; the figures of :mod:`.figures`; and ``report.md``.
+    ``skipped.csv``; the figures of
+    :mod:`dtwpt.experiments.antialiasing.figures`; and ``report.md``. Prints
+    where the report is, the pairs processed and the verdict counts.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Options parsed by a parser that :func:`add_arguments` extended.
+
+    Returns
+    -------
+    int
+        Exit code, 0.
+
+    Raises
+    ------
+    UsageError
+        For options that cannot be run together (e.g. a ``--size`` that is
+        not a multiple of ``2**J``), an ``--out`` folder holding another run,
+        or a source from which no pair could be processed. The command line
+        (:func:`dtwpt.experiments.main`) prints it on one line and exits with
+        code 2.
+
+    Examples
+    --------
+    >>> import argparse, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> out = tempfile.mkdtemp()
+    >>> run(parser.parse_args(["--pairs", "2", "--size", "32", "--levels", "1",
+    ...                        "--quiet", "--out", out]))  # doctest: +ELLIPSIS
+    report: .../report.md
+    pairs: 2 processed, 0 skipped
+    verdicts: ... (see .../report.md)
+    0
+    >>> sorted(p.name for p in Path(out).glob("*.csv"))
+    ['packets_J1.csv', 'skipped.csv', 'summary.csv']
     """
     check_run_options(args)
     levels = args.levels = check_levels(args.levels, args.size, args.q)

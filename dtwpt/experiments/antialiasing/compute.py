@@ -65,9 +65,25 @@ def tile_groups(level, axis):
     along the shift is below ``pi / 2**J`` in absolute value (a shift along
     that axis barely moves their phase), ``moving`` the others.
 
+    Parameters
+    ----------
+    level : int
+        Decomposition level ``J``; ``P = 2 * 4**J`` packets.
+    axis : {"x", "y"}
+        Direction of the shift.
+
     Returns
     -------
     ndarray of bool, shape (len(TILE_GROUPS), P)
+        One mask per group, in the order of :data:`TILE_GROUPS`.
+
+    Examples
+    --------
+    >>> groups = tile_groups(2, "x")
+    >>> groups.shape
+    (5, 32)
+    >>> dict(zip(TILE_GROUPS, groups.sum(axis=1).tolist()))
+    {'band': 30, 'pathological': 6, 'ordinary': 24, 'stable': 6, 'moving': 24}
     """
     band = ~tree.lowpass_mask(level)
     patho = pathological_tiles(level) & band
@@ -77,7 +93,36 @@ def tile_groups(level, axis):
 
 
 def second_images(x, x_crop, level, shift, axis):
-    """``X'`` of every kind, stacked: shape (len(KINDS), n, H, W)."""
+    """``X'`` of every kind of :data:`KINDS`, stacked.
+
+    Parameters
+    ----------
+    x, x_crop : ndarray, shape (n, H, W)
+        The images ``X`` and the source's ``X'`` (kind ``crop``).
+    level : int
+        Decomposition level ``J``: kind ``roll_m`` shifts by ``m = 2**(J-1)``.
+    shift : float
+        ``u`` of kind ``roll``: ``np.roll`` for a whole number, otherwise the
+        periodic band-limited translation :func:`dtwpt.data.fourier_shift`.
+    axis : {"x", "y"}
+        Direction of the shifts.
+
+    Returns
+    -------
+    ndarray, shape (len(KINDS), n, H, W)
+        ``x_crop``, ``X`` rolled by ``u`` and ``X`` rolled by ``m``.
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 4, 4)
+    >>> second = second_images(x, x + 100, 2, 1, "x")
+    >>> second.shape
+    (3, 1, 4, 4)
+    >>> second[:, 0, 0]
+    array([[100., 101., 102., 103.],
+           [  1.,   2.,   3.,   0.],
+           [  2.,   3.,   0.,   1.]])
+    """
     ax = _AXES[axis]
     if float(shift).is_integer():
         rolled = np.roll(x, -int(shift), axis=ax)
@@ -110,6 +155,18 @@ def pair_values(x, x_crop, level, *, shift, axis, wavelet="qshift_a", q=1, blur_
     -------
     ndarray, shape (n, len(MEASURES), len(OPERATORS), P), float64
         NaN where a ratio's denominator is zero.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> batch = BundledPhotos(2, size=32).load(0, 2)
+    >>> values = pair_values(batch.x, batch.x_shifted, 1, shift=1, axis="x")
+    >>> values.shape
+    (2, 8, 5, 8)
+    >>> aps, cmod = OPERATORS.index("aps"), OPERATORS.index("cmod")
+    >>> k = MEASURES.index("aligned_roll_m")  # APS is invariant to rolls by m
+    >>> bool(np.nanmax(values[:, k, aps]) < 1e-4 < np.nanmax(values[:, k, cmod]))
+    True
     """
     n = len(x)
     images = np.concatenate([x[None], second_images(x, x_crop, level, shift, axis)])
@@ -148,11 +205,17 @@ def chunk_sums(batch, *, levels, wavelet, q, blur_size, shift, axis):
     batch : dtwpt.data.Batch
         Pairs (float32).
     levels : sequence of int
+        Decomposition levels ``J``.
     wavelet : str
+        Q-shift family.
     q : int
+        Max-pooling half-width.
     blur_size : {3, 5}
+        Binomial blur taps.
     shift : float
+        ``u``, for the kind ``roll``.
     axis : {"x", "y"}
+        Direction of the shifts.
 
     Returns
     -------
@@ -202,6 +265,7 @@ def aggregate(chunks, levels):
     chunks : list of dict
         :func:`chunk_sums` results in index order.
     levels : sequence of int
+        Levels ``J`` the chunks were computed at.
 
     Returns
     -------
@@ -211,6 +275,18 @@ def aggregate(chunks, levels):
         pairs), ``max`` and ``count`` of shape (len(MEASURES), len(OPERATORS),
         P), ``tile_means`` of shape (n_pairs, len(MEASURES), len(OPERATORS),
         len(TILE_GROUPS)) and ``photos``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> source = BundledPhotos(4, size=32)
+    >>> chunks = [chunk_sums(source.load(i, i + 2), levels=[1], wavelet="qshift_a", q=1,
+    ...                      blur_size=3, shift=1, axis="x") for i in (0, 2)]
+    >>> totals = aggregate(chunks, [1])
+    >>> totals["n_pairs"], totals["photos"].tolist()
+    (4, ['astronaut', 'camera', 'chelsea', 'coffee'])
+    >>> totals[1]["mean"].shape, totals[1]["tile_means"].shape
+    ((8, 5, 8), (4, 8, 5, 5))
     """
     totals = {"n_pairs": sum(int(c["n_pairs"]) for c in chunks),
               "skipped": [(str(name), str(why)) for c in chunks

@@ -44,13 +44,29 @@ def tradeoff_figure(stats, level, axis):
     Parameters
     ----------
     stats : dict
-        ``aggregate(...)[level]``.
+        The level's statistics, ``aggregate(...)[level]``
+        (:func:`dtwpt.experiments.antialiasing.compute.aggregate`).
     level : int
+        Decomposition level ``J``.
     axis : {"x", "y"}
+        Direction of the shift (decides the pathological tiles drawn as
+        crosses).
 
     Returns
     -------
     matplotlib.figure.Figure
+        One axes: mean instability under crop pairs against mean envelope
+        recovery, one colour per operator.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.antialiasing.compute import aggregate, chunk_sums
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[2],
+    ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
+    >>> fig = tradeoff_figure(aggregate([sums], [2])[2], 2, "x")
+    >>> type(fig).__name__, fig.axes[0].get_title()
+    ('Figure', 'Stability against information kept, J = 2')
     """
     groups = tile_groups(level, axis)
     band, patho = groups[0], groups[1]
@@ -71,7 +87,42 @@ def tradeoff_figure(stats, level, axis):
 
 
 def draw_all(out, totals, levels, *, axis, shift):
-    """Draw and save every figure; returns ``[(caption, file name), ...]``."""
+    """Draw and save every figure of the experiment (see the module docstring).
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        Folder the PNG files are written to.
+    totals : dict
+        The run's totals, :func:`dtwpt.experiments.antialiasing.compute.aggregate`.
+    levels : sequence of int
+        Levels ``J`` to draw (keys of ``totals``).
+    axis : {"x", "y"}
+        Direction of the shift.
+    shift : float
+        ``u``, shown in the titles.
+
+    Returns
+    -------
+    list of (str, str)
+        Caption and file name of every figure, in drawing order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.antialiasing.compute import aggregate, chunk_sums
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
+    >>> out = Path(tempfile.mkdtemp())
+    >>> drawn = draw_all(out, aggregate([sums], [1]), [1], axis="x", shift=1)
+    >>> [name for caption, name in drawn]  # doctest: +NORMALIZE_WHITESPACE
+    ['stability_J1.png', 'stability_roll_m_J1.png', 'recovery_J1.png', 'energy_J1.png',
+     'tradeoff_J1.png']
+    >>> all((out / name).is_file() for _, name in drawn)
+    True
+    """
     figures = []
 
     def save(fig, name, caption):

@@ -4,10 +4,9 @@ Each claim compares two operators on one measure averaged over the band-pass
 tiles, pair by pair. The paired differences are reduced to one mean per
 photograph (pairs cut from one photograph are not independent) and judged by
 the 95% Student t interval over the photographs
-(:func:`dtwpt.experiments._stats.grouped_mean_interval`): PASS when it lies
-entirely on the claimed side of 0, FAIL when entirely on the other side,
-INCONCLUSIVE when it contains 0 or fewer than
-:data:`~dtwpt.experiments._stats.MIN_GROUPS` photographs are available, N/A
+(:func:`interval`): PASS when it lies entirely on the claimed side of 0,
+FAIL when entirely on the other side, INCONCLUSIVE when it contains 0 or
+fewer than three photographs are available, N/A
 outside the setting the claim was made for. APS's exactness is a
 deterministic claim, checked on the largest value over all pairs and band-pass
 packets against :data:`APS_TOLERANCE`.
@@ -37,7 +36,31 @@ NAMES = {"rmax": "RMax", "cmod": "CMod", "max_blur": "MaxBlurPool", "cmod_blur":
 
 @dataclass(frozen=True)
 class Claim:
-    """``first`` has a lower (``direction = -1``) or higher (+1) ``measure`` than ``second``."""
+    """``first`` has a lower (``direction = -1``) or higher (+1) ``measure`` than ``second``.
+
+    Parameters
+    ----------
+    text : str
+        The claim, in words.
+    source : str
+        Who makes it (paper and arXiv number).
+    measure : str
+        One of :data:`~dtwpt.experiments.antialiasing.compute.MEASURES`,
+        averaged over the band-pass tiles.
+    first, second : str
+        Operators compared, names of :data:`dtwpt.antialiasing.OPERATORS`.
+    direction : {-1, 1}
+        -1 when ``first`` is claimed lower than ``second``, +1 when higher.
+    scope : str
+        The setting the claim was made for, any of ``"q"`` (a pooling window,
+        ``q >= 1``), ``"J"`` (``J >= 2``) and ``"u"`` (``0 < |u| <= 1``).
+
+    Examples
+    --------
+    >>> claim = CLAIMS[0]
+    >>> claim.text, claim.first, claim.second, claim.direction, claim.scope
+    ('CMod is more stable than RMax', 'cmod', 'rmax', -1, 'qJu')
+    """
 
     text: str
     source: str
@@ -48,7 +71,29 @@ class Claim:
     scope: str
 
     def applies(self, level, q, shift):
-        """Reason the claim is out of its setting, or None when it applies."""
+        """Reason the claim is out of its setting, or None when it applies.
+
+        Parameters
+        ----------
+        level : int
+            Decomposition level ``J``.
+        q : int
+            Max-pooling half-width.
+        shift : float
+            ``u``.
+
+        Returns
+        -------
+        str or None
+            Why the claim is not applicable, or None.
+
+        Examples
+        --------
+        >>> CLAIMS[0].applies(2, 1, 1) is None
+        True
+        >>> CLAIMS[0].applies(2, 1, 2)
+        'made for shifts of at most one pixel'
+        """
         if "q" in self.scope and q < 1:
             return "made for max pooling over a window (q >= 1)"
         if "J" in self.scope and level < 2:
@@ -80,14 +125,25 @@ CLAIMS = (
 def interval(values, photos):
     """Mean over photographs of per-pair ``values`` and its 95% interval.
 
-    :func:`dtwpt.experiments._stats.grouped_mean_interval`: each photograph's
-    pairs are averaged, the interval is Student's t over these means; NaN
+    Each photograph's pairs are averaged, and the interval is Student's t over
+    these means (pairs cut from one photograph are not independent); NaN
     values are left out.
+
+    Parameters
+    ----------
+    values : array_like, shape (n_pairs,)
+        One value per pair.
+    photos : sequence of str, length n_pairs
+        The photograph each pair comes from.
 
     Returns
     -------
-    mean, low, high : float
+    mean : float
+        Mean of the per-photograph means.
+    low, high : float
+        Its 95% Student t interval; NaN with fewer than three photographs.
     n_photos : int
+        Photographs with at least one finite value.
 
     Examples
     --------
@@ -150,15 +206,33 @@ def evaluate(totals, levels, *, q, shift):
     totals : dict
         :func:`dtwpt.experiments.antialiasing.compute.aggregate` output.
     levels : sequence of int
+        Levels ``J`` to judge (keys of ``totals``).
     q : int
+        Max-pooling half-width.
     shift : float
         ``|u|``.
 
     Returns
     -------
     verdicts : list of Verdict
+        Per level, one verdict per claim of :data:`CLAIMS`, then APS's
+        exactness; each has ``level``, ``claim``, ``measured``, ``criterion``
+        and ``status`` (``"PASS"``, ``"FAIL"``, ``"INCONCLUSIVE"`` or
+        ``"N/A"``).
     scope_notes : list of str
         Why claims were N/A.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.antialiasing.compute import aggregate, chunk_sums
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
+    >>> verdicts, notes = evaluate(aggregate([sums], [1]), [1], q=1, shift=1)
+    >>> [v.status for v in verdicts]  # two photographs: no interval
+    ['N/A', 'INCONCLUSIVE', 'INCONCLUSIVE', 'INCONCLUSIVE', 'N/A', 'N/A', 'PASS']
+    >>> notes[0]
+    "J = 1, 'CMod is more stable than RMax': N/A, made for m = 2**(J-1) >= 2 (J >= 2)."
     """
     verdicts, notes = [], []
     for level in levels:
@@ -286,16 +360,37 @@ def write_report(path, *, totals, levels, verdicts, scope_notes, figures, run_li
     Parameters
     ----------
     path : pathlib.Path
+        File to write (atomically).
     totals : dict
         :func:`dtwpt.experiments.antialiasing.compute.aggregate` output.
     levels : list of int
+        Levels ``J`` reported (keys of ``totals``).
     verdicts : list of Verdict
+        :func:`evaluate`'s verdicts.
     scope_notes : list of str
+        :func:`evaluate`'s notes on the claims that are N/A.
     figures : list of (str, str)
         Caption and file name of each figure.
     run_lines : list of str
         Markdown bullet lines describing the run.
     axis : {"x", "y"}
+        Direction of the shift.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.antialiasing.compute import aggregate, chunk_sums
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[1],
+    ...                   wavelet="qshift_a", q=1, blur_size=3, shift=1, axis="x")
+    >>> totals = aggregate([sums], [1])
+    >>> verdicts, notes = evaluate(totals, [1], q=1, shift=1)
+    >>> path = Path(tempfile.mkdtemp()) / "report.md"
+    >>> write_report(path, totals=totals, levels=[1], verdicts=verdicts, scope_notes=notes,
+    ...              figures=[], run_lines=["- a tiny run"], axis="x")
+    >>> path.read_text().splitlines()[0]
+    '# Anti-aliased pooling next to RMax and CMod, packet by packet'
     """
     count = {status: sum(v.status == status for v in verdicts)
              for status in ("PASS", "FAIL", "INCONCLUSIVE", "N/A")}
