@@ -102,7 +102,27 @@ def _share(text):
 
 
 def add_arguments(parser):
-    """Add the experiment's options to ``parser``."""
+    """Add the experiment's options to ``parser``.
+
+    The image-source options (``--images``, ``--pairs``, ``--size``,
+    ``--shift``, ...), the layer's (``--weights``, ``--key``, ``--layout``,
+    ``--stride``, ``--q``, ``--min-share``) and the execution options
+    (``--out``, ``--chunk``, ``--dask``, ...).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        Parser to extend; its epilog becomes the ImageNet protocol's description.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--stride", "2"])
+    >>> args.weights, args.stride, args.q, args.min_share
+    (None, 2, 1, 0.5)
+    """
     add_data_arguments(parser, default_pairs=DEFAULT_PAIRS)
     group = parser.add_argument_group("layer")
     group.add_argument("--weights", metavar="FILE",
@@ -127,7 +147,40 @@ def add_arguments(parser):
 
 
 def load_kernels(args):
-    """The layer the options name, as ``(V, description)``; raises UsageError for a bad file."""
+    """The layer the options name: ``--weights`` (with ``--key``, ``--layout``) or the default.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options; ``args.weights`` is made absolute.
+
+    Returns
+    -------
+    V : ndarray, shape (L, C, k, k)
+        The kernels, OIHW (:func:`dtwpt.weights.load_first_layer`); without
+        ``--weights``, :func:`dtwpt.learned_filters.learned_first_layer`.
+    description : str
+        Where the kernels come from, for the report.
+
+    Raises
+    ------
+    UsageError
+        For a file that cannot be read as a first layer, or ``--key`` or
+        ``--layout`` without ``--weights``.
+
+    Examples
+    --------
+    >>> import argparse, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> V, description = load_kernels(parser.parse_args([]))
+    >>> V.shape, description
+    ((64, 3, 11, 11), 'ICA-learned RGB 11x11 default (dtwpt.learned_filters)')
+    >>> path = Path(tempfile.mkdtemp()) / "conv1.npy"
+    >>> np.save(path, V[:8])
+    >>> load_kernels(parser.parse_args(["--weights", str(path)]))[0].shape
+    (8, 3, 11, 11)
+    """
     if args.weights is None:
         if args.key is not None or args.layout is not None:
             raise UsageError("--key and --layout apply to --weights")
@@ -186,7 +239,49 @@ def _save_weights(path, V):
 
 
 def run(args):
-    """Run the experiment described by parsed options; returns the exit code."""
+    """Run the experiment described by parsed options.
+
+    Writes, in ``--out``: ``config.json``; ``chunks/<start>.npz`` (the
+    resumable state); ``kernels.csv``, ``gabor_counts.csv``, ``weights.npy``,
+    ``skipped.csv``; the figures of :mod:`dtwpt.experiments.kernels.figures`;
+    and ``report.md``. Prints where the report is, the pairs processed, the
+    Gabor-like kernels and the verdict counts.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Options parsed by a parser that :func:`add_arguments` extended.
+
+    Returns
+    -------
+    int
+        Exit code, 0.
+
+    Raises
+    ------
+    UsageError
+        For a layer that cannot be read or is not a first layer (1 or 3 input
+        channels), a ``--size`` that is not a multiple of ``2m``, an ``--out``
+        folder holding another run, or a source from which no pair could be
+        processed. The command line (:func:`dtwpt.experiments.main`) prints it
+        on one line and exits with code 2.
+
+    Examples
+    --------
+    >>> import argparse, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> out = tempfile.mkdtemp()
+    >>> run(parser.parse_args(["--pairs", "2", "--size", "32", "--quiet",
+    ...                        "--out", out]))  # doctest: +ELLIPSIS
+    report: .../report.md
+    pairs: 2 processed, 0 skipped
+    Gabor-like kernels: 34 of 64; rho^2 vs gamma^2 across 20 kernels in the setting: r = ...
+    verdicts: ... (see .../report.md)
+    0
+    >>> sorted(p.name for p in Path(out).glob("*.csv"))
+    ['gabor_counts.csv', 'kernels.csv', 'skipped.csv']
+    """
     check_run_options(args)
     V, weights_text = load_kernels(args)
     color = _check_shape(V, args)

@@ -77,14 +77,32 @@ def chunk_values(batch, *, V, W, m, q):
     ----------
     batch : dtwpt.data.Batch
         Pairs, colour ``(n, C, H, W)`` or luminance ``(n, H, W)``.
-    V, W, m, q
-        As in :func:`pair_values`.
+    V : ndarray, shape (L, C, k, k)
+        Real kernels.
+    W : ndarray, shape (L, C, k, k)
+        Their complex companions.
+    m : int
+        Stride.
+    q : int
+        Max-pooling half-width.
 
     Returns
     -------
     dict of ndarray
-        ``values`` (3, n, L); ``names`` and ``groups`` (n,) of str;
-        ``skipped_names`` and ``skipped_reasons``.
+        ``values`` (3, n, L), as :func:`pair_values`; ``names`` and
+        ``groups`` (n,) of str (the pairs and their photographs);
+        ``skipped_names`` and ``skipped_reasons`` (the source's items that
+        could not be loaded).
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> rng = np.random.default_rng(0)
+    >>> V = rng.standard_normal((4, 3, 5, 5))
+    >>> batch = BundledPhotos(2, size=32, color=True).load(0, 2)
+    >>> chunk = chunk_values(batch, V=V, W=V + 0j, m=2, q=1)
+    >>> chunk["values"].shape, chunk["groups"].tolist()
+    ((3, 2, 4), ['astronaut', 'camera'])
     """
     n = len(batch)
     parts = [pair_values(batch.x[i:i + PAIRS_PER_CALL], batch.x_shifted[i:i + PAIRS_PER_CALL],
@@ -100,11 +118,31 @@ def chunk_values(batch, *, V, W, m, q):
 def aggregate(chunks, n_kernels):
     """Every chunk's pairs, in index order.
 
+    Parameters
+    ----------
+    chunks : list of dict
+        :func:`chunk_values` results in index order.
+    n_kernels : int
+        Kernels of the layer, ``L`` (the shape of ``values`` without chunks).
+
     Returns
     -------
     dict
         ``values`` (3, n_pairs, L), ``names`` and ``groups`` (n_pairs,),
         ``n_pairs`` and ``skipped`` (list of (name, reason)).
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> V = np.random.default_rng(0).standard_normal((4, 3, 5, 5))
+    >>> source = BundledPhotos(4, size=32, color=True)
+    >>> chunks = [chunk_values(source.load(i, i + 2), V=V, W=V + 0j, m=2, q=1)
+    ...           for i in (0, 2)]
+    >>> totals = aggregate(chunks, 4)
+    >>> totals["values"].shape, totals["n_pairs"], totals["skipped"]
+    ((3, 4, 4), 4, [])
+    >>> aggregate([], 4)["values"].shape
+    (3, 0, 4)
     """
     values = [c["values"] for c in chunks]
     return {"values": np.concatenate(values, axis=1) if values

@@ -33,7 +33,34 @@ GRID = 256
 
 
 def mosaic(tiles, columns, sep=1, fill=1.0):
-    """Tiles ``(L, h, w[, 3])`` laid out row by row, ``columns`` per row, ``sep`` apart."""
+    """Tiles ``(L, h, w[, 3])`` laid out row by row, ``columns`` per row, ``sep`` apart.
+
+    Parameters
+    ----------
+    tiles : ndarray, shape (L, h, w) or (L, h, w, 3)
+        The tiles, grey or RGB.
+    columns : int
+        Tiles per row; the last row may be incomplete.
+    sep : int, optional
+        Pixels between neighbouring tiles.
+    fill : float, optional
+        Value of the separating pixels and of the missing tiles.
+
+    Returns
+    -------
+    ndarray, shape (rows * (h + sep) - sep, columns * (w + sep) - sep[, 3])
+        The mosaic, ``rows = ceil(L / columns)``; tile ``l`` at row
+        ``l // columns`` and column ``l % columns``.
+
+    Examples
+    --------
+    >>> mosaic(np.zeros((3, 2, 2)), 2)
+    array([[0., 0., 1., 0., 0.],
+           [0., 0., 1., 0., 0.],
+           [1., 1., 1., 1., 1.],
+           [0., 0., 1., 1., 1.],
+           [0., 0., 1., 1., 1.]])
+    """
     L, h, w = tiles.shape[:3]
     rows = -(-L // columns)
     out = np.full((rows * (h + sep) - sep, columns * (w + sep) - sep) + tiles.shape[3:], fill)
@@ -49,7 +76,29 @@ def _unit(x, axes):
 
 
 def kernel_figure(V, *, n_fft=32):
-    """The kernels in space (left) and in Fourier (right)."""
+    """The kernels in space (left) and in Fourier (right).
+
+    Parameters
+    ----------
+    V : ndarray, shape (L, C, k, k)
+        The layer; RGB when ``C = 3``, otherwise shown as the mean over
+        channels.
+    n_fft : int, optional
+        Side of the zero-padded DFT of the energy spectra.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: the kernels' mosaic in space and that of their energy
+        spectra (summed over channels), each kernel on its own scale.
+
+    Examples
+    --------
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> fig = kernel_figure(learned_first_layer())
+    >>> [ax.get_title() for ax in fig.axes][0]
+    '64 kernels in space (RGB), own scale'
+    """
     L, C = V.shape[:2]
     columns = int(np.ceil(np.sqrt(L)))
     space = np.moveaxis(V, 1, -1) if C == 3 else V.mean(axis=1)
@@ -73,7 +122,37 @@ def kernel_figure(V, *, n_fft=32):
 
 
 def gamma_map_figure(table, *, m, q):
-    """``gamma_q(m omega)^2`` with the Gabor-like kernels at ``+-theta``."""
+    """``gamma_q(m omega)^2`` with the Gabor-like kernels at ``+-theta``.
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.kernels.verdicts.kernel_table` (columns
+        ``gabor_like``, ``pathological``, ``theta_y``, ``theta_x``).
+    m : int
+        Stride of the layer.
+    q : int
+        Max-pooling half-width.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The map over ``[-pi, pi]^2`` (``omega_x`` right, ``omega_y`` up, in
+        units of ``pi``) with its colour bar; kernels in the pathological
+        zone as red squares, the other Gabor-like kernels as blue dots.
+
+    Examples
+    --------
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> from dtwpt.experiments.kernels.verdicts import kernel_table
+    >>> V = learned_first_layer()
+    >>> values = np.random.default_rng(0).random((3, 6, 64))  # stand-in measurements
+    >>> table = kernel_table(V, values, np.repeat(["a", "b", "c"], 2), m=4, q=1,
+    ...                      shift=(0, 1), min_share=0.5)
+    >>> fig = gamma_map_figure(table, m=4, q=1)
+    >>> len(fig.axes)  # the map and its colour bar
+    2
+    """
     omega = -np.pi + (np.arange(GRID) + 0.5) * 2 * np.pi / GRID
     grid = np.stack(np.meshgrid(omega, omega, indexing="ij"), axis=-1)
     fig = Figure(figsize=(6.2, 5.2), layout="constrained")
@@ -112,7 +191,36 @@ def _scatter_groups(ax, x, y, table, yerr=None):
 
 
 def rho2_gamma_figure(table, correlation):
-    """Measured mean ``rho^2`` against predicted ``gamma^2``, one point per kernel."""
+    """Measured mean ``rho^2`` against predicted ``gamma^2``, one point per kernel.
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.kernels.verdicts.kernel_table`.
+    correlation : (float, float, float, int)
+        Pearson ``r``, its 95% interval and the number of kernels,
+        :func:`dtwpt.experiments.kernels.verdicts.gamma_correlation`; shown
+        in the title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes; error bars are the 95% intervals over photographs, marker
+        and colour tell the kernels in the setting, the other Gabor-like
+        kernels and the rest.
+
+    Examples
+    --------
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> from dtwpt.experiments.kernels.verdicts import kernel_table
+    >>> V = learned_first_layer()
+    >>> values = np.random.default_rng(0).random((3, 6, 64))  # stand-in measurements
+    >>> table = kernel_table(V, values, np.repeat(["a", "b", "c"], 2), m=4, q=1,
+    ...                      shift=(0, 1), min_share=0.5)
+    >>> fig = rho2_gamma_figure(table, (0.5, 0.1, 0.8, 20))
+    >>> fig.axes[0].get_title()
+    'r = 0.50 [0.10, 0.80] over 20 kernels in the setting'
+    """
     fig = Figure(figsize=(5.6, 4.6), layout="constrained")
     ax = fig.subplots()
     mean = table["rho2_mean"]
@@ -128,7 +236,31 @@ def rho2_gamma_figure(table, correlation):
 
 
 def stability_figure(table):
-    """Mean ``rho_max`` against mean ``rho_mod``, with the diagonal."""
+    """Mean ``rho_max`` against mean ``rho_mod``, with the diagonal.
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.kernels.verdicts.kernel_table`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One axes, one point per kernel: above the diagonal, RMax is less
+        stable than CMod.
+
+    Examples
+    --------
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> from dtwpt.experiments.kernels.verdicts import kernel_table
+    >>> V = learned_first_layer()
+    >>> values = np.random.default_rng(0).random((3, 6, 64))  # stand-in measurements
+    >>> table = kernel_table(V, values, np.repeat(["a", "b", "c"], 2), m=4, q=1,
+    ...                      shift=(0, 1), min_share=0.5)
+    >>> fig = stability_figure(table)
+    >>> fig.axes[0].get_title(), fig.axes[0].lines[-1].get_label()
+    ('shift instability per kernel', 'y = x')
+    """
     fig = Figure(figsize=(5.0, 4.8), layout="constrained")
     ax = fig.subplots()
     _scatter_groups(ax, table["rho_mod_mean"], table["rho_max_mean"], table)
@@ -144,7 +276,42 @@ def stability_figure(table):
 
 
 def draw_all(out, V, table, correlation, *, m, q):
-    """Draw and save every figure; returns ``[(caption, file name), ...]``."""
+    """Draw and save every figure of the experiment (see the module docstring).
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        Folder the PNG files are written to.
+    V : ndarray, shape (L, C, k, k)
+        The layer.
+    table : dict
+        :func:`dtwpt.experiments.kernels.verdicts.kernel_table`.
+    correlation : (float, float, float, int)
+        :func:`dtwpt.experiments.kernels.verdicts.gamma_correlation`.
+    m : int
+        Stride of the layer.
+    q : int
+        Max-pooling half-width.
+
+    Returns
+    -------
+    list of (str, str)
+        Caption and file name of every figure, in drawing order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> from dtwpt.experiments.kernels.verdicts import kernel_table
+    >>> V = learned_first_layer()
+    >>> values = np.random.default_rng(0).random((3, 6, 64))  # stand-in measurements
+    >>> table = kernel_table(V, values, np.repeat(["a", "b", "c"], 2), m=4, q=1,
+    ...                      shift=(0, 1), min_share=0.5)
+    >>> drawn = draw_all(Path(tempfile.mkdtemp()), V, table, (0.5, 0.1, 0.8, 20), m=4, q=1)
+    >>> [name for caption, name in drawn]
+    ['kernels.png', 'gamma_map.png', 'rho2_vs_gamma.png', 'stability.png']
+    """
     drawn = []
     items = (
         (kernel_figure(V), "kernels.png", "The kernels in space and their energy spectra"),

@@ -20,7 +20,29 @@ SHARE_LEVELS = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def count_table(table):
-    """Columns of ``gabor_counts.csv``: per threshold, the Gabor-like kernels, their mean share."""
+    """Columns of ``gabor_counts.csv``: per threshold, the Gabor-like kernels, their mean share.
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.kernels.verdicts.kernel_table` (column
+        ``gabor_share``).
+
+    Returns
+    -------
+    dict of str to list
+        ``min_share`` (the thresholds of :data:`SHARE_LEVELS`),
+        ``n_gabor_like`` (kernels whose share reaches it), ``n_kernels`` and
+        ``mean_share`` (of those kernels; NaN when there are none).
+
+    Examples
+    --------
+    >>> counts = count_table({"gabor_share": np.array([0.3, 0.55, 0.65, 0.95])})
+    >>> counts["n_gabor_like"]
+    [3, 3, 2, 1, 1, 1]
+    >>> round(counts["mean_share"][1], 4)
+    0.7167
+    """
     share = table["gabor_share"]
     counts = [int((share >= t).sum()) for t in SHARE_LEVELS]
     means = [float(share[share >= t].mean()) if c else np.nan for t, c in
@@ -155,9 +177,11 @@ def write_report(path, *, table, verdicts, totals, figures, run_lines, m, min_sh
     Parameters
     ----------
     path : pathlib.Path
+        File to write (atomically).
     table : dict
         :func:`dtwpt.experiments.kernels.verdicts.kernel_table`.
     verdicts : list of Verdict
+        :func:`dtwpt.experiments.kernels.verdicts.evaluate`.
     totals : dict
         :func:`dtwpt.experiments.kernels.compute.aggregate`.
     figures : list of (str, str)
@@ -165,7 +189,28 @@ def write_report(path, *, table, verdicts, totals, figures, run_lines, m, min_sh
     run_lines : list of str
         Markdown bullet lines describing the run.
     m : int
+        Stride of the layer.
     min_share : float
+        The Gabor-likeness threshold of the run.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> from dtwpt.experiments.kernels.compute import aggregate
+    >>> from dtwpt.experiments.kernels.verdicts import evaluate, kernel_table
+    >>> V = learned_first_layer()
+    >>> values = np.random.default_rng(0).random((3, 6, 64))  # stand-in measurements
+    >>> groups = np.repeat(["a", "b", "c"], 2)
+    >>> table = kernel_table(V, values, groups, m=4, q=1, shift=(0, 1), min_share=0.5)
+    >>> verdicts = evaluate(table, values, groups, m=4, q=1, shift=(0, 1))
+    >>> totals = {"skipped": []}
+    >>> path = Path(tempfile.mkdtemp()) / "report.md"
+    >>> write_report(path, table=table, verdicts=verdicts, totals=totals, figures=[],
+    ...              run_lines=["- stand-in values"], m=4, min_share=0.5)
+    >>> [line for line in path.read_text().splitlines() if line.startswith("## ")][:3]
+    ['## Run', '## The layer', '## Verdicts: 2/2 PASS, 2 inconclusive, 2 not applicable']
     """
     decided = [v for v in verdicts if v.decided]
     counts = {s: sum(v.status == s for v in verdicts) for s in ("INCONCLUSIVE", "N/A")}

@@ -11,8 +11,7 @@ the kernels in the setting only:
 1. ``rho^2`` follows ``gamma_q(m theta)^2`` across kernels (Thm 3.11 bounds
    ``E[rho^2]`` by ``(beta + gamma_q(m theta))^2``, increasing in ``gamma``):
    Pearson's r and Spearman's rank correlation with their 95% Fisher-z
-   intervals, on at least :data:`~dtwpt.experiments._stats.MIN_TILES`
-   kernels; PASS when both intervals lie above 0 (a few kernels of large
+   intervals, on at least 10 kernels; PASS when both intervals lie above 0 (a few kernels of large
    ``gamma^2`` can carry Pearson's r alone; the ranks cannot).
 2. ``rho^2`` is higher for kernels in the pathological zone
    (:func:`dtwpt.kernel_analysis.pathological_zone`) than for the others.
@@ -25,7 +24,7 @@ the kernels in the setting only:
 Claims 2 and 3 compare per-pair averages over kernels; the paired differences
 are reduced to one mean per photograph (pairs cut from one photograph are not
 independent) and judged by the 95% Student t interval over photographs
-(:func:`dtwpt.experiments._stats.grouped_mean_interval`). The bounds of claim
+(at least three photographs). The bounds of claim
 4 are checked against each kernel's interval over photographs: PASS when every
 upper end is within its bound, FAIL when a lower end exceeds it. Claims are
 N/A outside the setting the paper made them for (``q >= 1``, ``m >= 2``,
@@ -91,6 +90,24 @@ def kernel_table(V, values, groups, *, m, q, shift, min_share):
         ``gabor_like``, ``in_setting``, and per metric ``<metric>_mean`` and
         ``<metric>_std`` (over pairs), ``<metric>_ci_low``/``_ci_high`` (95%
         interval of the mean over photographs) and ``n_pairs``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.kernel_analysis import complex_companion
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> from dtwpt.experiments.kernels.compute import chunk_values
+    >>> V = learned_first_layer()
+    >>> analysis = analyze_kernels(V, 4)
+    >>> theta = np.c_[analysis["theta_y"], analysis["theta_x"]]
+    >>> batch = BundledPhotos(3, size=32, color=True).load(0, 3)
+    >>> chunk = chunk_values(batch, V=V, W=complex_companion(V, theta), m=4, q=1)
+    >>> table = kernel_table(V, chunk["values"], chunk["groups"], m=4, q=1, shift=(0, 1),
+    ...                      min_share=0.5)
+    >>> int(table["gabor_like"].sum()), int(table["in_setting"].sum()), table["n_pairs"][:4]
+    (34, 20, array([3, 3, 3, 3]))
+    >>> bool(np.all(table["rho2_ci_low"] <= table["rho2_mean"]))
+    True
     """
     table = analyze_kernels(V, m, q=q, shift=shift)
     table["gabor_like"] = table["gabor_share"] >= min_share
@@ -119,8 +136,20 @@ def gamma_correlation(table, *, outside_zone=False):
     Returns
     -------
     r, low, high : float
-        NaN with fewer than :data:`~dtwpt.experiments._stats.MIN_TILES` kernels.
+        Pearson's r and its 95% Fisher-z interval; NaN with fewer than 10
+        kernels.
     n : int
+        Kernels in the setting with finite values.
+
+    Examples
+    --------
+    >>> t = {"in_setting": np.ones(12, bool), "pathological": np.arange(12) > 9,
+    ...      "rho2_mean": np.arange(12.0) ** 2, "gamma_sq": np.arange(12.0)}
+    >>> r, low, high, n = gamma_correlation(t)
+    >>> round(r, 3), n, bool(low < r < high)
+    (0.964, 12, True)
+    >>> gamma_correlation(t, outside_zone=True)[3]
+    10
     """
     keep = table["in_setting"] & (~table["pathological"] if outside_zone else True)
     return pearson_interval(table["rho2_mean"][keep], table["gamma_sq"][keep])
@@ -133,11 +162,17 @@ def rank_correlation(table):
     alone. The 95% interval is Fisher's z with the variance ``1.06 / (n - 3)``
     of Fieller, Hartley & Pearson (1957).
 
+    Parameters
+    ----------
+    table : dict
+        :func:`kernel_table`.
+
     Returns
     -------
     rho, low, high : float
-        NaN with fewer than :data:`~dtwpt.experiments._stats.MIN_TILES` kernels.
+        Spearman's rho and its 95% interval; NaN with fewer than 10 kernels.
     n : int
+        Kernels in the setting with finite values.
 
     Examples
     --------
@@ -277,13 +312,32 @@ def evaluate(table, values, groups, *, m, q, shift):
     table : dict
         :func:`kernel_table`.
     values : ndarray, shape (3, n_pairs, L)
+        Per-pair ``rho2``, ``rho_max``, ``rho_mod``.
     groups : ndarray of str, shape (n_pairs,)
+        Photograph of each pair.
     m, q : int
+        Stride and pooling half-width.
     shift : (float, float)
+        Shift ``u``.
 
     Returns
     -------
     list of Verdict
+        The six claims of the module docstring in order, each with
+        ``claim``, ``measured``, ``criterion`` and ``status`` (``"PASS"``,
+        ``"FAIL"``, ``"INCONCLUSIVE"`` or ``"N/A"``).
+
+    Examples
+    --------
+    >>> from dtwpt.learned_filters import learned_first_layer
+    >>> V = learned_first_layer()
+    >>> values = np.random.default_rng(0).random((3, 6, 64))  # stand-in measurements
+    >>> groups = np.repeat(["a", "b", "c"], 2)
+    >>> table = kernel_table(V, values, groups, m=4, q=1, shift=(0, 1), min_share=0.5)
+    >>> [v.status for v in evaluate(table, values, groups, m=4, q=1, shift=(0, 1))]
+    ['INCONCLUSIVE', 'N/A', 'INCONCLUSIVE', 'N/A', 'PASS', 'PASS']
+    >>> [v.status for v in evaluate(table, values, groups, m=1, q=1, shift=(0, 1))][:3]
+    ['N/A', 'N/A', 'N/A']
     """
     setting = table["in_setting"]
     narrow = setting & table["bound_applies"]
