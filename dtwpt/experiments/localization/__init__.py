@@ -36,10 +36,9 @@ Outputs in ``--out``: ``config.json``, ``families.csv``, ``gabor.csv``,
 ``families.png``, ``gabor_bounds.png`` and ``report.md``. Each unit of work
 (one family x level row, one ``(m, kappa)`` slice of the Gabor sweep) is saved
 atomically as ``<out>/units/<key>.npz`` (per-pair values,
-:mod:`~dtwpt.experiments.localization.compute`) by
-:func:`dtwpt.experiments._runner.run_units`, and reused when the run is
-started again with the same ``--out`` and options; the final files are
-assembled from the units.
+:mod:`~dtwpt.experiments.localization.compute`) by the experiments'
+resumable runner, and reused when the run is started again with the same
+``--out`` and options; the final files are assembled from the units.
 
 Columns of ``gabor.csv`` renamed from earlier versions, for one vocabulary
 across experiments: ``p2_mean`` -> ``rho2_mean``, ``p2_bound`` ->
@@ -123,7 +122,27 @@ MAX_LEVEL = 5
 
 
 def add_arguments(parser):
-    """Add the experiment's options to ``parser``."""
+    """Add the experiment's options to ``parser``.
+
+    The data options (``--pairs``, ``--size``, ``--seed``: bundled pairs
+    only), the experiment's (``--levels``, ``--wavelets``,
+    ``--packet-wavelets``, ``--theta-grid``, ``--kappas``) and the execution
+    options (``--out``, ``--chunk``, ``--dask``, ...).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        Parser to extend.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--wavelets", "qshift_a", "--kappas", "2"])
+    >>> args.levels, args.wavelets, args.theta_grid, args.kappas, args.size
+    ([2, 3], ['qshift_a'], 4, 2, 256)
+    """
     wavelets = list_wavelets()
     data = parser.add_argument_group("data (pairs cut from the bundled photos, X' = X "
                                      "shifted one pixel along x)")
@@ -215,10 +234,38 @@ def run(args):
     ``families.png``, ``gabor_bounds.png`` and ``report.md``. Prints a short
     summary on stdout unless ``--quiet``.
 
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Options parsed by a parser that :func:`add_arguments` extended.
+
+    Returns
+    -------
+    int
+        Exit code, 0.
+
     Raises
     ------
     UsageError
-        For options that cannot be run or an unusable ``--out``.
+        For options that cannot be run (a level above 5, a ``--size`` that
+        is not a multiple of ``2**J`` or too small for the narrowest Gabor
+        window, an unknown packet wavelet) or an ``--out`` folder holding
+        another run. The command line (:func:`dtwpt.experiments.main`) prints
+        it on one line and exits with code 2.
+
+    Examples
+    --------
+    >>> import argparse, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> out = tempfile.mkdtemp()
+    >>> run(parser.parse_args(["--pairs", "3", "--size", "32", "--levels", "2",
+    ...                        "--wavelets", "qshift_a", "--theta-grid", "2",
+    ...                        "--kappas", "1", "--quiet", "--out", out]))
+    0
+    >>> sorted(p.name for p in Path(out).glob("[!.]*.*"))
+    ['config.json', 'families.csv', 'families.png', 'gabor.csv', 'gabor_bounds.png',
+     'report.md']
     """
     check_run_options(args)
     options = _options(args)

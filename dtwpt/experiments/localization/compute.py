@@ -1,7 +1,7 @@
 """The localization study's units of work and what each one measures.
 
-Two kinds of unit, each saved by :func:`dtwpt.experiments._runner.run_units`
-as ``<out>/units/<key>.npz``:
+Two kinds of unit, each saved by the experiments' resumable runner as
+``<out>/units/<key>.npz``:
 
 - :class:`FamilyUnit` (key ``family-<family>-J<level>``): one wavelet family
   at one level. Its filters (:func:`prepare_unit`): the packet kernels' length,
@@ -64,9 +64,15 @@ def theta_grid(n):
     ``theta_y = -pi + (i + 1/2) 2 pi / n`` and ``theta_x = (j + 1/2) pi / n``,
     ``i, j = 0 .. n-1``, row-major in ``(i, j)``.
 
+    Parameters
+    ----------
+    n : int
+        Cells per axis.
+
     Returns
     -------
     ndarray, shape (n * n, 2)
+        ``(theta_y, theta_x)`` per cell, in radians per sample.
 
     Examples
     --------
@@ -88,6 +94,18 @@ def kappa_values(m, count):
 
     A single value is ``pi/m``.
 
+    Parameters
+    ----------
+    m : int
+        Subsampling factor ``m = 2**(J-1)``.
+    count : int
+        Number of bandwidths.
+
+    Returns
+    -------
+    list of float
+        The bandwidths ``kappa``, increasing, the last one ``pi/m``.
+
     Examples
     --------
     >>> [round(k * 2 / np.pi, 4) for k in kappa_values(2, 4)]
@@ -101,40 +119,133 @@ def kappa_values(m, count):
 
 @dataclass(frozen=True)
 class FamilyUnit:
-    """One wavelet family at one level; ``pairs`` limits the pairs (warm-up)."""
+    """One wavelet family at one level; ``pairs`` limits the pairs (warm-up).
 
+    Parameters
+    ----------
+    wavelet : str
+        Q-shift family of the dual tree.
+    packet_wavelet : str or None
+        Orthogonal PyWavelets wavelet of the packet stage (on the
+        :data:`PACKET_BASE` stages), or None for the family's own.
+    level : int
+        Decomposition level ``J``.
+    pairs : int or None, optional
+        Measure only the first ``pairs`` pairs (None: all of them).
+
+    Examples
+    --------
+    >>> unit = FamilyUnit("qshift_a", "db5", 3)
+    >>> unit.family, unit.key
+    ('qshift_a+db5', 'family-qshift_a+db5-J3')
+    """
+
+    #: Q-shift family of the dual tree.
     wavelet: str
-    packet_wavelet: object  # None or a PyWavelets name
+    #: None or a PyWavelets name.
+    packet_wavelet: object
+    #: Decomposition level J.
     level: int
+    #: Pairs measured (None: all).
     pairs: object = None
 
     @property
     def family(self):
+        """The family's name: ``wavelet``, or ``wavelet+packet_wavelet``.
+
+        Examples
+        --------
+        >>> FamilyUnit("qshift_b", None, 2).family
+        'qshift_b'
+        """
         if self.packet_wavelet is None:
             return self.wavelet
         return f"{self.wavelet}+{self.packet_wavelet}"
 
     @property
     def key(self):
+        """The unit's file name without ``.npz``: ``family-<family>-J<level>``.
+
+        Examples
+        --------
+        >>> FamilyUnit("qshift_b", None, 2).key
+        'family-qshift_b-J2'
+        """
         return f"family-{self.family}-J{self.level}"
 
 
 @dataclass(frozen=True)
 class GaborUnit:
-    """One ``(m, kappa)`` slice of the Gabor sweep over ``thetas``."""
+    """One ``(m, kappa)`` slice of the Gabor sweep over ``thetas``.
 
+    Parameters
+    ----------
+    m : int
+        Subsampling factor ``m = 2**(J-1)``.
+    kappa : float
+        Bandwidth of the Gabor filters.
+    thetas : tuple of (float, float)
+        Centre frequencies ``(theta_y, theta_x)``.
+    pairs : int or None, optional
+        Measure only the first ``pairs`` pairs (None: all of them).
+
+    Examples
+    --------
+    >>> unit = GaborUnit(2, np.pi / 4, ((0.0, np.pi / 2),))
+    >>> unit.key
+    'gabor-m2-kappa0.500000'
+    """
+
+    #: Subsampling factor m = 2**(J-1).
     m: int
+    #: Bandwidth of the Gabor filters.
     kappa: float
-    thetas: tuple  # of (theta_y, theta_x)
+    #: Centre frequencies, (theta_y, theta_x) each.
+    thetas: tuple
+    #: Pairs measured (None: all).
     pairs: object = None
 
     @property
     def key(self):
+        """The unit's file name without ``.npz``: ``gabor-m<m>-kappa<kappa m / pi>``.
+
+        Examples
+        --------
+        >>> GaborUnit(4, np.pi / 8, ()).key
+        'gabor-m4-kappa0.500000'
+        """
         return f"gabor-m{self.m}-kappa{self.kappa * self.m / np.pi:.6f}"
 
 
 def make_units(levels, wavelets, packet_wavelets, thetas, kappas):
-    """The run's units ``(key, payload, 1)``: families first, then Gabor slices."""
+    """The run's units ``(key, payload, 1)``: families first, then Gabor slices.
+
+    Parameters
+    ----------
+    levels : sequence of int
+        Levels ``J``; the Gabor sweep uses ``m = 2**(J-1)``.
+    wavelets : sequence of str
+        Q-shift families.
+    packet_wavelets : sequence of str
+        PyWavelets wavelets of the packet stage, on the :data:`PACKET_BASE`
+        stages.
+    thetas : array_like, shape (T, 2)
+        Centre frequencies of the Gabor sweep (:func:`theta_grid`).
+    kappas : int
+        Bandwidths per ``m`` (:func:`kappa_values`).
+
+    Returns
+    -------
+    list of (str, FamilyUnit or GaborUnit, int)
+        The unit's key, the unit and its size (1) for the runner.
+
+    Examples
+    --------
+    >>> units = make_units([2], ["qshift_a", "qshift_b"], [], theta_grid(2), 2)
+    >>> [key for key, unit, size in units]
+    ['family-qshift_a-J2', 'family-qshift_b-J2', 'gabor-m2-kappa0.125000',
+     'gabor-m2-kappa1.000000']
+    """
     fams = [FamilyUnit(w, None, j) for w in wavelets for j in levels]
     fams += [FamilyUnit(PACKET_BASE, p, j) for p in packet_wavelets for j in levels]
     thetas = tuple(tuple(map(float, t)) for t in thetas)
@@ -144,21 +255,73 @@ def make_units(levels, wavelets, packet_wavelets, thetas, kappas):
 
 
 def warm_up_unit(unit):
-    """The same unit on one pair (and one ``theta``): compiles the kernels it uses."""
+    """The same unit on one pair (and one ``theta``): compiles the kernels it uses.
+
+    Parameters
+    ----------
+    unit : FamilyUnit or GaborUnit
+        A unit of the run.
+
+    Returns
+    -------
+    FamilyUnit or GaborUnit
+        A copy limited to one pair (and the first ``theta``).
+
+    Examples
+    --------
+    >>> warm_up_unit(FamilyUnit("qshift_a", None, 2))
+    FamilyUnit(wavelet='qshift_a', packet_wavelet=None, level=2, pairs=1)
+    """
     if isinstance(unit, GaborUnit):
         return replace(unit, pairs=1, thetas=unit.thetas[:1])
     return replace(unit, pairs=1)
 
 
 class Pairs:
-    """The image pairs ``(X, X')`` of a source in batches (kept in memory when small)."""
+    """The image pairs ``(X, X')`` of a source in batches (kept in memory when small).
+
+    Parameters
+    ----------
+    source : dtwpt.data.BundledPhotos
+        The pairs.
+    chunk : int
+        Pairs per batch.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 2)
+    >>> [(x.shape, list(groups)) for x, x_shifted, groups in pairs.batches()]
+    [((2, 32, 32), ['astronaut', 'camera']), ((1, 32, 32), ['chelsea'])]
+    """
 
     def __init__(self, source, chunk):
         self.source, self.chunk = source, chunk
         self._cache = None
 
     def batches(self, limit=None):
-        """Yield ``(x, x_shifted, groups)`` for the first ``limit`` pairs (all by default)."""
+        """Yield ``(x, x_shifted, groups)`` for the first ``limit`` pairs (all by default).
+
+        Parameters
+        ----------
+        limit : int, optional
+            Pairs to yield; default all. The whole source is kept in memory
+            after a first full pass when it is small.
+
+        Yields
+        ------
+        x, x_shifted : ndarray, shape (n, size, size)
+            At most ``chunk`` pairs ``X`` and ``X'``.
+        groups : list of str
+            The photograph each pair comes from.
+
+        Examples
+        --------
+        >>> from dtwpt.data import BundledPhotos
+        >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 2)
+        >>> [len(x) for x, x_shifted, groups in pairs.batches(limit=1)]
+        [1]
+        """
         n = len(self.source) if limit is None else min(limit, len(self.source))
         if self._cache is not None and limit is None:
             yield from self._cache
@@ -176,7 +339,35 @@ class Pairs:
 
 
 def prepare_unit(unit, *, size):
-    """The unit and its filters (see the module docstring)."""
+    """The unit and its filters (see the module docstring).
+
+    Parameters
+    ----------
+    unit : FamilyUnit or GaborUnit
+        A unit of the run.
+    size : int
+        Side of the images (and of the Gabor kernels).
+
+    Returns
+    -------
+    unit : FamilyUnit or GaborUnit
+        The same unit.
+    filters : dict or list
+        For a family, a dict of ``kernel_length`` (taps per axis),
+        ``energy_concentration`` and ``wrong_side`` (per packet); for a Gabor
+        slice, per ``theta`` a tuple ``(W, V, support)``: the complex kernel,
+        its real part and the number of non-zero points of ``W``'s spectrum.
+
+    Examples
+    --------
+    >>> unit, filters = prepare_unit(FamilyUnit("qshift_a", None, 2), size=32)
+    >>> int(filters["kernel_length"]), filters["energy_concentration"].shape
+    (30, (32,))
+    >>> unit, filters = prepare_unit(GaborUnit(2, np.pi / 2, ((0.0, np.pi / 2),)), size=32)
+    >>> W, V, support = filters[0]
+    >>> W.shape, W.dtype, V.dtype
+    ((32, 32), dtype('complex128'), dtype('float64'))
+    """
     if isinstance(unit, FamilyUnit):
         kw = {"wavelet": unit.wavelet, "packet_wavelet": unit.packet_wavelet}
         kernels, _ = packet_kernels(unit.level, **kw)
@@ -194,7 +385,37 @@ def prepare_unit(unit, *, size):
 
 
 def compute_unit(prepared, *, pairs):
-    """A unit's result: its filters' statistics and per-pair values (dict of arrays)."""
+    """A unit's result: its filters' statistics and per-pair values.
+
+    Parameters
+    ----------
+    prepared : tuple
+        :func:`prepare_unit`'s result.
+    pairs : Pairs
+        The image pairs.
+
+    Returns
+    -------
+    dict of ndarray
+        For a family, the filters' statistics and ``values`` of shape
+        ``(3, n_pairs, P)``: ``rho2``, ``rho_max`` and ``rho_mod`` per pair
+        and non-low-pass packet. For a Gabor slice, ``values`` of shape
+        ``(4, T, n_pairs)`` (the same and ``rho_mod`` for the periodic shift)
+        per ``theta``, ``theta`` and ``support``. Both hold ``groups``, the
+        photograph of each pair.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 2)
+    >>> unit = FamilyUnit("qshift_a", None, 2)
+    >>> result = compute_unit(prepare_unit(unit, size=32), pairs=pairs)
+    >>> result["values"].shape, result["groups"].tolist()
+    ((3, 3, 30), ['astronaut', 'camera', 'chelsea'])
+    >>> unit = GaborUnit(2, np.pi / 2, ((0.0, np.pi / 2), (np.pi / 2, np.pi / 2)))
+    >>> compute_unit(prepare_unit(unit, size=32), pairs=pairs)["values"].shape
+    (4, 2, 3)
+    """
     unit, filters = prepared
     if isinstance(unit, FamilyUnit):
         return {**filters, **_family_values(unit, pairs)}

@@ -38,7 +38,33 @@ def _legend(fig, families, levels, colours):
 
 
 def families_figure(table):
-    """Metrics against localization, one marker per family (colour) and level (shape)."""
+    """Metrics against localization, one marker per family (colour) and level (shape).
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.localization.tables.family_table`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        2 x 3 axes: mean ``rho^2``, ``rho_max`` and ``rho_mod`` (columns)
+        against energy concentration and kernel length (rows).
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     FamilyUnit, Pairs, compute_unit, prepare_unit)
+    >>> from dtwpt.experiments.localization.tables import family_table
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> units = [FamilyUnit(w, None, 2) for w in ("qshift_06", "qshift_a", "qshift_b")]
+    >>> families = family_table(units, [compute_unit(prepare_unit(u, size=32), pairs=pairs)
+    ...                                 for u in units])
+    >>> fig = families_figure(families)
+    >>> len(fig.axes), fig.axes[0].get_xlabel()
+    (6, 'energy concentration (Table 1)')
+    """
     rows = _rows(table)
     families = list(dict.fromkeys(table["family"]))
     levels = sorted(set(table["level"]))
@@ -86,7 +112,33 @@ def _log_panel(ax, measured, bound, labels, title):
 
 
 def gabor_figure(table):
-    """Measured against bound for Thms 3.11, 4.2 and 2.9 (Thm 2.9 where kappa <= pi/m)."""
+    """Measured against bound for Thms 3.11, 4.2 and 2.9 (Thm 2.9 where kappa <= pi/m).
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.localization.tables.gabor_table`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Four log-log panels, one point per ``(theta, kappa, m)``: Thm 3.11,
+        Thm 4.2, Thm 2.9 on the photo pairs and Thm 2.9 for the periodic
+        shift.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     FamilyUnit, GaborUnit, Pairs, compute_unit, prepare_unit, theta_grid)
+    >>> from dtwpt.experiments.localization.tables import family_table, gabor_table
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> unit = GaborUnit(2, np.pi / 2, tuple(map(tuple, theta_grid(2))))
+    >>> gabor = gabor_table([unit], [compute_unit(prepare_unit(unit, size=32), pairs=pairs)])
+    >>> fig = gabor_figure(gabor)
+    >>> [ax.get_title() for ax in fig.axes][:2]
+    ['Thm 3.11', 'Thm 4.2']
+    """
     every = np.ones(len(table["m"]), dtype=bool)
     applies = np.asarray(table["bound_applies"], dtype=bool)
     alpha = (r"$\alpha(\kappa u)$", r"measured mean $\rho_{mod}$")
@@ -110,7 +162,39 @@ def gabor_figure(table):
 
 
 def draw_all(out, families, gabor):
-    """Draw and save both figures in ``out``; returns ``[(caption, file name), ...]``."""
+    """Draw and save both figures in ``out``.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        Folder the PNG files are written to (atomically).
+    families : dict
+        :func:`dtwpt.experiments.localization.tables.family_table`.
+    gabor : dict
+        :func:`dtwpt.experiments.localization.tables.gabor_table`.
+
+    Returns
+    -------
+    list of (str, str)
+        Caption and file name of each figure.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     FamilyUnit, GaborUnit, Pairs, compute_unit, prepare_unit, theta_grid)
+    >>> from dtwpt.experiments.localization.tables import family_table, gabor_table
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> unit = GaborUnit(2, np.pi / 2, tuple(map(tuple, theta_grid(2))))
+    >>> gabor = gabor_table([unit], [compute_unit(prepare_unit(unit, size=32), pairs=pairs)])
+    >>> units = [FamilyUnit(w, None, 2) for w in ("qshift_06", "qshift_a", "qshift_b")]
+    >>> families = family_table(units, [compute_unit(prepare_unit(u, size=32), pairs=pairs)
+    ...                                 for u in units])
+    >>> draw_all(Path(tempfile.mkdtemp()), families, gabor)
+    [('families', 'families.png'), ('gabor bounds', 'gabor_bounds.png')]
+    """
     drawn = []
     for fig, name, caption in (
             (families_figure(families), "families.png", "families"),

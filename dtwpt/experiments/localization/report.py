@@ -1,6 +1,8 @@
-"""``report.md`` of the localization study (markdown only; the numbers come from
-:mod:`~dtwpt.experiments.localization.tables` and
-:mod:`~dtwpt.experiments.localization.verdicts`)."""
+"""``report.md`` of the localization study (markdown only).
+
+The numbers come from :mod:`~dtwpt.experiments.localization.tables` and
+:mod:`~dtwpt.experiments.localization.verdicts`.
+"""
 import numpy as np
 
 from .. import _paper
@@ -17,7 +19,23 @@ _LOCALIZATION = ("energy_concentration", "kernel_length")
 
 
 def pct(pair):
-    """``"k/n (p%)"`` for a share ``(k, n)``."""
+    """``"k/n (p%)"`` for a share ``(k, n)``.
+
+    Parameters
+    ----------
+    pair : (int, int)
+        ``k`` of ``n``, e.g. :func:`dtwpt.experiments.localization.verdicts.shares`.
+
+    Returns
+    -------
+    str
+        The share as text; ``"n/a (0 rows)"`` when ``n`` is 0.
+
+    Examples
+    --------
+    >>> pct((3, 8)), pct((0, 0))
+    ('3/8 (37.5%)', 'n/a (0 rows)')
+    """
     k, n = pair
     return f"{k}/{n} ({100.0 * k / n:.1f}%)" if n else "n/a (0 rows)"
 
@@ -30,10 +48,25 @@ def _span(values):
 def family_correlations(table):
     """Pearson r across families at each level (3 families or more) of localization and metrics.
 
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.localization.tables.family_table`.
+
     Returns
     -------
     dict
-        level -> {(localization column, metric column): r}.
+        Level -> {(localization column, metric column): r}; a pair is left
+        out when either column is constant at that level.
+
+    Examples
+    --------
+    >>> table = {"level": [2, 2, 2], "energy_concentration": [0.9, 0.95, 0.99],
+    ...          "kernel_length": [10, 14, 18], "rho2_mean": [0.3, 0.2, 0.1],
+    ...          "rho_max_mean": [0.5, 0.5, 0.5], "rho_mod_mean": [0.4, 0.3, 0.3]}
+    >>> corr = family_correlations(table)
+    >>> round(corr[2][("kernel_length", "rho2_mean")], 3), len(corr[2])
+    (-1.0, 4)
     """
     level = np.asarray(table["level"])
     out = {}
@@ -195,12 +228,44 @@ def write_report(path, *, config, families, gabor, verdicts, stats):
     Parameters
     ----------
     path : pathlib.Path
+        File to write (atomically).
     config : dict
-        The run's ``config.json`` content.
+        The run's ``config.json`` content: ``command`` and ``options``
+        (``pairs``, ``size``, ``seed``, ``u``, ``q``, ``levels``,
+        ``theta_grid``, ``kappas``).
     families, gabor : dict
         Tables of :mod:`~dtwpt.experiments.localization.tables`.
     verdicts : list of Verdict
-    stats : dtwpt.experiments._runner.RunStats
+        :func:`dtwpt.experiments.localization.verdicts.evaluate`.
+    stats : object
+        What the invocation did: ``computed`` and ``reused`` units,
+        ``seconds`` and ``compile_seconds``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from types import SimpleNamespace
+    >>> from dtwpt.experiments.localization.verdicts import evaluate
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     FamilyUnit, GaborUnit, Pairs, compute_unit, prepare_unit, theta_grid)
+    >>> from dtwpt.experiments.localization.tables import family_table, gabor_table
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> unit = GaborUnit(2, np.pi / 2, tuple(map(tuple, theta_grid(2))))
+    >>> gabor = gabor_table([unit], [compute_unit(prepare_unit(unit, size=32), pairs=pairs)])
+    >>> units = [FamilyUnit(w, None, 2) for w in ("qshift_06", "qshift_a", "qshift_b")]
+    >>> families = family_table(units, [compute_unit(prepare_unit(u, size=32), pairs=pairs)
+    ...                                 for u in units])
+    >>> options = {"pairs": 3, "size": 32, "seed": 0, "u": [0, 1], "q": 1, "levels": [2],
+    ...            "theta_grid": 2, "kappas": 1}
+    >>> stats = SimpleNamespace(computed=4, reused=0, seconds=1.0, compile_seconds=0.5)
+    >>> path = Path(tempfile.mkdtemp()) / "report.md"
+    >>> write_report(path, config={"command": "dtwpt localization", "options": options},
+    ...              families=families, gabor=gabor, verdicts=evaluate(gabor, [2]),
+    ...              stats=stats)
+    >>> [line for line in path.read_text().splitlines() if line.startswith("## ")]
+    ['## Verdicts', '## Wavelet families', '## Gabor filters']
     """
     s = config["options"]
     total = stats.computed + stats.reused

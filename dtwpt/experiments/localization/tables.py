@@ -36,7 +36,33 @@ def _finite_mean(values, axis):
 
 
 def family_table(units, results):
-    """Columns of ``families.csv`` from the family units and their results."""
+    """Columns of ``families.csv`` from the family units and their results.
+
+    Parameters
+    ----------
+    units : sequence of FamilyUnit
+        The family units.
+    results : sequence of dict
+        Their :func:`dtwpt.experiments.localization.compute.compute_unit`
+        results, in the same order.
+
+    Returns
+    -------
+    dict of str to list
+        One row per unit, columns :data:`FAMILY_COLUMNS`.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     FamilyUnit, Pairs, compute_unit, prepare_unit)
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> units = [FamilyUnit(w, None, 2) for w in ("qshift_06", "qshift_a", "qshift_b")]
+    >>> results = [compute_unit(prepare_unit(u, size=32), pairs=pairs) for u in units]
+    >>> table = family_table(units, results)
+    >>> table["family"], table["kernel_length"], table["n_pairs"]
+    (['qshift_06', 'qshift_a', 'qshift_b'], [30, 30, 42], [3, 3, 3])
+    """
     rows = {name: [] for name in FAMILY_COLUMNS}
     for unit, r in zip(units, results):
         means = [float(np.nanmean(_finite_mean(v, axis=0))) for v in r["values"]]
@@ -51,7 +77,34 @@ def family_table(units, results):
 
 
 def gabor_values(results):
-    """Per-pair values of every Gabor point, ``(4, N, n_pairs)``, and the pairs' groups."""
+    """Per-pair values of every Gabor point and the pairs' photographs.
+
+    Parameters
+    ----------
+    results : sequence of dict
+        The Gabor units' results
+        (:func:`dtwpt.experiments.localization.compute.compute_unit`).
+
+    Returns
+    -------
+    values : ndarray, shape (4, N, n_pairs)
+        Per metric of :data:`GABOR_METRICS`, point ``(theta, kappa, m)`` and
+        pair.
+    groups : ndarray of str, shape (n_pairs,)
+        The photograph of each pair.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     GaborUnit, Pairs, compute_unit, prepare_unit, theta_grid)
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> unit = GaborUnit(2, np.pi / 2, tuple(map(tuple, theta_grid(2))))
+    >>> result = compute_unit(prepare_unit(unit, size=32), pairs=pairs)
+    >>> values, groups = gabor_values([result, result])
+    >>> values.shape, groups.tolist()
+    ((4, 8, 3), ['astronaut', 'camera', 'chelsea'])
+    """
     return (np.concatenate([r["values"] for r in results], axis=1),
             results[0]["groups"] if results else np.array([], dtype=str))
 
@@ -79,8 +132,39 @@ def gabor_table(units, results):
 
     Per metric of :data:`GABOR_METRICS`: ``<metric>_mean``, its 95% interval
     over photographs ``<metric>_ci_low``/``_ci_high``
-    (:func:`dtwpt.experiments._stats.grouped_mean_interval`) and
-    ``<metric>_holds`` (mean <= bound).
+    (NaN with fewer than three photographs) and ``<metric>_holds`` (mean
+    <= bound).
+
+    Parameters
+    ----------
+    units : sequence of GaborUnit
+        The Gabor units.
+    results : sequence of dict
+        Their :func:`dtwpt.experiments.localization.compute.compute_unit`
+        results, in the same order.
+
+    Returns
+    -------
+    dict of str to ndarray
+        One entry per point ``(theta, kappa, m)``: ``theta_y``, ``theta_x``,
+        ``kappa``, ``m``, ``support_points``, ``gamma_sq``, the columns
+        above, the bounds ``discrepancy_bound`` (Thm 3.11),
+        ``rmax_shift_bound`` (Thm 4.2), ``cmod_shift_bound`` (Thm 2.9),
+        ``bound_applies`` (``kappa <= pi/m``) and ``n_pairs``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     GaborUnit, Pairs, compute_unit, prepare_unit, theta_grid)
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> unit = GaborUnit(2, np.pi / 2, tuple(map(tuple, theta_grid(2))))
+    >>> result = compute_unit(prepare_unit(unit, size=32), pairs=pairs)
+    >>> table = gabor_table([unit], [result])
+    >>> table["m"].tolist(), table["rho2_holds"].tolist()
+    ([2, 2, 2, 2], [True, True, True, True])
+    >>> bool(np.all(table["rho2_mean"] <= table["discrepancy_bound"]))
+    True
     """
     values, groups = gabor_values(results)
     b = _bounds(units)

@@ -16,8 +16,7 @@ on the points ``(theta, kappa)`` of that ``m`` inside the claim's setting:
    setting) does not bring; its share is reported as a measurement.
 
 A point's mean over pairs has a 95% Student t interval over photographs
-(pairs cut from one photograph are not independent;
-:func:`dtwpt.experiments._stats.grouped_mean_interval`, in the ``_ci_low`` and
+(pairs cut from one photograph are not independent; in the ``_ci_low`` and
 ``_ci_high`` columns of ``gabor.csv``). A point holds when its interval lies
 within the bound and fails when it lies above; a claim PASSes when every
 point holds, FAILs when one point fails, and is INCONCLUSIVE otherwise (an
@@ -44,6 +43,18 @@ PHOTO_CLAIM = "Thm 2.9 on the photo pairs (new content at the border)"
 def point_status(low, high, bound):
     """Per point: ``"PASS"`` (interval within the bound), ``"FAIL"`` (above) or ``"INCONCLUSIVE"``.
 
+    Parameters
+    ----------
+    low, high : ndarray, shape (N,)
+        Each point's 95% interval; a NaN end makes the point INCONCLUSIVE.
+    bound : float or ndarray, shape (N,)
+        The bound at each point.
+
+    Returns
+    -------
+    ndarray of str, shape (N,)
+        ``"PASS"``, ``"FAIL"`` or ``"INCONCLUSIVE"`` per point.
+
     Examples
     --------
     >>> point_status(np.array([0.1, 0.1, 0.6]), np.array([0.2, 0.6, 0.7]), 0.5).tolist()
@@ -55,7 +66,30 @@ def point_status(low, high, bound):
 
 
 def shares(table, keep, metric):
-    """``(k, n)``: points of ``keep`` where the mean of ``metric`` is within its bound."""
+    """``(k, n)``: points of ``keep`` where the mean of ``metric`` is within its bound.
+
+    Parameters
+    ----------
+    table : dict
+        :func:`dtwpt.experiments.localization.tables.gabor_table`.
+    keep : ndarray of bool
+        The points counted.
+    metric : str
+        One of :data:`~dtwpt.experiments.localization.tables.GABOR_METRICS`.
+
+    Returns
+    -------
+    k : int
+        Points of ``keep`` whose mean is within the bound.
+    n : int
+        Points of ``keep``.
+
+    Examples
+    --------
+    >>> table = {"rho2_holds": np.array([True, False, True, True])}
+    >>> shares(table, np.array([True, True, True, False]), "rho2")
+    (2, 3)
+    """
     return int(np.sum(table[f"{metric}_holds"][keep])), int(np.sum(keep))
 
 
@@ -87,10 +121,26 @@ def evaluate(table, levels):
     table : dict
         :func:`dtwpt.experiments.localization.tables.gabor_table`.
     levels : list of int
+        Levels ``J`` of the sweep (``m = 2**(J-1)``).
 
     Returns
     -------
     list of Verdict
+        Per level, one verdict per claim of :data:`CLAIMS`, then Thm 2.9 on
+        the photo pairs (N/A); each has ``level``, ``claim``, ``measured``,
+        ``criterion`` and ``status``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.localization.compute import (
+    ...     GaborUnit, Pairs, compute_unit, prepare_unit, theta_grid)
+    >>> from dtwpt.experiments.localization.tables import gabor_table
+    >>> pairs = Pairs(BundledPhotos(3, size=32, shift=1, axis="x"), 3)
+    >>> unit = GaborUnit(2, np.pi / 2, tuple(map(tuple, theta_grid(2))))
+    >>> table = gabor_table([unit], [compute_unit(prepare_unit(unit, size=32), pairs=pairs)])
+    >>> [(v.claim[:8], v.status) for v in evaluate(table, [2])]
+    [('Thm 3.11', 'PASS'), ('Thm 4.2:', 'PASS'), ('Thm 2.9:', 'PASS'), ('Thm 2.9 ', 'N/A')]
     """
     verdicts = []
     for level in levels:
