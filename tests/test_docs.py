@@ -11,7 +11,15 @@ MODULES = [
     "dtwpt.data._folder", "dtwpt.plotting",
     "dtwpt.kernel_metrics", "dtwpt.weights", "dtwpt.kernel_analysis", "dtwpt.learned_filters",
     "dtwpt.antialiasing.pooling", "dtwpt.antialiasing.operators", "dtwpt.antialiasing.measures",
-    "dtwpt.experiments.kernels.compute",
+    "dtwpt.experiments.cli",
+    "dtwpt.experiments.antialiasing", "dtwpt.experiments.antialiasing.compute",
+    "dtwpt.experiments.antialiasing.figures", "dtwpt.experiments.antialiasing.report",
+    "dtwpt.experiments.kernels", "dtwpt.experiments.kernels.compute",
+    "dtwpt.experiments.kernels.figures", "dtwpt.experiments.kernels.report",
+    "dtwpt.experiments.kernels.verdicts",
+    "dtwpt.experiments.localization", "dtwpt.experiments.localization.compute",
+    "dtwpt.experiments.localization.figures", "dtwpt.experiments.localization.report",
+    "dtwpt.experiments.localization.tables", "dtwpt.experiments.localization.verdicts",
 ]
 
 

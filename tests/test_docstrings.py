@@ -3,7 +3,8 @@
 The numpydoc checks PR01 (a parameter not documented), PR02 (a documented
 parameter that does not exist), RT01 (no Returns section) and EX01 (no
 Examples section), on every function and class method in the ``__all__`` of
-the library's public modules. The examples themselves run in test_docs.py.
+the library's public modules and of the experiments' public modules. The
+examples themselves run in test_docs.py.
 """
 import importlib
 import inspect
@@ -15,7 +16,17 @@ validate = pytest.importorskip("numpydoc.validate").validate
 MODULES = ["dtwpt", "dtwpt.metrics", "dtwpt.kernel_metrics", "dtwpt.theory", "dtwpt.tree",
            "dtwpt.data", "dtwpt.plotting", "dtwpt.antialiasing", "dtwpt.weights",
            "dtwpt.kernel_analysis", "dtwpt.learned_filters", "dtwpt.filters", "dtwpt.design",
-           "dtwpt.color", "dtwpt.convolution", "dtwpt.operators", "dtwpt.transform"]
+           "dtwpt.color", "dtwpt.convolution", "dtwpt.operators", "dtwpt.transform",
+           # the experiments' public modules
+           "dtwpt.experiments", "dtwpt.experiments.cli",
+           "dtwpt.experiments.antialiasing", "dtwpt.experiments.antialiasing.compute",
+           "dtwpt.experiments.antialiasing.figures", "dtwpt.experiments.antialiasing.report",
+           "dtwpt.experiments.kernels", "dtwpt.experiments.kernels.compute",
+           "dtwpt.experiments.kernels.figures", "dtwpt.experiments.kernels.report",
+           "dtwpt.experiments.kernels.verdicts",
+           "dtwpt.experiments.localization", "dtwpt.experiments.localization.compute",
+           "dtwpt.experiments.localization.figures", "dtwpt.experiments.localization.report",
+           "dtwpt.experiments.localization.tables", "dtwpt.experiments.localization.verdicts"]
 CHECKS = ("PR01", "PR02", "RT01", "EX01")
 
 

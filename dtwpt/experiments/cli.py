@@ -4,8 +4,8 @@
 (:mod:`dtwpt.experiments.shift`); ``python -m dtwpt.experiments NAME [OPTIONS]``
 runs the experiment registered as ``NAME`` in :data:`EXPERIMENTS`. An
 experiment module provides ``DESCRIPTION``, ``add_arguments(parser)`` and
-``run(args) -> int``, and follows the conventions of
-:mod:`dtwpt.experiments._common` (options, output folder, resumable chunks).
+``run(args) -> int``, and follows the conventions every experiment shares
+(options, output folder, resumable chunks; see :doc:`/experiments`).
 
 Errors the user can fix print one line on stderr and exit with code 2 (1 for
 a failed read or write, e.g. a full disk); an interruption (Ctrl-C or SIGTERM)
@@ -85,7 +85,18 @@ def main(argv=None):
     -------
     int
         Exit code: 0 on success, 1 if a file cannot be read or written, 2 for a
-        usage error, 130 if interrupted.
+        usage error, 130 if interrupted. The error is printed on one line on
+        stderr.
+
+    Examples
+    --------
+    >>> main(["localisation"])  # a typo: "did you mean 'localization'?" on stderr
+    2
+    >>> import tempfile
+    >>> main(["localization", "--pairs", "3", "--size", "32", "--levels", "2",
+    ...       "--wavelets", "qshift_a", "--theta-grid", "2", "--kappas", "1", "--quiet",
+    ...       "--out", tempfile.mkdtemp()])
+    0
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
