@@ -89,11 +89,8 @@ numpydoc_xref_param_type = False
 numpydoc_validation_checks = {
     "all",
     "ES01",  # no extended summary
-    "EX01",  # no Examples section
-    "GL02",  # closing quotes on their own line
-    "GL07",  # sections in the wrong order (Examples before References)
-    "GL08",  # no docstring (fields and properties of some classes)
-    "PR01",  # parameter not documented
+    "EX01",  # no Examples section (classes, dtwpt.experiments.shift and .sensitivity)
+    "PR01",  # parameter not documented (the same)
     "PR03",  # parameters documented in another order than the signature's
     "PR04",  # parameter without a type
     "PR07",  # parameter without a description
@@ -102,10 +99,7 @@ numpydoc_validation_checks = {
     "RT03",  # return value without a description
     "RT04",  # return description does not start with a capital letter
     "SA01",  # no See Also section
-    "SA03",  # See Also description does not end with a period
     "SS05",  # summary starts with a third-person verb ("Returns ...")
-    "SS06",  # summary longer than one line
-    "YD01",  # no Yields section in a generator's docstring
 }
 numpydoc_validation_exclude = {
     r"\.__\w+__$",  # special methods

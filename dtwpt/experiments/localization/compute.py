@@ -140,13 +140,9 @@ class FamilyUnit:
     ('qshift_a+db5', 'family-qshift_a+db5-J3')
     """
 
-    #: Q-shift family of the dual tree.
     wavelet: str
-    #: None or a PyWavelets name.
-    packet_wavelet: object
-    #: Decomposition level J.
+    packet_wavelet: object  # None or a PyWavelets name
     level: int
-    #: Pairs measured (None: all).
     pairs: object = None
 
     @property
@@ -196,13 +192,9 @@ class GaborUnit:
     'gabor-m2-kappa0.500000'
     """
 
-    #: Subsampling factor m = 2**(J-1).
     m: int
-    #: Bandwidth of the Gabor filters.
     kappa: float
-    #: Centre frequencies, (theta_y, theta_x) each.
-    thetas: tuple
-    #: Pairs measured (None: all).
+    thetas: tuple  # of (theta_y, theta_x)
     pairs: object = None
 
     @property
