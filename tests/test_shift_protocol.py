@@ -145,12 +145,28 @@ def test_offset_pooling_is_a_window_moved_by_one_sample():
         np.testing.assert_allclose(offset_rmax(x, 2, offset=(oy, ox)), expected, atol=1e-12)
 
 
+@pytest.mark.parametrize("pool_align", ["centred", "offset"])
+def test_rho_max_divided_by_rmax_norm_matches_a_direct_computation(pool_align):
+    batch = BundledPhotos(4, size=64).load(0, 4)
+    plain, own = (chunk_sums(batch, levels=[2], wavelet="qshift_a", q=1, pool_align=pool_align,
+                             rho_max_norm=norm)["pairs_J2"] for norm in ("cmod", "rmax"))
+    offset = {"centred": (0, 0), "offset": (1, 1)}[pool_align]
+    ymax = offset_rmax(np.stack([batch.x, batch.x_shifted]).astype(np.float64), 2,
+                       offset=offset)
+    direct = (np.linalg.norm(ymax[1] - ymax[0], axis=(-2, -1))
+              / np.linalg.norm(ymax[0], axis=(-2, -1)))
+    np.testing.assert_allclose(own[1], direct, rtol=1e-4)
+    np.testing.assert_allclose(own[[0, 2]], plain[[0, 2]], rtol=1e-5)  # rho^2, rho_mod
+
+
 def test_protocol_options_land_in_config_and_a_different_rerun_is_refused(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(TINY + ["--protocol", "paper", "--mode", "symmetric", "--out", str(out)]) == 0
     options = json.loads((out / "config.json").read_text())["options"]
-    assert (options["pool_align"], options["mode"], options["shift_at"]) == (
-        "offset-x", "symmetric", "resized")
+    assert (options["pool_align"], options["mode"], options["shift_at"],
+            options["rho_max_norm"]) == ("offset-x", "symmetric", "resized", "rmax")
+    report = (out / "report.md").read_text()
+    assert "offset to 2n + (0, 1)" in report and "/ ||Ymax|| (RMax's own norm" in report
     capsys.readouterr()
     assert main(TINY + ["--protocol", "paper", "--out", str(out)]) == 2
     assert "other settings" in capsys.readouterr().err
@@ -211,13 +227,14 @@ def test_sensitivity_measures_every_combination(tmp_path):
     assert main(["sensitivity", "--pairs", "5", "--size", "32", "--levels", "2", "--quiet",
                  "--out", str(out)]) == 0
     table = read_csv(out / "sensitivity.csv")
-    assert set(table["combination"]) == {f"{a}-{m}-resized"
+    assert set(table["combination"]) == {f"{a}-{m}-resized-{n}"
                                          for a in ("centred", "offset", "offset-x", "offset-y")
-                                         for m in ("periodization", "symmetric")}
+                                         for m in ("periodization", "symmetric")
+                                         for n in ("cmod", "rmax")}
     levels = table["map"] == "levels"
     ordinary = dict(zip(table["combination"][levels], table["rho2_ordinary"][levels]))
-    assert float(ordinary["offset-periodization-resized"]) > float(
-        ordinary["centred-periodization-resized"])
+    assert float(ordinary["offset-periodization-resized-cmod"]) > float(
+        ordinary["centred-periodization-resized-cmod"])
     assert "Closest to the paper" in (out / "report.md").read_text()
 
 

@@ -8,6 +8,8 @@
 - the boundary handling: periodization or symmetric extension;
 - with ``--images``, where the shift is applied: after resizing, or on the
   original image before resizing;
+- what ``rho_max`` is divided by: CMod's norm ``||Ymod||`` (the paper's
+  definition) or RMax's own ``||Ymax||``;
 
 and writes, per combination and level, the levels of the maps (ordinary and
 pathological ``rho^2``, ``rho_max``, ``rho_mod``) and their tile-wise Pearson r
@@ -51,10 +53,11 @@ __all__ = ["DESCRIPTION", "add_arguments", "run", "combinations"]
 
 DESCRIPTION = (
     "Measure how the protocol choices the paper leaves open (RMax's pooling-window "
-    "alignment, the boundary mode, and with --images whether the shift is applied before "
-    "resizing) move the levels of the main experiment's maps and their distance to the "
-    "paper's Figs 8, 9a, 9b. Writes sensitivity.csv, sensitivity.png and report.md in "
-    "--out, and each combination's chunks in --out/chunks/<combination>."
+    "alignment, the boundary mode, with --images whether the shift is applied before "
+    "resizing, and what rho_max is divided by) move the levels of the main experiment's "
+    "maps and their distance to the paper's Figs 8, 9a, 9b. Writes sensitivity.csv, "
+    "sensitivity.png and report.md in --out, and each combination's chunks in "
+    "--out/chunks/<combination>."
 )
 
 
@@ -67,10 +70,11 @@ def add_arguments(parser):
 
 
 def combinations(with_images):
-    """``[{"pool_align", "mode", "shift_at"}, ...]`` measured by the command."""
+    """``[{"pool_align", "mode", "shift_at", "rho_max_norm"}, ...]`` measured by the command."""
     places = ("resized", "original") if with_images else ("resized",)
     return [dict(zip(shift.PROTOCOL_OPTIONS, c))
-            for c in itertools.product(shift.POOL_ALIGN, shift.MODES, places)]
+            for c in itertools.product(shift.POOL_ALIGN, shift.MODES, places,
+                                       shift.RHO_MAX_NORMS)]
 
 
 def _name(combination):
@@ -93,7 +97,8 @@ def _measure(args, combination, out, levels):
         setattr(options, key, value)
     source = make_source(options, default_pairs=shift.DEFAULT_PAIRS)
     compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
-                      mode=combination["mode"], pool_align=combination["pool_align"])
+                      mode=combination["mode"], pool_align=combination["pool_align"],
+                      rho_max_norm=combination["rho_max_norm"])
     folder = out / "chunks" / _name(combination)
     folder.parent.mkdir(exist_ok=True)
     run_chunks(source, compute, folder, chunk=args.chunk, dask=args.dask, workers=args.workers,
@@ -116,7 +121,7 @@ def _figure(rows):
     ax.set_xticks(np.arange(len(maps)) + 0.4 - width / 2,
                   [f"J={j} {m}" for j, m in maps], fontsize=8)
     ax.set_ylabel("mean |this run - paper| over tiles")
-    ax.legend(fontsize=7, title="pool-mode-shift_at")
+    ax.legend(fontsize=7, title="pool-mode-shift_at-norm")
     ax.set_title("Distance to the paper's maps per protocol combination")
     return fig
 
@@ -161,7 +166,7 @@ def run(args):
 def _report(rows, compared, command):
     lines = ["# Sensitivity of the shift experiment to the protocol", "",
              f"- command: `{command}`", "",
-             "| combination (pool-mode-shift_at) | J | ordinary rho^2 | pathological rho^2 | "
+             "| combination (pool-mode-shift_at-norm) | J | ordinary rho^2 | pathological rho^2 | "
              "mean rho_max | mean rho_mod |", "|---|---|---|---|---|---|"]
     lines += [f"| {r['combination']} | {r['level']} | {r['rho2_ordinary']:.3f} | "
               f"{r['rho2_pathological']:.3f} | {r['rho_max']:.3f} | {r['rho_mod']:.3f} |"

@@ -43,9 +43,17 @@ from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
 from . import figures as _figures
 from . import report as _report
-from .compute import POOL_OFFSETS, aggregate, chunk_sums, energy_table, packet_table
+from .compute import (
+    POOL_OFFSETS,
+    RHO_MAX_NORMS,
+    aggregate,
+    chunk_sums,
+    energy_table,
+    packet_table,
+)
 
-__all__ = ["DESCRIPTION", "add_arguments", "run", "resolve_protocol", "PROTOCOLS"]
+__all__ = ["DESCRIPTION", "add_arguments", "run", "resolve_protocol", "PROTOCOLS",
+           "POOL_ALIGN", "MODES", "RHO_MAX_NORMS"]
 
 DESCRIPTION = (
     "Reproduce the RMax/CMod experiment of Leterme et al. (arXiv:2209.11740, Section 5): "
@@ -60,12 +68,12 @@ DESCRIPTION = (
 DEFAULT_PAIRS = 256
 POOL_ALIGN = tuple(POOL_OFFSETS)
 MODES = ("periodization", "symmetric")
-#: Protocol presets: (pool_align, mode, shift_at). "paper" is the combination whose
-#: maps are closest to the paper's (measured by ``python -m dtwpt.experiments
-#: sensitivity``; see the documentation of the protocol).
-PROTOCOLS = {"theory": ("centred", "periodization", "resized"),
-             "paper": ("offset-x", "periodization", "resized")}
-PROTOCOL_OPTIONS = ("pool_align", "mode", "shift_at")
+#: Protocol presets: (pool_align, mode, shift_at, rho_max_norm). "paper" is the
+#: combination whose maps are closest to the paper's (measured by ``python -m
+#: dtwpt.experiments sensitivity``; see the documentation of the protocol).
+PROTOCOLS = {"theory": ("centred", "periodization", "resized", "cmod"),
+             "paper": ("offset-x", "periodization", "resized", "rmax")}
+PROTOCOL_OPTIONS = ("pool_align", "mode", "shift_at", "rho_max_norm")
 
 
 def _preset_text(name):
@@ -74,7 +82,7 @@ def _preset_text(name):
 
 
 def resolve_protocol(args):
-    """Fill ``--pool-align``, ``--mode`` and ``--shift-at`` from ``--protocol``; check them."""
+    """Fill the protocol options not given from ``--protocol``; check them."""
     for option, value in zip(PROTOCOL_OPTIONS, PROTOCOLS[args.protocol]):
         if getattr(args, option) is None:
             setattr(args, option, value)
@@ -97,7 +105,7 @@ def add_arguments(parser):
     protocol = parser.add_argument_group(
         "protocol", "choices the paper leaves open; each is recorded in config.json")
     protocol.add_argument("--protocol", choices=tuple(PROTOCOLS), default="theory",
-                          help="preset of the three options below: 'theory' (default: "
+                          help="preset of the four options below: 'theory' (default: "
                                f"{_preset_text('theory')}) or 'paper', the combination "
                                "closest to the paper's maps on real photographs "
                                f"({_preset_text('paper')}); an option given explicitly "
@@ -114,6 +122,11 @@ def add_arguments(parser):
     protocol.add_argument("--shift-at", choices=SHIFT_AT,
                           help="with --images: translate after resizing ('resized') or the "
                                "original image before resizing ('original')")
+    protocol.add_argument("--rho-max-norm", choices=RHO_MAX_NORMS,
+                          help="what rho_max = ||Ymax' - Ymax|| / ||.|| divides by: 'cmod' "
+                               "(||Ymod||, the paper's definition and the ratio its Thm 4.2 "
+                               "bounds) or 'rmax' (RMax's own ||Ymax||, which the paper's "
+                               "Fig. 9a matches)")
     add_run_arguments(parser, default_chunk=64)
     parser.epilog = IMAGENET_PROTOCOL
 
@@ -138,7 +151,8 @@ def _print_summary(out, totals, stats, verdicts):
 
 def _setting(args):
     return {"q": args.q, "shift": float(args.shift), "axis": args.axis,
-            "pool_align": args.pool_align, "mode": args.mode}
+            "pool_align": args.pool_align, "mode": args.mode,
+            "rho_max_norm": args.rho_max_norm}
 
 
 def _write_outputs(out, args, levels, totals, stats, source_description):
@@ -178,7 +192,8 @@ def run(args):
         if resumed and not args.quiet:
             print(f"resuming the run in {out}", file=sys.stderr)
         compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
-                          mode=args.mode, pool_align=args.pool_align)
+                          mode=args.mode, pool_align=args.pool_align,
+                          rho_max_norm=args.rho_max_norm)
         stats = run_chunks(source, compute, out / "chunks", chunk=args.chunk, dask=args.dask,
                            workers=args.workers, progress=not args.quiet and sys.stderr.isatty(),
                            quiet=args.quiet)

@@ -112,6 +112,14 @@ def _comparison(tables, energy, axis):
     return table(header, rows).splitlines()
 
 
+_WINDOWS = {"centred": "centred on 2n (the theory)",
+            "offset": "offset to 2n + (1, 1) (one stride-m sample along y and x)",
+            "offset-x": "offset to 2n + (0, 1) (one stride-m sample along x)",
+            "offset-y": "offset to 2n + (1, 0) (one stride-m sample along y)"}
+_NORMS = {"cmod": "||Ymod|| (the paper's definition)",
+          "rmax": "||Ymax|| (RMax's own norm, as the paper's Fig. 9a)"}
+
+
 def _run_section(totals, run_stats, command, source_description, setting, shift):
     described = ", ".join(f"{k}={v}" for k, v in source_description.items())
     speed = (f"{run_stats.items} pairs in {run_stats.seconds:.1f} s "
@@ -130,9 +138,9 @@ def _run_section(totals, run_stats, command, source_description, setting, shift)
             f"skipped: {len(totals['skipped'])}",
             f"- shift u = (u_y, u_x) = ({shift[0]:g}, {shift[1]:g}); outputs of X' are "
             "compared with those of X at the same positions (no re-alignment)",
-            f"- protocol: RMax pooling window {setting['pool_align']}"
-            f"{' on 2n (the theory)' if setting['pool_align'] == 'centred' else ' (on 2n + 1)'}, "
-            f"boundary mode {setting['mode']}, q = {setting['q']}",
+            f"- protocol: RMax pooling window {_WINDOWS[setting['pool_align']]}, "
+            f"boundary mode {setting['mode']}, q = {setting['q']}; "
+            f"rho_max = ||Ymax' - Ymax|| / {_NORMS[setting['rho_max_norm']]}",
             f"- this invocation: {speed}"]
 
 
@@ -190,7 +198,8 @@ def write_report(path, *, tables, energy, totals, figures, run_stats, command,
     source_description : dict
         ``describe()`` of the image source.
     setting : dict
-        ``q``, ``shift`` (``|u|``), ``axis``, ``pool_align``, ``mode``.
+        ``q``, ``shift`` (``|u|``), ``axis``, ``pool_align``, ``mode``,
+        ``rho_max_norm``.
     shift : (float, float)
         Shift vector ``u``.
 
