@@ -263,7 +263,7 @@ def run(args):
     ...                        "--wavelets", "qshift_a", "--theta-grid", "2",
     ...                        "--kappas", "1", "--quiet", "--out", out]))
     0
-    >>> sorted(p.name for p in Path(out).glob("[!.]*.*"))
+    >>> sorted(p.name for p in Path(out).glob("[!.]*.*"))  # doctest: +NORMALIZE_WHITESPACE
     ['config.json', 'families.csv', 'families.png', 'gabor.csv', 'gabor_bounds.png',
      'report.md']
     """

@@ -234,7 +234,7 @@ def make_units(levels, wavelets, packet_wavelets, thetas, kappas):
     Examples
     --------
     >>> units = make_units([2], ["qshift_a", "qshift_b"], [], theta_grid(2), 2)
-    >>> [key for key, unit, size in units]
+    >>> [key for key, unit, size in units]  # doctest: +NORMALIZE_WHITESPACE
     ['family-qshift_a-J2', 'family-qshift_b-J2', 'gabor-m2-kappa0.125000',
      'gabor-m2-kappa1.000000']
     """
