@@ -9,9 +9,10 @@ Layout of the package:
 - :mod:`._assembly`: complex packets, RMax/CMod pooling and pair norms from
   the four real trees;
 - :mod:`._passes`: the x-pass of a row strip, the y-pass of a unit, and one
-  work function per purpose (coefficients, RMax/CMod, pair norms, inverse);
+  work function per purpose (coefficients, RMax/CMod and pair norms, inverse);
 - :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
-  message when kernels are compiled.
+  message when kernels are compiled;
+- :mod:`._jit`: the Numba options of every kernel.
 
 The drivers below split a batch over threads image by image; a batch smaller
 than the thread count (one large image) is split inside each image instead:
@@ -139,15 +140,16 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     ``scratch`` rows hold :func:`scratch_size` (RMAX_CMOD) plus
     :func:`rmax_scratch_size` elements.
     """
-    B = x.shape[0]
+    B, P = x.shape[0], iv.size
     geo, scratch, _ = _rmax_layout(x, level, q, scratch)
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
     sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
+    no_pairs = np.empty((0, P, 4))
 
     def call(row, slot, images, rows, units):
         v = carve(scratch[row], geo, slot)
-        return (x, rmax, cmod, *images, *rows, *units, bank, types, level, q, table, sign,
-                sizes, v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+        return (x, x, rmax, cmod, no_pairs, *images, *rows, *units, bank, types, level, q, table,
+                sign, sizes, v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q))
 
     for calls in _schedule(B, geo, scratch.shape[0], call):
@@ -157,8 +159,9 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
 def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, sign, scratch):
     """Pair norms ``(n, P, 4)`` of the pairs ``(x[b], xs[b])`` without storing RMax and CMod.
 
-    Each thread keeps the four outputs of its current pair in its scratch row,
-    after :func:`scratch_size` and :func:`rmax_scratch_size`.
+    Each thread keeps RMax and CMod of its current pair (``Ymax, Ymax'`` then
+    ``Ymod, Ymod'``) in its scratch row, after :func:`scratch_size` and
+    :func:`rmax_scratch_size`.
     """
     n, H, W = x.shape
     P, h, w = iv.size, H >> level, W >> level
@@ -170,11 +173,11 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     calls = []
     for worker in range(k):
         v = carve(scratch[worker], geo, 0)
-        planes = scratch[worker, used : used + 4 * P * h * w].reshape(4, 1, P, h, w)
-        calls.append((x, xs, norms, worker, n, k, bank, types, level, q, table, sign, sizes,
-                      v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
-                      pool_view(scratch[worker], geo, 0, q), planes))
-    run(_passes.pair_norms_work, calls)
+        planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
+        calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, H, 0, geo.nunits,
+                      bank, types, level, q, table, sign, sizes, v.za, v.zb, v.xt, v.xbuf0,
+                      v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q)))
+    run(_passes.rmax_cmod_work, calls)
     return norms
 
 

@@ -5,13 +5,13 @@ For a 2D packet with y-packet ``v``, x-packet ``u`` and sign ``s``, write
 ``aa + s bb`` and its imaginary part ``conj * (ba - s ab)`` (``conj = -1``
 for the packets that are conjugated to respond to ``omega_x >= 0``).
 """
-import numba as nb
 import numpy as np
 
 from ._filtering import output_row
+from ._jit import kernel
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h):
     """Complex packets (real view ``out (P, h', 2w')``) from the y-leaves of ``unit``.
 
@@ -49,7 +49,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
                     orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+@kernel(inner=True, fastmath={"contract"})
 def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo, q, pool):
     """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`).
 
@@ -101,24 +101,24 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                     even = vmax[k, 0, base : base + cw]
                     # Whole rows when the unit holds whole packets: measurably faster.
                     orow = rmax[p, ny] if K == 1 else rmax[p, ny, o0:o1]
-                    if q == 1 and halo:
-                        odd1 = vmax[k, 1, base - 1 : base + cw]  # odd sample n - 1 is odd1[n]
-                        for n in range(cw):
+                    if q == 1:  # odd samples n - 1 and n: odd1[n] and odd1[n + 1]
+                        odd1 = vmax[k, 1, base - 1 : base + cw]
+                        for n in range(left, cw - right):
                             orow[n] = max(max(odd1[n], even[n]), odd1[n + 1])
-                    elif q == 1:
-                        odd = vmax[k, 1, base : base + cw]
-                        for n in range(1, cw):
-                            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
                     else:
                         for n in range(left, cw - right):
                             m = even[n]
                             for d in range(-q, q + 1):
                                 m = max(m, vmax[k, d % 2, base + n + d // 2])
                             orow[n] = m
-                    for n in range(left):
-                        orow[n] = _wrapped_max(vmax, k, base, n, cw, q)
-                    for n in range(max(cw - right, left), cw):
-                        orow[n] = _wrapped_max(vmax, k, base, n, cw, q)
+                    # The wrapped outputs: n < left and n >= tail.
+                    tail = max(cw - right, left)
+                    for i in range(left + cw - tail):
+                        n = i if i < left else tail + i - left
+                        m = vmax[k, 0, base + n]
+                        for d in range(-q, q + 1):
+                            m = max(m, vmax[k, d % 2, base + (n + d // 2) % cw])
+                        orow[n] = m
                     # CMod: the modulus of the decimated complex packet.
                     aa = ya[r0 + ny, c0 : c0 + cw]
                     bb = yb[r0 + ny, c0 : c0 + cw]
@@ -131,16 +131,7 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                         orow[nx] = np.sqrt(re * re + im * im)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
-def _wrapped_max(vmax, k, base, n, w, q):
-    """The window max of output ``n``, its samples taken periodically over ``w``."""
-    m = vmax[k, 0, base + n]
-    for d in range(-q, q + 1):
-        m = max(m, vmax[k, d % 2, base + (n + d // 2) % w])
-    return m
-
-
-@nb.njit(cache=True, nogil=True)
+@kernel(inner=True)
 def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
     """Adjoint of :func:`assemble_coefficients` (decimated), halved: the y-leaves
     of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``).
@@ -176,7 +167,7 @@ def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
                     ab[nx] = im - ip
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(inner=True)
 def pair_norms(ymax, ymod, ymax_s, ymod_s, out):
     """``out[p]`` = ||Ymod||^2, ||Ymod-Ymax||^2, ||Ymax'-Ymax||^2, ||Ymod'-Ymod||^2 (float64)."""
     for p in range(ymod.shape[0]):

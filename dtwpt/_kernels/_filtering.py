@@ -19,11 +19,12 @@ high-pass output computed at position ``n`` belongs to ``n - shift / stride``).
 together in blocks of five or ten taps; ``types[b]`` says which pair splits
 block ``b``.
 """
-import numba as nb
 import numpy as np
 
+from ._jit import kernel
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+
+@kernel(fastmath={"contract"}, inline="always")
 def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
     """``lo (+)= sum_i f[k+i] a_i`` and ``hi (+)= sum_i g[k+i] a_i``, element-wise."""
     w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
@@ -40,16 +41,16 @@ def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
             hi[c] = v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
-def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, blen):
+@kernel(fastmath={"contract"}, inline="always")
+def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, pos, stride, blen):
     """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
     w0, w1, w2, w3, w4 = f[0], f[1], f[2], f[3], f[4]
     w5, w6, w7, w8, w9 = f[5], f[6], f[7], f[8], f[9]
     v0, v1, v2, v3, v4 = g[0], g[1], g[2], g[3], g[4]
     v5, v6, v7, v8, v9 = g[5], g[6], g[7], g[8], g[9]
     for n in range(nout):
-        lo = dst[o + output_row(n, nout, stride)]
-        hi = dst[o + nout + output_row((n - delay) % nout, nout, stride)]
+        lo = dst[o + pos[n]]
+        hi = dst[o + nout + pos[(n - delay) % nout]]
         i = (stride * n + first) % blen
         a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
         a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
@@ -64,13 +65,13 @@ def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, stride, ble
                      + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def output_row(n, nout, stride):
     """Row of output ``n`` in its block: stride 1 stores even outputs, then odd ones."""
     return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+@kernel(inner=True, fastmath={"contract"})
 def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
 
@@ -84,6 +85,9 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     idx = np.empty(blen + filt.shape[2], dtype=np.int64)  # row of input sample i, periodic
     for i in range(idx.size):
         idx[i] = i % blen
+    pos = np.empty(nout, dtype=np.int64)  # row of output n in its block: see output_row
+    for n in range(nout):
+        pos[n] = n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
     for b in range(nblocks):
         t = types[b]
         base = b * blen
@@ -92,12 +96,11 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
         nt = ntaps[t]
         if nt == 10:
             _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t],
-                           shift[t] // stride, idx, stride, blen)
+                           shift[t] // stride, idx, pos, stride, blen)
             continue
         for n in range(nout):
-            lo = dst[2 * b * nout + output_row(n, nout, stride)]
-            m = (n - shift[t] // stride) % nout
-            hi = dst[(2 * b + 1) * nout + output_row(m, nout, stride)]
+            lo = dst[2 * b * nout + pos[n]]
+            hi = dst[(2 * b + 1) * nout + pos[(n - shift[t] // stride) % nout]]
             i = (stride * n + first[t]) % blen
             for k in range(0, nt, 5):
                 _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
@@ -105,7 +108,7 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
                            src[base + idx[i + k + 4]], f, g, k, k > 0)
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
+@kernel(inner=True, fastmath={"contract"})
 def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
     """Adjoint of :func:`analysis_level` at stride 2: children -> parents.
 
@@ -147,13 +150,13 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
                     row[c] += wf * lo[c] + wg * hi[c]
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _back(n, nout):
     """``(n - 1) % nout`` for ``n`` in ``[0, nout)``, without a division."""
     return n - 1 if n > 0 else nout - 1
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
+@kernel(fastmath={"contract"}, inline="always")
 def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g):
     """Two parent rows of :func:`synthesis_level` for a ten-tap pair: ``even``
     from taps 0, 2, ..., 8 and ``odd`` from taps 1, 3, ..., 9 of child rows
@@ -182,7 +185,7 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g):
                   + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
     """All levels of one real tree along axis 0; returns the view holding the leaves."""
     rows, ncols = src.shape
@@ -197,7 +200,7 @@ def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf
     return cur
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel()
 def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1):
     """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
     rows, ncols = src.shape
@@ -212,7 +215,7 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1
         cur = nxt
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel(inner=True)
 def transpose_rows(src, dst, col0):
     """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, in 32 x 32 tiles."""
     n, m = src.shape
@@ -225,7 +228,7 @@ def transpose_rows(src, dst, col0):
                     orow[i] = src[i0 + i, c]
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def transpose_columns(src, col0, dst, scale, add):
     """``dst[i, c] = scale * src[c, col0 + i]`` (``+=`` with ``add``) for every
     element of ``dst``, in 32 x 32 tiles: the converse of :func:`transpose_rows`."""

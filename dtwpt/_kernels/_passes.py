@@ -7,7 +7,6 @@ Every work function takes ranges: images ``i0, i1, di``, image rows
 images passes all the rows and units; threads that share one image first
 split its rows (x-pass only), then its units (y-pass only).
 """
-import numba as nb
 
 from ._assembly import (
     assemble_coefficients,
@@ -16,9 +15,10 @@ from ._assembly import (
     split_coefficients,
 )
 from ._filtering import transpose_columns, transpose_rows, tree_analysis, tree_synthesis
+from ._jit import kernel
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _x_leaves(x, r0, r1, t, bank, types, level, stride, xt, xbuf0, xbuf1):
     """x-tree ``t`` of rows ``r0:r1`` of ``x``: the leaves ``(xrows, r1 - r0)``."""
     filt, first, ntaps, shift = bank
@@ -30,7 +30,7 @@ def _x_leaves(x, r0, r1, t, bank, types, level, stride, xt, xbuf0, xbuf1):
     return tree_analysis(strip, types[t], filt, first, ntaps, shift, level, stride, xbuf0, xbuf1)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, nph):
     """Rows ``r0:r1``: both x-trees, leaves scattered into the units ``z``."""
     w = K * cw
@@ -46,7 +46,7 @@ def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, n
                                    col + ph * cw)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, K, cw, halo):
     """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
     units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
@@ -61,13 +61,15 @@ def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G
                 u = (ih // G) * K + k
                 own = za[u, r0:r1] if t == 0 else zb[u, r0:r1]
                 other = zb[u, r0:r1] if t == 0 else za[u, r0:r1]
-                start = k * cw - halo
-                _scatter_periodic(block[:w], start, pw, own, j * pw)
-                _scatter_periodic(block[w:], start, pw, own, (G + j) * pw)
-                _scatter_periodic(block[:w], k * cw, cw, other, 2 * G * pw + j * cw)
+                for m in range(3):  # own even, own odd, other even; one call site
+                    mine = m < 2
+                    _scatter_periodic(block[w:] if m == 1 else block[:w],
+                                      k * cw - halo if mine else k * cw, pw if mine else cw,
+                                      own if mine else other,
+                                      (m * G + j) * pw if mine else 2 * G * pw + j * cw)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _scatter_periodic(phase, start, length, dst, col0):
     """:func:`transpose_rows` of rows ``start .. start + length`` of ``phase``,
     taken periodically (``start`` may be negative), to columns ``col0 ..`` of ``dst``."""
@@ -81,7 +83,7 @@ def _scatter_periodic(phase, start, length, dst, col0):
         pos = 0
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
     """y-trees a and b of units ``za[u]`` and ``zb[u]``: three buffers suffice,
     since y-tree a ends in ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
@@ -100,7 +102,7 @@ def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
     return ya, yb
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel()
 def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, packets, geo,
                      z, xt, xbuf0, xbuf1, ybuf):
     """Complex packets (real view ``out (B, P, h', 2w')``) of images ``i0:i1:di``.
@@ -119,47 +121,36 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
             assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
 
 
-@nb.njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
-def rmax_cmod_work(x, rmax, cmod, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
+@kernel(fastmath={"contract"})
+def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
                    packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``;
-    ``geo = (G, K, cw, halo, R)``."""
+    ``geo = (G, K, cw, halo, R)``.
+
+    With pairs (``norms`` of ``n > 0`` rows), ``norms[i]`` (see :func:`pair_norms`)
+    of the pairs ``(x[i], xs[i])`` instead, RMax and CMod of the current pair
+    in ``rmax (2, P, h, w)`` and ``cmod (2, P, h, w)``: one kernel (one
+    compilation) serves both uses.
+    """
     G, K, cw, halo, R = geo
     h = x.shape[1] >> level
+    pairs = norms.shape[0] > 0
     for i in range(i0, i1, di):
-        for r in range(r0, r1, R):
-            x_pass_rmax_units(x[i], r, min(r + R, r1), bank, types, level, za, zb, xt,
-                              xbuf0, xbuf1, G, K, cw, halo)
-        y_pass_rmax_units(za, zb, u0, u1, rmax[i], cmod[i], bank, types, level, q, packet_of,
-                          sign, h, G, K, cw, halo, ybuf, pool)
+        for s in range(2 if pairs else 1):
+            image = x[i] if s == 0 else xs[i]
+            o = s if pairs else i
+            for r in range(r0, r1, R):
+                x_pass_rmax_units(image, r, min(r + R, r1), bank, types, level, za, zb, xt,
+                                  xbuf0, xbuf1, G, K, cw, halo)
+            for u in range(u0, u1):
+                ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
+                pool_rmax_cmod(ya, yb, rmax[o], cmod[o], packet_of, sign, h, u, G, K, cw, halo,
+                               q, pool)
+        if pairs:
+            pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
 
 
-@nb.njit(cache=True, nogil=True)
-def y_pass_rmax_units(za, zb, u0, u1, rmax, cmod, bank, types, level, q, packet_of, sign, h, G,
-                      K, cw, halo, ybuf, pool):
-    """Units ``u0:u1`` of one image: y-trees, then RMax and CMod ``(P, h, w)``."""
-    for u in range(u0, u1):
-        ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
-        pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, u, G, K, cw, halo, q, pool)
-
-
-@nb.njit(cache=True, nogil=True, fastmath={"contract"})
-def pair_norms_work(x, xs, norms, i0, i1, di, bank, types, level, q, packet_of, sign, geo,
-                    za, zb, xt, xbuf0, xbuf1, ybuf, pool, planes):
-    """``norms[i]`` (see :func:`pair_norms`) of the pairs ``(x[i], xs[i])``,
-    ``i`` in ``i0:i1:di``, with RMax and CMod of the pair in ``planes (4, 1, P, h, w)``:
-    ``Ymax, Ymod, Ymax', Ymod'``."""
-    H, nunits = x.shape[1], za.shape[0]
-    for i in range(i0, i1, di):
-        for s in range(2):  # one call site: rmax_cmod_work is compiled in once
-            image = x[i : i + 1] if s == 0 else xs[i : i + 1]
-            rmax_cmod_work(image, planes[2 * s], planes[2 * s + 1], 0, 1, 1, 0, H, 0, nunits,
-                           bank, types, level, q, packet_of, sign, geo, za, zb, xt, xbuf0,
-                           xbuf1, ybuf, pool)
-        pair_norms(planes[0, 0], planes[1, 0], planes[2, 0], planes[3, 0], norms[i])
-
-
-@nb.njit(cache=True, nogil=True)
+@kernel()
 def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, packets, geo, z,
                  ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
     """Images ``x[i]`` from coefficients (real view ``(B, P, h, 2w)``), ``i`` in ``i0:i1:di``.
@@ -193,7 +184,7 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
                          xbuf0, xbuf1, xr)
 
 
-@nb.njit(cache=True, nogil=True, inline="always")
+@kernel(inline="always")
 def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
     """Rows ``r0:r1`` of ``out``: the average of the two x-trees' syntheses of the
     leaves gathered from the units ``z`` (converse of :func:`x_pass_units`)."""
@@ -214,7 +205,7 @@ def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, x
         transpose_columns(image, 0, out[r0:r1], 0.25, t > 0)
 
 
-@nb.njit(cache=True, nogil=True)
+@kernel()
 def output_pair_norms_work(ymax, ymod, n, norms, i0, i1, di):
     """``norms[i]`` of the pair (image ``i``, image ``n + i``), ``i`` in ``i0:i1:di``."""
     for i in range(i0, i1, di):
