@@ -14,6 +14,7 @@ from dtwpt.experiments._common import remove_stale_temps
 from dtwpt.experiments._stats import grouped_mean_interval, pearson_interval
 from dtwpt.experiments.shift.compute import aggregate, chunk_sums, offset_rmax, packet_table
 from dtwpt.experiments.shift.verdicts import evaluate, subpixel_tiles
+from dtwpt.metrics import shift_metrics
 
 TINY = ["--pairs", "10", "--size", "32", "--levels", "2", "--chunk", "5", "--quiet"]
 
@@ -50,6 +51,27 @@ def test_instability_grows_with_the_shift_up_to_a_pixel(shift_sweep, level, metr
     maps = np.array([shift_sweep[u][1][level][metric][tiles] for u in (0.25, 0.5, 1)])
     growing = np.all(np.diff(maps, axis=0) > 0, axis=0)
     assert growing.mean() >= 0.9, growing.mean()
+
+
+def test_a_near_nyquist_tone_makes_cmod_instability_periodic_in_the_shift():
+    """Why growth is asserted up to a pixel on the sub-pixel tiles only: physics, not the model.
+
+    Exact translations of a pure tone, no interpolation. A packet whose window
+    reaches pi passes the tone and its mirror, so |Z| beats with a phase that
+    moves by 2 omega u: half a turn at u = 1/2, nearly a whole one at u = 1.
+    Inside (-pi, pi) the analytic packet passes the tone alone: |Z| is flat.
+    """
+    n, side = np.arange(64), 64
+    theta = tree.tile_centres(2)
+    for k, packet_x, periodic in [(31, 7 * np.pi / 8, True), (20, 5 * np.pi / 8, False)]:
+        omega = 2 * np.pi * k / side  # periodic on the 64-pixel image
+        tone = [np.broadcast_to(np.cos(omega * (n - u)), (side, side)) for u in (0, 0.5, 1)]
+        tiles = np.isclose(theta[:, 1], packet_x) & (np.abs(theta[:, 0]) < np.pi / 4)
+        rho_mod = [shift_metrics(tone[0], t, 2)[2][tiles].mean() for t in tone[1:]]
+        if periodic:
+            assert rho_mod[1] < rho_mod[0] / 4, rho_mod
+        else:
+            assert max(rho_mod) < 0.02, rho_mod
 
 
 def test_half_and_whole_pixel_pairs_share_their_region(shift_sweep):
