@@ -96,8 +96,9 @@ def _cached_plan(wavelet_key, packet_key, level):
     filters = dual_tree_filters(_unkey(wavelet_key), _unkey(packet_key))
     pairs = tree.filter_table(filters)
     # Each pair's taps over the union of its two supports, padded to a multiple of
-    # 5; the high-pass is read `offset` (even) samples later so that the supports
-    # overlap, and the kernels move its outputs back by offset / stride.
+    # 10 (the kernels' block of taps); the high-pass is read `offset` (even)
+    # samples later so that the supports overlap, and the kernels move its
+    # outputs back by offset / stride.
     first = np.zeros(len(pairs), dtype=np.int64)
     ntaps = np.zeros(len(pairs), dtype=np.int64)
     offset = np.zeros(len(pairs), dtype=np.int64)
@@ -106,7 +107,7 @@ def _cached_plan(wavelet_key, packet_key, level):
         offset[i] = 2 * ((hi_nz[0] - lo_nz[0]) // 2)
         first[i] = min(lo_nz[0], hi_nz[0] - offset[i])
         last = max(lo_nz[-1], hi_nz[-1] - offset[i])
-        ntaps[i] = -(-(last + 1 - first[i]) // 5) * 5
+        ntaps[i] = -(-(last + 1 - first[i]) // 10) * 10
     filt = np.zeros((len(pairs), 2, ntaps.max()))
     for i, (lo, hi) in enumerate(pairs):
         for half, (f, start) in enumerate(((lo, first[i]), (hi, first[i] + offset[i]))):

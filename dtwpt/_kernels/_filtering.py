@@ -15,8 +15,8 @@ Filters are a table ``filt[pair, half, k]`` (half 0 = low, 1 = high): tap
 tap ``k`` of the high-pass input sample ``first[pair] + shift[pair] + k``
 (``shift`` even, chosen so that both halves read the same input rows; the
 high-pass output computed at position ``n`` belongs to ``n - shift / stride``).
-``ntaps`` is a multiple of five (zero padded) so that the two halves run
-together in blocks of five or ten taps; ``types[b]`` says which pair splits
+``ntaps`` is a multiple of ten (zero padded) so that the two halves run
+together in blocks of ten taps; ``types[b]`` says which pair splits
 block ``b``.
 """
 import numpy as np
@@ -25,44 +25,37 @@ from ._jit import kernel
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _five_taps(lo, hi, a0, a1, a2, a3, a4, f, g, k, add):
-    """``lo (+)= sum_i f[k+i] a_i`` and ``hi (+)= sum_i g[k+i] a_i``, element-wise."""
+def _ten_taps(src, dst, base, o, nout, f, g, first, delay, idx, pos, stride, blen, k):
+    """Taps ``k .. k + 9`` of :func:`analysis_level` for one block, weights in
+    registers: they set the outputs (``k == 0``) or are added to them."""
     w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
+    w5, w6, w7, w8, w9 = f[k + 5], f[k + 6], f[k + 7], f[k + 8], f[k + 9]
     v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
-    if add:
-        for c in range(lo.size):
-            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-            lo[c] = lo[c] + w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-            hi[c] = hi[c] + v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-    else:
-        for c in range(lo.size):
-            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-            lo[c] = w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-            hi[c] = v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-
-
-@kernel(fastmath={"contract"}, inline="always")
-def _ten_tap_block(src, dst, base, o, nout, f, g, first, delay, idx, pos, stride, blen):
-    """The ten-tap case of :func:`analysis_level` for one block, weights in registers."""
-    w0, w1, w2, w3, w4 = f[0], f[1], f[2], f[3], f[4]
-    w5, w6, w7, w8, w9 = f[5], f[6], f[7], f[8], f[9]
-    v0, v1, v2, v3, v4 = g[0], g[1], g[2], g[3], g[4]
-    v5, v6, v7, v8, v9 = g[5], g[6], g[7], g[8], g[9]
+    v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
     for n in range(nout):
         lo = dst[o + pos[n]]
         hi = dst[o + nout + pos[(n - delay) % nout]]
-        i = (stride * n + first) % blen
+        i = (stride * n + first + k) % blen
         a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
         a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
         a6, a7, a8 = src[base + idx[i + 6]], src[base + idx[i + 7]], src[base + idx[i + 8]]
         a9 = src[base + idx[i + 9]]
-        for c in range(lo.size):
-            x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-            x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
-            lo[c] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-                     + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-            hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-                     + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+        if k == 0:
+            for c in range(lo.size):
+                x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+                x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
+                lo[c] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                         + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+                hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                         + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+        else:
+            for c in range(lo.size):
+                x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+                x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
+                lo[c] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                          + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+                hi[c] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                          + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
 
 
 @kernel(inline="always")
@@ -76,9 +69,9 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
 
     Both children of an output row are computed in one sweep over the input
-    rows, so each input row is read once per output pair; ten-tap pairs (the
-    Q-shift default) keep all the weights and partial sums in registers, other
-    lengths run five taps at a time.
+    rows, so each input row is read once per output pair, ten taps at a time
+    (the Q-shift default: all of them) with the weights and partial sums in
+    registers.
     """
     nblocks = src.shape[0] // blen
     nout = blen // stride
@@ -93,19 +86,9 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
         base = b * blen
         f = filt[t, 0]
         g = filt[t, 1]
-        nt = ntaps[t]
-        if nt == 10:
-            _ten_tap_block(src, dst, base, 2 * b * nout, nout, f, g, first[t],
-                           shift[t] // stride, idx, pos, stride, blen)
-            continue
-        for n in range(nout):
-            lo = dst[2 * b * nout + pos[n]]
-            hi = dst[(2 * b + 1) * nout + pos[(n - shift[t] // stride) % nout]]
-            i = (stride * n + first[t]) % blen
-            for k in range(0, nt, 5):
-                _five_taps(lo, hi, src[base + idx[i + k]], src[base + idx[i + k + 1]],
-                           src[base + idx[i + k + 2]], src[base + idx[i + k + 3]],
-                           src[base + idx[i + k + 4]], f, g, k, k > 0)
+        for k in range(0, ntaps[t], 10):
+            _ten_taps(src, dst, base, 2 * b * nout, nout, f, g, first[t], shift[t] // stride,
+                      idx, pos, stride, blen, k)
 
 
 @kernel(inner=True, fastmath={"contract"})
@@ -125,29 +108,15 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
         hi0 = lo0 + nout
         f = filt[t, 0]
         g = filt[t, 1]
-        nt = ntaps[t]
         delay = shift[t] // 2  # the high child's output n sits at row n - delay
-        if nt == 10:
-            # Parent rows at d = 2 n0 and 2 n0 + 1 (d = m - first mod blen) read the
-            # same child rows n0, n0 - 1, ..., n0 - 4, with the even and odd taps.
+        # Parent rows at d = 2 n0 and 2 n0 + 1 (d = m - first mod blen) read the
+        # same child rows: n0 - k / 2, ..., n0 - k / 2 - 4 for taps k .. k + 9
+        # (the even taps for the first row, the odd ones for the second).
+        for k in range(0, ntaps[t], 10):
             for n0 in range(nout):
                 m = (2 * n0 + first[t]) % blen
                 _ten_tap_rows(dst[b * blen + m], dst[b * blen + (m + 1) % blen], src, lo0, hi0,
-                              n0, delay, nout, f, g)
-            continue
-        for m in range(blen):
-            row = dst[b * blen + m]
-            d = (m - first[t]) % blen
-            p = d & 1
-            n0 = d >> 1  # child row of tap p; tap p + 2j reads child row n0 - j
-            row[:] = 0
-            for k in range(p, nt, 2):
-                n = (n0 - (k - p) // 2) % nout
-                lo = src[lo0 + n]
-                hi = src[hi0 + (n - delay) % nout]
-                wf, wg = f[k], g[k]
-                for c in range(row.size):
-                    row[c] += wf * lo[c] + wg * hi[c]
+                              (n0 - k // 2) % nout, delay, nout, f, g, k)
 
 
 @kernel(inline="always")
@@ -157,14 +126,15 @@ def _back(n, nout):
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g):
-    """Two parent rows of :func:`synthesis_level` for a ten-tap pair: ``even``
-    from taps 0, 2, ..., 8 and ``odd`` from taps 1, 3, ..., 9 of child rows
-    ``n0, n0 - 1, ..., n0 - 4`` (both children), all weights in registers."""
-    w0, w1, w2, w3, w4 = f[0], f[2], f[4], f[6], f[8]
-    v0, v1, v2, v3, v4 = g[0], g[2], g[4], g[6], g[8]
-    x0, x1, x2, x3, x4 = f[1], f[3], f[5], f[7], f[9]
-    y0, y1, y2, y3, y4 = g[1], g[3], g[5], g[7], g[9]
+def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k):
+    """Two parent rows of :func:`synthesis_level`, taps ``k .. k + 9``: ``even``
+    from taps k, k + 2, ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of
+    child rows ``n0, n0 - 1, ..., n0 - 4`` (both children), all weights in
+    registers; the rows are set (``k == 0``) or added to."""
+    w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
+    v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
+    x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
+    y0, y1, y2, y3, y4 = g[k + 1], g[k + 3], g[k + 5], g[k + 7], g[k + 9]
     n1 = _back(n0, nout)
     n2 = _back(n1, nout)
     n3 = _back(n2, nout)
@@ -176,13 +146,22 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g):
     e3 = _back(e2, nout)
     e4 = _back(e3, nout)
     b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
-    for c in range(even.size):
-        p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-        q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
-        even[c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
-                   + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
-        odd[c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
-                  + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
+    if k == 0:
+        for c in range(even.size):
+            p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
+            even[c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                       + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+            odd[c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                      + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
+    else:
+        for c in range(even.size):
+            p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
+            q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
+            even[c] += (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                        + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+            odd[c] += (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                       + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
 
 
 @kernel(inline="always")
