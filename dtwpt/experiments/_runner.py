@@ -16,7 +16,8 @@ order.
 
 In-process (the default), the next unit is prepared (e.g. its chunk loaded)
 in a background thread while the current one is computed (the Numba kernels
-use every core). With dask, a unit is one task, prepared and computed on a
+use every core); the first unit is prepared while the kernels are compiled
+(a warm-up on one item). With dask, a unit is one task, prepared and computed on a
 worker; the client saves the results as they arrive.
 """
 import logging
@@ -209,27 +210,52 @@ def run_units(units, folder, *, prepare, compute, warm_up=None, dask=None, worke
     remove_stale_temps(folder)
     pending = [u for u in units if not _unit_path(folder, u[0]).exists()]
     total, todo = sum(u[2] for u in units), sum(u[2] for u in pending)
-    compiling = 0.0
-    if pending and dask is None and warm_up is not None:
-        if quiet:
-            silence_compiling_notice()
-        compiling = _warm_up(prepare, compute, warm_up(pending[0][1]))
-    bar = tqdm(total=total, initial=total - todo, unit=unit, disable=not progress,
-               smoothing=0.1)
+    if dask is not None:
+        return _run_units_on_dask(units, pending, folder, prepare, compute, dask, workers,
+                                  progress, unit)
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
+    try:
+        # The first unit is prepared (e.g. decoded) while the kernels compile.
+        upcoming = loader.submit(_timed, prepare, pending[0][1]) if pending else None
+        compiling = 0.0
+        if pending and warm_up is not None:
+            if quiet:
+                silence_compiling_notice()
+            compiling = _warm_up(prepare, compute, warm_up(pending[0][1]))
+        bar = _progress_bar(total, todo, unit, progress)
+        began = time.perf_counter()
+        with bar:
+            stages = _run_in_process(prepare, compute, pending, _saver(folder, bar), loader,
+                                     upcoming)
+    finally:
+        # On an interruption, do not wait for a unit being prepared: it is not saved.
+        loader.shutdown(wait=False, cancel_futures=True)
+    return RunStats(todo, len(pending), len(units) - len(pending),
+                    time.perf_counter() - began, compiling, *stages)
 
+
+def _progress_bar(total, todo, unit, progress):
+    return tqdm(total=total, initial=total - todo, unit=unit, disable=not progress,
+                smoothing=0.1)
+
+
+def _saver(folder, bar):
+    """``save(key, size, result)``: a unit's file, and the progress bar moved on."""
     def save(key, size, result):
         _save_chunk(_unit_path(folder, key), result)
         bar.update(size)
+    return save
 
+
+def _run_units_on_dask(units, pending, folder, prepare, compute, dask, workers, progress, unit):
+    """:func:`run_units` on dask: one task per unit, no warm-up."""
+    total, todo = sum(u[2] for u in units), sum(u[2] for u in pending)
+    bar = _progress_bar(total, todo, unit, progress)
     began = time.perf_counter()
-    stages = (math.nan, math.nan)
     with bar:
-        if dask is None:
-            stages = _run_in_process(prepare, compute, pending, save)
-        else:
-            _run_on_dask(dask, workers, prepare, compute, pending, save)
+        _run_on_dask(dask, workers, prepare, compute, pending, _saver(folder, bar))
     return RunStats(todo, len(pending), len(units) - len(pending),
-                    time.perf_counter() - began, compiling, *stages)
+                    time.perf_counter() - began, 0.0, math.nan, math.nan)
 
 
 def _load_range(source, item_range):
@@ -285,8 +311,9 @@ def _timed(function, payload):
     return function(payload), time.perf_counter() - began
 
 
-def _run_in_process(prepare, compute, pending, save):
-    """Compute unit k while a background thread prepares unit k + 1.
+def _run_in_process(prepare, compute, pending, save, loader, upcoming):
+    """Compute unit k while the ``loader`` thread prepares unit k + 1
+    (``upcoming``: the future of unit 0, already submitted).
 
     Returns
     -------
@@ -295,20 +322,14 @@ def _run_in_process(prepare, compute, pending, save):
     if not pending:
         return 0.0, 0.0
     preparing = computing = 0.0
-    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
-    try:
-        upcoming = loader.submit(_timed, prepare, pending[0][1])
-        for k, (key, _, size) in enumerate(pending):
-            prepared, seconds = upcoming.result()
-            preparing += seconds
-            if k + 1 < len(pending):
-                upcoming = loader.submit(_timed, prepare, pending[k + 1][1])
-            result, seconds = _timed(compute, prepared)
-            computing += seconds
-            save(key, size, result)
-    finally:
-        # On an interruption, do not wait for a unit being prepared: it is not saved.
-        loader.shutdown(wait=False, cancel_futures=True)
+    for k, (key, _, size) in enumerate(pending):
+        prepared, seconds = upcoming.result()
+        preparing += seconds
+        if k + 1 < len(pending):
+            upcoming = loader.submit(_timed, prepare, pending[k + 1][1])
+        result, seconds = _timed(compute, prepared)
+        computing += seconds
+        save(key, size, result)
     return preparing, computing
 
 
