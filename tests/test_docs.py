@@ -20,6 +20,9 @@ MODULES = [
     "dtwpt.experiments.localization", "dtwpt.experiments.localization.compute",
     "dtwpt.experiments.localization.figures", "dtwpt.experiments.localization.report",
     "dtwpt.experiments.localization.tables", "dtwpt.experiments.localization.verdicts",
+    "dtwpt.experiments.shift", "dtwpt.experiments.shift.compute",
+    "dtwpt.experiments.shift.figures", "dtwpt.experiments.shift.report",
+    "dtwpt.experiments.shift.verdicts", "dtwpt.experiments.sensitivity",
 ]
 
 

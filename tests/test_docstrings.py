@@ -26,7 +26,10 @@ MODULES = ["dtwpt", "dtwpt.metrics", "dtwpt.kernel_metrics", "dtwpt.theory", "dt
            "dtwpt.experiments.kernels.verdicts",
            "dtwpt.experiments.localization", "dtwpt.experiments.localization.compute",
            "dtwpt.experiments.localization.figures", "dtwpt.experiments.localization.report",
-           "dtwpt.experiments.localization.tables", "dtwpt.experiments.localization.verdicts"]
+           "dtwpt.experiments.localization.tables", "dtwpt.experiments.localization.verdicts",
+           "dtwpt.experiments.shift", "dtwpt.experiments.shift.compute",
+           "dtwpt.experiments.shift.figures", "dtwpt.experiments.shift.report",
+           "dtwpt.experiments.shift.verdicts", "dtwpt.experiments.sensitivity"]
 CHECKS = ("PR01", "PR02", "RT01", "EX01")
 
 

@@ -62,7 +62,28 @@ DESCRIPTION = (
 
 
 def add_arguments(parser):
-    """The main experiment's options, without the protocol ones (they are varied)."""
+    """Add the main experiment's options to ``parser``, the protocol ones hidden.
+
+    The options of :func:`dtwpt.experiments.shift.add_arguments`; the
+    protocol options (``--protocol``, ``--pool-align``, ``--mode``,
+    ``--shift-at``, ``--rho-max-norm``) are still parsed but left out of the
+    help, since :func:`run` varies them over :func:`combinations`.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        Parser to extend.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--levels", "2"])
+    >>> args.levels, args.wavelet, args.q
+    ([2], 'qshift_a', 1)
+    >>> "--pool-align" in parser.format_help()
+    False
+    """
     shift.add_arguments(parser)
     for action in list(parser._actions):
         if action.dest in shift.PROTOCOL_OPTIONS + ("protocol",):
@@ -70,7 +91,35 @@ def add_arguments(parser):
 
 
 def combinations(with_images):
-    """``[{"pool_align", "mode", "shift_at", "rho_max_norm"}, ...]`` measured by the command."""
+    """The protocol combinations the command measures.
+
+    Every combination of RMax's pooling window
+    (:data:`dtwpt.experiments.shift.POOL_ALIGN`), the boundary mode
+    (:data:`~dtwpt.experiments.shift.MODES`), where the shift is applied
+    (after resizing only, unless the images come from a folder) and
+    ``rho_max``'s normaliser (:data:`~dtwpt.experiments.shift.RHO_MAX_NORMS`).
+
+    Parameters
+    ----------
+    with_images : bool
+        Whether the pairs come from ``--images`` (then the shift is also
+        applied to the original image, before resizing).
+
+    Returns
+    -------
+    list of dict
+        One ``{"pool_align", "mode", "shift_at", "rho_max_norm"}`` dict per
+        combination.
+
+    Examples
+    --------
+    >>> combos = combinations(False)
+    >>> len(combos), len(combinations(True))
+    (16, 32)
+    >>> combos[0]  # doctest: +NORMALIZE_WHITESPACE
+    {'pool_align': 'centred', 'mode': 'periodization', 'shift_at': 'resized',
+     'rho_max_norm': 'cmod'}
+    """
     places = ("resized", "original") if with_images else ("resized",)
     return [dict(zip(shift.PROTOCOL_OPTIONS, c))
             for c in itertools.product(shift.POOL_ALIGN, shift.MODES, places,
@@ -127,7 +176,55 @@ def _figure(rows):
 
 
 def run(args):
-    """Measure every combination; returns the exit code."""
+    """Measure every combination; returns the exit code.
+
+    Runs the shift experiment once per :func:`combinations` entry on the same
+    pairs (each combination's chunks in ``--out/chunks/<combination>``, so
+    that a rerun resumes) and writes ``config.json``, ``sensitivity.csv``
+    (per combination and level, the levels of the maps and, at J = 2 and 3,
+    their Pearson r and mean absolute difference with the paper's Figs 8, 9a,
+    9b), ``sensitivity.png`` (at J = 2 or 3) and ``report.md``. Prints the
+    report's path on stdout.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Options parsed by a parser that :func:`add_arguments` extended; the
+        levels are normalised in place.
+
+    Returns
+    -------
+    int
+        Exit code, 0.
+
+    Raises
+    ------
+    UsageError
+        For options that cannot be run (a ``--size`` that is not a multiple of
+        ``2**J``, a ``--q`` wider than the pooled map, inconsistent execution
+        options) or an ``--out`` folder holding another run. The command line
+        (:func:`dtwpt.experiments.main`) prints it on one line and exits with
+        code 2.
+
+    Examples
+    --------
+    >>> import contextlib, csv, io, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> out = tempfile.mkdtemp()
+    >>> args = parser.parse_args(["--pairs", "2", "--size", "32", "--levels", "2",
+    ...                           "--quiet", "--out", out])
+    >>> with contextlib.redirect_stdout(io.StringIO()) as printed:
+    ...     code = run(args)
+    >>> code, printed.getvalue().startswith("report: ")
+    (0, True)
+    >>> sorted(p.name for p in Path(out).glob("[!.]*.*"))
+    ['config.json', 'report.md', 'sensitivity.csv', 'sensitivity.png']
+    >>> with open(Path(out) / "sensitivity.csv", newline="") as fh:
+    ...     rows = list(csv.DictReader(fh))
+    >>> len(rows), sorted({r["map"] for r in rows})  # 16 combinations x 4 rows
+    (64, ['fig8', 'fig9_cmod', 'fig9_rmax', 'levels'])
+    """
     check_run_options(args)
     levels = args.levels = check_levels(args.levels, args.size, args.q)
     out = Path(os.path.abspath(args.out or default_out()))

@@ -82,7 +82,34 @@ def _preset_text(name):
 
 
 def resolve_protocol(args):
-    """Fill the protocol options not given from ``--protocol``; check them."""
+    """Fill the protocol options not given from ``--protocol``; check them.
+
+    The four protocol options (``pool_align``, ``mode``, ``shift_at``,
+    ``rho_max_norm``) left at None take the value of the preset named by
+    ``args.protocol`` (:data:`PROTOCOLS`); an option given explicitly is kept.
+    ``args`` is modified in place.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Options parsed by a parser that :func:`add_arguments` extended.
+
+    Raises
+    ------
+    UsageError
+        For ``--shift-at original`` without ``--images`` (the bundled
+        photographs are not resized, so there is no original to shift).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--protocol", "paper", "--mode", "symmetric"])
+    >>> resolve_protocol(args)
+    >>> args.pool_align, args.mode, args.shift_at, args.rho_max_norm
+    ('offset-x', 'symmetric', 'resized', 'rmax')
+    """
     for option, value in zip(PROTOCOL_OPTIONS, PROTOCOLS[args.protocol]):
         if getattr(args, option) is None:
             setattr(args, option, value)
@@ -92,7 +119,28 @@ def resolve_protocol(args):
 
 
 def add_arguments(parser):
-    """Add the experiment's options to ``parser``."""
+    """Add the experiment's options to ``parser``.
+
+    The data options (``--pairs``, ``--size``, ``--images``, ``--shift``,
+    ...), the experiment's (``--levels``, ``--wavelet``, ``--q``), the
+    protocol choices (``--protocol`` and the four options it presets, left at
+    None until :func:`resolve_protocol`) and the execution options
+    (``--out``, ``--chunk``, ``--dask``, ...).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        Parser to extend.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["--levels", "2", "--q", "2"])
+    >>> args.levels, args.wavelet, args.q, args.protocol, args.pool_align
+    ([2], 'qshift_a', 2, 'theory', None)
+    """
     add_data_arguments(parser, default_pairs=DEFAULT_PAIRS)
     group = parser.add_argument_group("experiment")
     group.add_argument("--levels", type=positive_int, nargs="+", default=[2, 3], metavar="J",
@@ -180,6 +228,44 @@ def run(args):
     ``fig6_kernels_J<J>.png``, ``fig8_rho2.png``, ``fig9_stability_J<J>.png``,
     ``paper_J<J>.png``; and ``report.md``. Prints a short summary on stdout.
     A run in which no pair could be processed exits with an error.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Options parsed by a parser that :func:`add_arguments` extended; the
+        protocol options and the levels are filled in and normalised in place.
+
+    Returns
+    -------
+    int
+        Exit code, 0.
+
+    Raises
+    ------
+    UsageError
+        For options that cannot be run (a ``--size`` that is not a multiple of
+        ``2**J``, a ``--q`` wider than the pooled map, ``--shift-at original``
+        without ``--images``, inconsistent execution options), an ``--out``
+        folder holding another run, or a run in which every pair was skipped.
+        The command line (:func:`dtwpt.experiments.main`) prints it on one
+        line and exits with code 2.
+
+    Examples
+    --------
+    >>> import argparse, contextlib, io, tempfile
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> out = tempfile.mkdtemp()
+    >>> args = parser.parse_args(["--pairs", "2", "--size", "32", "--levels", "2",
+    ...                           "--quiet", "--out", out])
+    >>> with contextlib.redirect_stdout(io.StringIO()) as summary:
+    ...     code = run(args)
+    >>> code, summary.getvalue().splitlines()[1]
+    (0, 'pairs: 2 processed, 0 skipped')
+    >>> sorted(p.name for p in Path(out).glob("[!.]*.*"))  # doctest: +NORMALIZE_WHITESPACE
+    ['config.json', 'fig5_gamma_J2.png', 'fig6_kernels_J2.png', 'fig8_rho2.png',
+     'fig9_stability_J2.png', 'packets_J2.csv', 'paper_J2.csv', 'paper_J2.png',
+     'report.md', 'skipped.csv', 'table1.csv']
     """
     check_run_options(args)
     resolve_protocol(args)

@@ -57,20 +57,37 @@ def offset_rmax(x, level, *, wavelet="qshift_a", mode="periodization", q=1, offs
     Parameters
     ----------
     x : array_like, shape (..., H, W)
+        Real image(s); leading axes are a batch.
     level : int
-    wavelet, mode, q
-        As in :func:`dtwpt.rmax`.
-    offset : (int, int)
+        Decomposition level J; the output is subsampled by ``2**J`` overall
+        (the stride ``m = 2**(J-1)`` of the filter times the pooling's 2).
+    wavelet : str, optional
+        Q-shift family, as in :func:`dtwpt.rmax`.
+    mode : {"periodization", "symmetric"}, optional
+        Boundary handling, as in :func:`dtwpt.rmax`.
+    q : int, optional
+        Max-pooling half-width: a ``(2q + 1) x (2q + 1)`` window.
+    offset : (int, int), optional
         ``(o_y, o_x)``, each 0 or 1.
 
     Returns
     -------
     ndarray, shape (..., P, H / 2**J, W / 2**J)
+        The pooled real parts, packets in frequency order, of the dtype of
+        the transform's real part (float32 for float32 input, else float64).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an ``x``, ``level``, ``wavelet`` or ``mode`` that
+        :func:`dtwpt.dtcwpt2` refuses.
 
     Examples
     --------
     >>> import numpy as np, dtwpt
     >>> x = np.random.default_rng(0).standard_normal((32, 32))
+    >>> offset_rmax(x, 2).shape  # 2 * 4**2 packets, 32 / 2**2 samples per side
+    (32, 8, 8)
     >>> bool(np.allclose(offset_rmax(x, 2, offset=(0, 0)), dtwpt.rmax(x, 2)))
     True
     """
@@ -205,13 +222,27 @@ def aggregate(chunks, levels):
     chunks : list of dict
         :func:`chunk_sums` results in chunk order.
     levels : sequence of int
+        Decomposition levels J, each present in every chunk.
 
     Returns
     -------
     dict
         ``n_pairs``, ``skipped`` (list of (name, reason)), ``groups`` (n,)
         and, per level J, ``{"count": (P,), "<metric>_mean": (P,),
-        "<metric>_std": (P,), "pairs": (3, n, P)}``.
+        "<metric>_std": (P,), "pairs": (3, n, P)}``; a packet with no
+        defined pair has NaN means and standard deviations.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> photos = BundledPhotos(3, size=32)
+    >>> chunks = [chunk_sums(photos.load(start, stop), levels=[2], wavelet="qshift_a", q=1)
+    ...           for start, stop in [(0, 2), (2, 3)]]
+    >>> totals = aggregate(chunks, [2])
+    >>> totals["n_pairs"], totals[2]["pairs"].shape, int(totals[2]["count"][0])
+    (3, (3, 3, 32), 3)
+    >>> bool(np.allclose(totals[2]["rho2_mean"], totals[2]["pairs"][0].mean(axis=0)))
+    True
     """
     totals = {"n_pairs": sum(int(c["n_pairs"]) for c in chunks),
               "skipped": [(str(name), str(why)) for c in chunks
@@ -251,6 +282,23 @@ def packet_table(level, stats, *, q, shift):
     Returns
     -------
     dict of str to ndarray
+        One entry per column, each of length ``P = 2 * 4**J`` (packets in
+        frequency order): ``packet``, ``row``, ``col``, ``theta_y``,
+        ``theta_x``, ``is_lowpass``; the theory's ``gamma_sq``,
+        ``discrepancy_bound``, ``rmax_shift_bound``, ``cmod_shift_bound``;
+        the measured ``<metric>_mean`` and ``<metric>_std`` of ``rho2``,
+        ``rho_max``, ``rho_mod``; and ``n_pairs``.
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> sums = chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[2],
+    ...                   wavelet="qshift_a", q=1)
+    >>> table = packet_table(2, aggregate([sums], [2])[2], q=1, shift=(0.0, 1.0))
+    >>> len(table["packet"]), int(table["is_lowpass"].sum()), int(table["n_pairs"][0])
+    (32, 2, 2)
+    >>> round(float(table["gamma_sq"].max()), 3)  # at the pathological tiles
+    0.114
     """
     m = 2 ** (level - 1)
     kappa = np.pi / m
@@ -279,6 +327,36 @@ def energy_table(levels, wavelet):
     The share of each kernel's spectral energy inside the best periodic
     ``kappa_J x kappa_J`` window (:func:`dtwpt.kernel_metrics.energy_concentration`),
     summarised over all packets of each level, next to the paper's values.
+
+    Parameters
+    ----------
+    levels : sequence of int
+        Decomposition levels J, each in [1, 5] (the kernels of level 6 and
+        above are too large).
+    wavelet : str
+        Q-shift family.
+
+    Returns
+    -------
+    dict of str to list
+        One entry per column, one value per level: ``level``, ``kappa``
+        (``pi / 2**(J-1)``), ``n_packets``, the ``mean``, ``std`` and ``min``
+        of the shares over the packets, and the paper's ``paper_mean`` and
+        ``paper_std`` (empty strings where the paper gives none).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`dtwpt.kernel_metrics.energy_concentration`, for a level
+        or wavelet it refuses.
+
+    Examples
+    --------
+    >>> table = energy_table([2], "qshift_a")
+    >>> table["n_packets"], table["paper_mean"]
+    ([32], [0.98])
+    >>> bool(0.9 < table["mean"][0] <= 1)
+    True
     """
     shares = [energy_concentration(level, wavelet=wavelet) for level in levels]
     paper = [_paper.TABLE1.get(level, ("", "")) for level in levels]

@@ -49,6 +49,19 @@ def gamma_figure(level, tile_values, *, q=1):
     Returns
     -------
     matplotlib.figure.Figure
+        Two maps on the paper's square-root colour scale and their shared
+        colour bar: ``gamma_q(m omega)^2`` over the frequency plane (left) and
+        ``tile_values`` one pixel per tile (right).
+
+    Examples
+    --------
+    >>> from dtwpt import theory, tree
+    >>> values = theory.gamma_sq(2 * tree.tile_centres(2), q=1)
+    >>> fig = gamma_figure(2, values)
+    >>> len(fig.axes)  # two maps and the colour bar
+    3
+    >>> print(fig.axes[1].get_title())
+    $\\gamma_1(m\\theta)^2$ per tile, J = 2
     """
     m = 2 ** (level - 1)
     omega = -np.pi + (np.arange(GRID) + 0.5) * 2 * np.pi / GRID
@@ -169,6 +182,23 @@ def draw_all(out, tables, *, wavelet, q):
     -------
     list of (str, str)
         ``(caption, file name)`` of each figure, in the paper's order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.shift.compute import aggregate, chunk_sums, packet_table
+    >>> totals = aggregate([chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[2],
+    ...                                wavelet="qshift_a", q=1)], [2])
+    >>> tables = {2: packet_table(2, totals[2], q=1, shift=(0.0, 1.0))}
+    >>> out = Path(tempfile.mkdtemp())
+    >>> drawn = draw_all(out, tables, wavelet="qshift_a", q=1)
+    >>> [name for _, name in drawn]  # doctest: +NORMALIZE_WHITESPACE
+    ['fig5_gamma_J2.png', 'fig6_kernels_J2.png', 'fig8_rho2.png', 'fig9_stability_J2.png',
+     'paper_J2.png']
+    >>> sorted(p.name for p in out.iterdir()) == sorted(name for _, name in drawn)
+    True
     """
     levels = sorted(tables)
     figures = []

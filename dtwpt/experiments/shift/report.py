@@ -39,6 +39,19 @@ def paper_comparison(tables):
         Per level, columns of ``paper_J<J>.csv``: ``packet``, and for each map
         ``<map>_paper``, ``<map>_run``, ``<map>_diff`` (run - paper; NaN on
         the low-pass tiles, which the paper hides).
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.shift.compute import aggregate, chunk_sums, packet_table
+    >>> totals = aggregate([chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[2],
+    ...                                wavelet="qshift_a", q=1)], [2])
+    >>> rows, per_tile = paper_comparison({2: packet_table(2, totals[2], q=1,
+    ...                                                    shift=(0.0, 1.0))})
+    >>> [(r["map"], r["figure"], r["n_tiles"]) for r in rows]
+    [('fig8', 'Fig. 8', 30), ('fig9_rmax', 'Fig. 9a', 30), ('fig9_cmod', 'Fig. 9b', 30)]
+    >>> sorted(per_tile), len(per_tile[2]["fig8_diff"])
+    ([2], 32)
     """
     rows, per_tile = [], {}
     for level in sorted(set(tables) & {2, 3}):
@@ -209,6 +222,33 @@ def write_report(path, *, tables, energy, totals, figures, run_stats, command,
     Returns
     -------
     list of dtwpt.experiments._stats.Verdict
+        The verdicts of :func:`dtwpt.experiments.shift.verdicts.evaluate`,
+        five per level in increasing level order, as the report lists them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments._runner import RunStats
+    >>> from dtwpt.experiments.shift.compute import (aggregate, chunk_sums, energy_table,
+    ...                                              packet_table)
+    >>> photos = BundledPhotos(2, size=32)
+    >>> totals = aggregate([chunk_sums(photos.load(0, 2), levels=[2], wavelet="qshift_a",
+    ...                                q=1)], [2])
+    >>> setting = {"q": 1, "shift": 1.0, "axis": "x", "pool_align": "centred",
+    ...            "mode": "periodization", "rho_max_norm": "cmod"}
+    >>> path = Path(tempfile.mkdtemp()) / "report.md"
+    >>> verdicts = write_report(
+    ...     path, tables={2: packet_table(2, totals[2], q=1, shift=(0.0, 1.0))},
+    ...     energy=energy_table([2], "qshift_a"), totals=totals, figures=[],
+    ...     run_stats=RunStats(items=0, computed=0, reused=1, seconds=0.0),
+    ...     command="dtwpt shift --pairs 2 --size 32 --levels 2",
+    ...     source_description=photos.describe(), setting=setting, shift=(0.0, 1.0))
+    >>> len(verdicts), sorted(p.name for p in path.parent.iterdir())
+    (5, ['paper_J2.csv', 'report.md'])
+    >>> path.read_text().splitlines()[0]
+    '# RMax vs CMod on DT-CWPT packets: shift-invariance experiment'
     """
     verdicts = [v for level in sorted(tables)
                 for v in evaluate(tables[level], level, totals[level]["pairs"],

@@ -50,15 +50,26 @@ def pathological_tiles(level):
     contain such a frequency on their border, which are exactly the tiles with
     the largest ``gamma_q(m theta)^2`` at their centre (0.114 for q = 1).
 
+    Parameters
+    ----------
+    level : int
+        Decomposition level J >= 1; ``m = 2**(J-1)``.
+
     Returns
     -------
     ndarray of bool, shape (2 * 4**J,)
+        True at the pathological tiles, packets in frequency order
+        (:func:`dtwpt.tree.tile_centres`).
 
     Examples
     --------
     >>> import numpy as np
     >>> np.flatnonzero(pathological_tiles(1))
     array([2, 4])
+    >>> from dtwpt import theory, tree
+    >>> gamma2 = theory.gamma_sq(2 * tree.tile_centres(2), q=1)
+    >>> bool(np.allclose(gamma2[pathological_tiles(2)], gamma2.max()))
+    True
     """
     side = 2 ** level
     m = side // 2
@@ -72,7 +83,35 @@ def pathological_tiles(level):
 
 
 def stable_tiles(theta, level, axis):
-    """Tiles whose frequency along the shift is below ``pi / 2**J`` (stable to the shift)."""
+    """Tiles whose frequency along the shift is below ``pi / 2**J`` (stable to the shift).
+
+    Parameters
+    ----------
+    theta : array_like, shape (P, 2)
+        Tile centres ``(theta_y, theta_x)`` (:func:`dtwpt.tree.tile_centres`).
+    level : int
+        Decomposition level J.
+    axis : {"x", "y"}
+        Axis of the shift.
+
+    Returns
+    -------
+    ndarray of bool, shape (P,)
+        True where ``|theta|`` along ``axis`` is below ``pi / 2**J``.
+
+    Examples
+    --------
+    At J = 2 the tiles are ``pi / 4`` wide: only the column of centres
+    ``theta_x = pi / 8`` lies below ``pi / 4``.
+
+    >>> from dtwpt.tree import tile_centres
+    >>> theta = tile_centres(2)
+    >>> stable = stable_tiles(theta, 2, "x")
+    >>> np.flatnonzero(stable)
+    array([ 0,  4,  8, 12, 16, 20, 24, 28])
+    >>> bool(np.allclose(theta[stable, 1], np.pi / 8))
+    True
+    """
     return np.abs(np.asarray(theta)[:, 1 if axis == "x" else 0]) < np.pi / 2 ** level
 
 
@@ -105,6 +144,28 @@ def subpixel_tiles(theta, level, axis):
     (``kappa = pi / m``) crosses ``+-pi`` along the shift sees both, so Thm 2.9
     does not cover it for a fractional shift (for an integer shift the two
     phases agree and every tile is covered).
+
+    Parameters
+    ----------
+    theta : array_like, shape (P, 2)
+        Tile centres ``(theta_y, theta_x)`` (:func:`dtwpt.tree.tile_centres`).
+    level : int
+        Decomposition level J; ``kappa = pi / 2**(J-1)``.
+    axis : {"x", "y"}
+        Axis of the shift.
+
+    Returns
+    -------
+    ndarray of bool, shape (P,)
+        True where ``|theta| + kappa / 2 <= pi`` along ``axis``: the tiles
+        Thm 2.9 covers for a fractional shift.
+
+    Examples
+    --------
+    >>> from dtwpt.tree import tile_centres
+    >>> covered = subpixel_tiles(tile_centres(2), 2, "x")
+    >>> int(covered.sum()), int((~covered).sum())  # the column next to omega_x = pi is out
+    (24, 8)
     """
     along = np.abs(np.asarray(theta)[:, 1 if axis == "x" else 0])
     return along + np.pi / 2 ** level <= np.pi + 1e-9
@@ -153,6 +214,25 @@ def evaluate(table, level, pairs, groups, setting):
     Returns
     -------
     list of Verdict
+        One :class:`dtwpt.experiments._stats.Verdict` per claim, in the order
+        above: ``level``, ``claim``, ``measured`` (with its interval),
+        ``criterion`` and ``status`` (``PASS``, ``FAIL``, ``INCONCLUSIVE`` or
+        ``N/A`` outside the claim's setting).
+
+    Examples
+    --------
+    >>> from dtwpt.data import BundledPhotos
+    >>> from dtwpt.experiments.shift.compute import aggregate, chunk_sums, packet_table
+    >>> totals = aggregate([chunk_sums(BundledPhotos(2, size=32).load(0, 2), levels=[2],
+    ...                                wavelet="qshift_a", q=1)], [2])
+    >>> table = packet_table(2, totals[2], q=1, shift=(0.0, 1.0))
+    >>> setting = {"q": 1, "shift": 1.0, "axis": "x", "pool_align": "centred"}
+    >>> verdicts = evaluate(table, 2, totals[2]["pairs"], totals["groups"], setting)
+    >>> [v.status for v in verdicts]  # two photographs: too few for an interval
+    ['INCONCLUSIVE', 'INCONCLUSIVE', 'INCONCLUSIVE', 'INCONCLUSIVE', 'INCONCLUSIVE']
+    >>> evaluate(table, 2, totals[2]["pairs"], totals["groups"],
+    ...          {**setting, "pool_align": "offset"})[1].measured
+    "not applicable: RMax's window is not centred on 2n, the operator the theory bounds"
     """
     band = ~np.asarray(table["is_lowpass"], dtype=bool)
     theta = np.stack([table["theta_y"], table["theta_x"]], axis=1)
