@@ -89,7 +89,10 @@ def _stride(m):
 class MonochromeReduction:
     """Result of :func:`monochrome_reduction`.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name; the formulas
+    are those of :func:`monochrome_reduction`.
+
+    Parameters
     ----------
     mean : ndarray, shape (L, k, k)
         ``Vbar_l``, the mean of ``V_lc`` over the input channels ``c``.
@@ -99,6 +102,22 @@ class MonochromeReduction:
         Relative projection error of each channel, in ``[0, 1]``.
     delta_kernel : ndarray, shape (L,)
         Relative projection error of the whole kernel.
+
+    Examples
+    --------
+    Kernel 0 is one 5 x 5 kernel weighted per channel (monochrome), kernel 1
+    is noise:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> K = rng.standard_normal((5, 5))
+    >>> V = np.stack([np.array([0.5, 1.0, 1.5])[:, None, None] * K,
+    ...               rng.standard_normal((3, 5, 5))])
+    >>> red = monochrome_reduction(V)
+    >>> red.mean.shape, red.mu.shape, red.delta.shape, red.delta_kernel.shape
+    ((2, 5, 5), (2, 3), (2, 3), (2,))
+    >>> red.mu[0].round(6).tolist(), red.delta_kernel.round(3).tolist()
+    ([0.5, 1.0, 1.5], [0.0, 0.606])
     """
 
     mean: np.ndarray

@@ -77,7 +77,8 @@ def discrepancy(ymax: ArrayLike, ymod: ArrayLike) -> np.ndarray:
     Returns
     -------
     ndarray, shape (...)
-        float64; NaN where ``Ymod`` is zero.
+        The discrepancy ``rho`` of each map, float64; NaN where ``Ymod`` is
+        zero.
 
     Raises
     ------
@@ -117,7 +118,8 @@ def shift_stability(y: ArrayLike, y_shifted: ArrayLike, ymod: ArrayLike) -> np.n
     Returns
     -------
     ndarray, shape (...)
-        float64 ``rho_max`` or ``rho_mod``; NaN where ``Ymod`` is zero.
+        The instability ``rho_max`` or ``rho_mod`` of each map, float64; NaN
+        where ``Ymod`` is zero.
 
     Raises
     ------
@@ -224,8 +226,18 @@ def shift_metrics(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
     ----------
     x, x_shifted : array_like, shape (..., H, W)
         The images X and X' of each pair, as in :func:`dtwpt.pair_squared_norms`.
-    level, wavelet, packet_wavelet, mode, q, axes
-        As in :func:`dtwpt.rmax_cmod`.
+    level : int
+        Decomposition level J in [1, 8], as in :func:`dtwpt.rmax_cmod`.
+    wavelet : str or array_like, keyword-only
+        Q-shift family name or low-pass, as in :func:`dtwpt.dtcwpt2`.
+    packet_wavelet : None, str, pywt.Wavelet or FilterPair, keyword-only
+        Packet-stage pair, as in :func:`dtwpt.dtcwpt2`.
+    mode : {"periodization", "symmetric"}, keyword-only
+        Boundary handling, as in :func:`dtwpt.dtcwpt2`.
+    q : int, keyword-only
+        Max-pooling half-width of RMax, as in :func:`dtwpt.rmax_cmod`.
+    axes : (int, int) or None, keyword-only
+        The image axes, as in :func:`dtwpt.dtcwpt2`.
 
     Returns
     -------

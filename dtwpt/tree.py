@@ -342,6 +342,30 @@ class Layout2D:
     ``sign`` = -1 for ``(T_aa - T_bb) + 1j (T_ba + T_ab)`` and +1 for
     ``(T_aa + T_bb) + 1j (T_ba - T_ab)``, and ``conj`` = -1 where that packet is
     conjugated (so that it responds to ``omega_x >= 0``), +1 otherwise.
+    Built by :func:`layout_2d`; each parameter is kept as the attribute of the
+    same name.
+
+    Parameters
+    ----------
+    iv : ndarray of int, shape (2 * 4**J,)
+        Natural index along axis -2 of each packet's real trees.
+    ih : ndarray of int, shape (2 * 4**J,)
+        Natural index along axis -1.
+    sign : ndarray of int, shape (2 * 4**J,)
+        -1 or +1: how the four trees combine (above).
+    conj : ndarray of int, shape (2 * 4**J,)
+        -1 where the packet is conjugated, +1 otherwise.
+
+    Examples
+    --------
+    The 8 packets of level 1, in frequency order:
+
+    >>> from dtwpt import dual_tree_filters
+    >>> layout = layout_2d(orientation_1d(dual_tree_filters("qshift_a"), 1))
+    >>> layout.iv.tolist(), layout.ih.tolist()
+    ([1, 1, 0, 0, 0, 0, 1, 1], [0, 1, 0, 1, 0, 1, 0, 1])
+    >>> layout.sign.tolist(), layout.conj.tolist()
+    ([1, 1, 1, 1, -1, -1, -1, -1], [-1, -1, -1, -1, 1, 1, 1, 1])
     """
 
     iv: np.ndarray

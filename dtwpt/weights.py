@@ -80,7 +80,10 @@ _EXPORT_HINT = (
 class LayerInfo:
     """Where the kernels returned by :func:`load_first_layer` came from.
 
-    Attributes
+    Returned by ``load_first_layer(..., return_info=True)``; each parameter is
+    kept as the attribute of the same name.
+
+    Parameters
     ----------
     path : str
         The file.
@@ -92,6 +95,15 @@ class LayerInfo:
         Layout of the stored array, ``"OIHW"`` or ``"HWIO"``.
     shape : tuple of int
         Shape of the stored array.
+
+    Examples
+    --------
+    >>> import numpy as np, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "net.npz")
+    >>> np.savez(path, conv1=np.zeros((64, 3, 7, 7), np.float32))
+    >>> _, info = load_first_layer(path, return_info=True)
+    >>> info.format, info.key, info.layout, info.shape
+    ('npz', 'conv1', 'OIHW', (64, 3, 7, 7))
     """
 
     path: str
@@ -323,7 +335,7 @@ def load_first_layer(path: str | os.PathLike, *, key: str | None = None,
     Returns
     -------
     weights : ndarray, shape (L, C, k, k)
-        float32 if stored as float32, float64 otherwise; a copy.
+        The kernels, float32 if stored as float32, float64 otherwise; a copy.
     info : LayerInfo
         Only with ``return_info=True``.
 

@@ -248,8 +248,16 @@ def max_blur_pool_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1,
 
     Parameters
     ----------
-    x, V, m, q
-        As in :func:`dtwpt.rmax_conv`.
+    x : array_like, shape (..., H, W), or (..., C, H, W) for kernels (L, C, k, k)
+        Real image(s); ``H`` and ``W`` multiples of ``2m``.
+    V : array_like, shape (k, k), (L, k, k) or (L, C, k, k)
+        Real kernel(s), as in :func:`dtwpt.rmax_conv`; ``C`` input channels
+        are summed before pooling.
+    m : int
+        Subsampling factor >= 1 of the convolution; the output is subsampled
+        by ``2m`` overall.
+    q : int, keyword-only
+        Pooling half-width >= 0: a ``(2q+1) x (2q+1)`` window.
     blur_size : {3, 5}, keyword-only
         Binomial blur taps.
 
@@ -292,8 +300,14 @@ def cmod_blur_conv(x: ArrayLike, W: ArrayLike, m: int, *, blur_size: int = 3) ->
 
     Parameters
     ----------
-    x, W, m
-        As in :func:`dtwpt.cmod_conv`.
+    x : array_like, shape (..., H, W), or (..., C, H, W) for kernels (L, C, k, k)
+        Real image(s); ``H`` and ``W`` multiples of ``2m``.
+    W : array_like, shape (k, k), (L, k, k) or (L, C, k, k)
+        Complex kernel(s), as in :func:`dtwpt.cmod_conv`; ``C`` input
+        channels are summed before the modulus.
+    m : int
+        Subsampling factor >= 1 of the convolution; the output is subsampled
+        by ``2m`` overall.
     blur_size : {3, 5}, keyword-only
         Binomial blur taps.
 
@@ -338,8 +352,16 @@ def aps_max_pool_conv(x: ArrayLike, V: ArrayLike, m: int, *, q: int = 1) -> np.n
 
     Parameters
     ----------
-    x, V, m, q
-        As in :func:`dtwpt.rmax_conv`.
+    x : array_like, shape (..., H, W), or (..., C, H, W) for kernels (L, C, k, k)
+        Real image(s); ``H`` and ``W`` multiples of ``2m``.
+    V : array_like, shape (k, k), (L, k, k) or (L, C, k, k)
+        Real kernel(s), as in :func:`dtwpt.rmax_conv`; ``C`` input channels
+        are summed before pooling.
+    m : int
+        Subsampling factor >= 1 of the convolution; the output is subsampled
+        by ``2m`` overall.
+    q : int, keyword-only
+        Pooling half-width >= 0: a ``(2q+1) x (2q+1)`` window.
 
     Returns
     -------

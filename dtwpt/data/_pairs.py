@@ -19,7 +19,11 @@ _AXES = {"y": -2, "x": -1}
 class Batch:
     """Pairs loaded from a source.
 
-    Attributes
+    What :meth:`BundledPhotos.load` and :meth:`ImageFolder.load` return; each
+    parameter is kept as the attribute of the same name, and ``len(batch)``
+    is the number of pairs.
+
+    Parameters
     ----------
     x : ndarray, shape (k, size, size) or (k, 3, size, size), float32
         Images ``X`` (the second form with ``color=True``: RGB, channel axis 1).
@@ -36,6 +40,16 @@ class Batch:
         :class:`BundledPhotos`, the file for :class:`ImageFolder`): pairs of
         one group are not independent, so uncertainties are computed over
         groups.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from dtwpt.data import BundledPhotos
+    >>> batch = BundledPhotos(2, size=32).load(0, 2)
+    >>> len(batch), batch.x.shape, batch.x.dtype, batch.groups
+    (2, (2, 32, 32), dtype('float32'), ['astronaut', 'camera'])
+    >>> bool(np.array_equal(batch.x_shifted[..., :-1], batch.x[..., 1:]))  # shifted along x
+    True
     """
 
     x: np.ndarray
