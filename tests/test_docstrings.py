@@ -3,8 +3,10 @@
 The numpydoc checks PR01 (a parameter not documented), PR02 (a documented
 parameter that does not exist), RT01 (no Returns section) and EX01 (no
 Examples section), on every function and class method in the ``__all__`` of
-the library's public modules and of the experiments' public modules. The
-examples themselves run in test_docs.py.
+the library's public modules and of the experiments' public modules; PR01,
+PR02 and EX01 on the docstrings of their public classes, whose Parameters
+section documents the constructor. The examples themselves run in
+test_docs.py.
 """
 import importlib
 import inspect
@@ -31,6 +33,15 @@ MODULES = ["dtwpt", "dtwpt.metrics", "dtwpt.kernel_metrics", "dtwpt.theory", "dt
            "dtwpt.experiments.shift.figures", "dtwpt.experiments.shift.report",
            "dtwpt.experiments.shift.verdicts", "dtwpt.experiments.sensitivity"]
 CHECKS = ("PR01", "PR02", "RT01", "EX01")
+CLASS_CHECKS = ("PR01", "PR02", "EX01")
+# Classes whose docstrings do not pass CLASS_CHECKS yet. dtwpt/transform.py is
+# maintained separately (its performance work is under way); its result classes
+# still document their fields under Attributes, without Parameters or Examples.
+# Remove an entry once its docstring passes.
+KNOWN_CLASS_FAILURES = {
+    "dtwpt.transform.Packets1D": "dtwpt/transform.py: no Parameters or Examples section yet",
+    "dtwpt.transform.Packets2D": "dtwpt/transform.py: no Parameters or Examples section yet",
+}
 
 
 def _public_functions():
@@ -50,4 +61,23 @@ def _public_functions():
 @pytest.mark.parametrize("name", _public_functions())
 def test_parameters_returns_and_examples(name):
     errors = [f"{code}: {text}" for code, text in validate(name)["errors"] if code in CHECKS]
+    assert not errors, errors
+
+
+def _public_classes():
+    found = set()
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attr in module.__all__:
+            obj = getattr(module, attr)
+            if inspect.isclass(obj) and obj.__module__.startswith("dtwpt"):
+                found.add(f"{obj.__module__}.{obj.__qualname__}")
+    return [pytest.param(name, marks=pytest.mark.skip(reason=KNOWN_CLASS_FAILURES[name]))
+            if name in KNOWN_CLASS_FAILURES else name for name in sorted(found)]
+
+
+@pytest.mark.parametrize("name", _public_classes())
+def test_class_parameters_and_examples(name):
+    errors = [f"{code}: {text}" for code, text in validate(name)["errors"]
+              if code in CLASS_CHECKS]
     assert not errors, errors
