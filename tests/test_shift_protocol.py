@@ -260,6 +260,14 @@ def test_sensitivity_measures_every_combination(tmp_path):
     assert "Closest to the paper" in (out / "report.md").read_text()
 
 
+def test_a_level_whose_kernels_cannot_be_built_is_refused_before_computing(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["--pairs", "2", "--size", "64", "--levels", "6", "--quiet",
+                 "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "--levels 6" in error and "GiB" in error and not (out / "chunks").exists()
+
+
 def test_a_typo_in_the_subcommand_gets_a_suggestion(capsys):
     assert main(["sensitivty"]) == 2
     assert "did you mean 'sensitivity'" in capsys.readouterr().err

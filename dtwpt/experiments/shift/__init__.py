@@ -203,13 +203,12 @@ def _setting(args):
             "rho_max_norm": args.rho_max_norm}
 
 
-def _write_outputs(out, args, levels, totals, stats, source_description):
+def _write_outputs(out, args, levels, totals, stats, source_description, energy):
     """CSV tables, figures and report of an aggregated run; returns the verdicts."""
     u = shift_vector(args)
     tables = {j: packet_table(j, totals[j], q=args.q, shift=u) for j in levels}
     for j in levels:
         write_csv(out / f"packets_J{j}.csv", tables[j])
-    energy = energy_table(levels, args.wavelet)
     write_csv(out / "table1.csv", energy)
     drawn = _figures.draw_all(out, tables, wavelet=args.wavelet, q=args.q)
     return _report.write_report(
@@ -270,6 +269,10 @@ def run(args):
     check_run_options(args)
     resolve_protocol(args)
     levels = args.levels = check_levels(args.levels, args.size, args.q)
+    try:  # Table 1 and Fig. 6 need each level's kernels: refuse a level they cannot have
+        energy = energy_table(levels, args.wavelet)
+    except ValueError as error:
+        raise UsageError(f"--levels {levels[-1]}: {error}") from None
     source = make_source(args, default_pairs=DEFAULT_PAIRS)
     out = Path(os.path.abspath(args.out or default_out()))
     args.out = str(out)
@@ -289,6 +292,6 @@ def run(args):
         if not totals["n_pairs"]:
             raise UsageError(f"no pair could be processed: all {len(totals['skipped'])} "
                              f"item(s) were skipped (reasons in {out / 'skipped.csv'})")
-        verdicts = _write_outputs(out, args, levels, totals, stats, config["source"])
+        verdicts = _write_outputs(out, args, levels, totals, stats, config["source"], energy)
     _print_summary(out, totals, stats, verdicts)
     return 0
