@@ -196,15 +196,14 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1
 
 @kernel(inner=True)
 def transpose_rows(src, dst, col0):
-    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, in 32 x 32 tiles."""
+    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, 32 rows at a time."""
     n, m = src.shape
     for i0 in range(0, n, 32):
         i1 = min(i0 + 32, n)
-        for c0 in range(0, m, 32):
-            for c in range(c0, min(c0 + 32, m)):
-                orow = dst[c, col0 + i0 : col0 + i1]
-                for i in range(i1 - i0):
-                    orow[i] = src[i0 + i, c]
+        for c in range(m):
+            orow = dst[c, col0 + i0 : col0 + i1]
+            for i in range(i1 - i0):
+                orow[i] = src[i0 + i, c]
 
 
 @kernel(inline="always")
