@@ -77,9 +77,11 @@ def _describe_wavelet(w):
 # --------------------------------------------------------------------------- 2D
 @dataclass(frozen=True)
 class Packets2D:
-    """Result of :func:`dtcwpt2`.
+    """Result of :func:`dtcwpt2`: the packets and what the inverse needs.
 
-    Attributes
+    Built by :func:`dtcwpt2`; its fields are its parameters.
+
+    Parameters
     ----------
     coeffs : ndarray, complex, shape (..., P, h, w)
         Complex packets in frequency order, ``P = 2 * 4**level``. With
@@ -89,7 +91,7 @@ class Packets2D:
         Tile centres ``(theta_y, theta_x)`` (input frequencies, rad/sample).
     is_lowpass : ndarray of bool, shape (P,)
         The two packets whose tiles touch the origin.
-    level, wavelet, packet_wavelet, mode
+    level, wavelet, packet_wavelet, mode : int, str or array, str or object, str
         The transform's parameters.
     shape : tuple of int
         ``(H, W)`` of the input.
@@ -97,10 +99,18 @@ class Packets2D:
         ``((top, bottom), (left, right))`` symmetric extension (zeros in
         periodization mode). Coefficient ``n`` sits at input position
         ``2**level * n - (top, left)``.
-    decimated : bool
-    axes : tuple of int
+    decimated : bool, optional
+        Whether the last stage was decimated (only then can it be inverted).
+    axes : tuple of int, optional
         The input's transformed axes ``(axis_y, axis_x)``, as negative
         indices; :func:`idtcwpt2` puts them back there.
+
+    Examples
+    --------
+    >>> import numpy as np, dtwpt
+    >>> packets = dtwpt.dtcwpt2(np.zeros((32, 32)), 2)
+    >>> packets.coeffs.shape, packets.theta.shape, int(packets.is_lowpass.sum())
+    ((32, 8, 8), (32, 2), 2)
     """
 
     coeffs: np.ndarray
@@ -126,6 +136,12 @@ class Packets2D:
         """``coeffs`` as ``(..., 2**(J+1), 2**J, h, w)``.
 
         Rows of ``omega_y``, columns of ``omega_x``.
+
+        Examples
+        --------
+        >>> import numpy as np, dtwpt
+        >>> dtwpt.dtcwpt2(np.zeros((32, 32)), 2).mosaic.shape
+        (8, 4, 8, 8)
         """
         n = 2 ** self.level
         return self.coeffs.reshape(self.coeffs.shape[:-3] + (2 * n, n) + self.coeffs.shape[-2:])
@@ -277,7 +293,7 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     Returns
     -------
     ndarray, shape (..., H, W)
-        float32 for complex64 coefficients, else float64, with the two axes
+        The image(s): float32 for complex64 coefficients, else float64, with the two axes
         back at ``packets.axes``. With periodic extension this is the frame's
         pseudo-inverse (the adjoint over 8).
 
@@ -413,9 +429,11 @@ def _check_packets2d(packets):
 # --------------------------------------------------------------------------- 1D
 @dataclass(frozen=True)
 class Packets1D:
-    """Result of :func:`dtcwpt`.
+    """Result of :func:`dtcwpt`: the packets and what the inverse needs.
 
-    Attributes
+    Built by :func:`dtcwpt`; its fields are its parameters.
+
+    Parameters
     ----------
     coeffs : ndarray, complex, shape (..., P, n)
         ``P = 2**level`` complex packets in frequency order (band ``b``
@@ -423,8 +441,21 @@ class Packets1D:
         transformed axis is moved to the end and replaced by ``(P, n)``.
     freqs : ndarray, shape (P,)
         Band centres ``(b + 1/2) pi / 2**level`` (rad/sample, input frequency).
-    level, wavelet, packet_wavelet, mode, axis, length, pad
-        What the inverse needs.
+    level, wavelet, packet_wavelet, mode : int, str or array, str or object, str
+        The transform's parameters.
+    axis : int
+        The input's transformed axis (negative index).
+    length : int
+        Length of the input along ``axis``.
+    pad : tuple of int
+        ``(left, right)`` symmetric extension (zeros in periodization mode).
+
+    Examples
+    --------
+    >>> import numpy as np, dtwpt
+    >>> packets = dtwpt.dtcwpt(np.zeros(64), 3)
+    >>> packets.coeffs.shape, packets.freqs.shape
+    ((8, 8), (8,))
     """
 
     coeffs: np.ndarray
