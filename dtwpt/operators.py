@@ -64,14 +64,15 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
         :func:`dtwpt.dtcwpt2`), so that the modulus cannot overflow.
     level : int
         J in [1, 8]; RMax subsamples by ``m = 2**(J-1)``.
-    wavelet, packet_wavelet, mode, axes : keyword-only
+    wavelet, packet_wavelet, mode : keyword-only
         As in :func:`dtwpt.dtcwpt2` (the max-pooling window wraps with the
-        same extension as the transform; a colour-looking image needs
-        ``axes``).
+        same extension as the transform).
     q : int, keyword-only
         Pooling half-width: a ``(2q+1) x (2q+1)`` window, ``q`` from 0 to the
         larger side of the pooled map (``max(H, W) / 2**(J-1)`` after the
         extension); a wider window would add nothing.
+    axes : tuple of int, keyword-only
+        As in :func:`dtwpt.dtcwpt2` (a colour-looking image needs ``axes``).
     out : tuple of two ndarray, keyword-only
         ``(ymax, ymod)`` arrays to write into (writeable, C-contiguous, of the
         result's shape and real dtype), returned; batch callers that reuse
@@ -79,9 +80,11 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
 
     Returns
     -------
-    ymax, ymod : ndarray, shape (..., P, H/2**J, W/2**J)
-        Real arrays, packets in the frequency order of :func:`dtwpt.dtcwpt2`;
-        ``...`` are the axes not transformed, in order.
+    ymax : ndarray, shape (..., P, H/2**J, W/2**J)
+        RMax of every packet: real, packets in the frequency order of
+        :func:`dtwpt.dtcwpt2`; ``...`` are the axes not transformed, in order.
+    ymod : ndarray, shape (..., P, H/2**J, W/2**J)
+        CMod of every packet, in the same layout.
 
     Raises
     ------
@@ -190,7 +193,9 @@ def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
         The images X and X' of each pair: real arrays of the same shape.
         Values as in :func:`rmax_cmod`, and small enough that the float64
         sums of ``16 h w`` squared outputs cannot overflow.
-    level, wavelet, packet_wavelet, mode, q, axes
+    level : int
+        As in :func:`rmax_cmod`.
+    wavelet, packet_wavelet, mode, q, axes : keyword-only
         As in :func:`rmax_cmod`.
 
     Returns
@@ -271,10 +276,12 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
         Real image(s); see :func:`dtwpt.dtcwpt2` for the dtype and range.
     level : int
         J in [1, 8].
-    wavelet, packet_wavelet, mode, axes : keyword-only
+    wavelet, packet_wavelet, mode : keyword-only
         As in :func:`dtwpt.dtcwpt2`.
     q : int, keyword-only
         Pooling half-width, as in :func:`rmax_cmod`.
+    axes : tuple of int, keyword-only
+        As in :func:`dtwpt.dtcwpt2`.
 
     Returns
     -------
