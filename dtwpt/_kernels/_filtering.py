@@ -179,7 +179,7 @@ def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf
     return cur
 
 
-@kernel()
+@kernel(inline="always")
 def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1):
     """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
     rows, ncols = src.shape
