@@ -83,9 +83,8 @@ autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
-# numpydoc validation: every check that all public docstrings pass, so a
-# docstring that regresses fails the build (-W). The checks listed below are
-# not enforced yet, because some public docstrings do not pass them.
+# numpydoc validation: every check, so a docstring that regresses fails the
+# build (-W), except the three project-wide choices listed below.
 numpydoc_validation_checks = {
     "all",
     # project-wide choices: not every docstring needs an extended summary or
@@ -95,16 +94,6 @@ numpydoc_validation_checks = {
     "ES01",  # no extended summary
     "SA01",  # no See Also section
     "SS05",  # summary starts with a third-person verb ("Returns ...")
-    # failing only in dtwpt/transform.py: Packets1D, Packets2D (PR01, EX01),
-    # Packets2D.mosaic (EX01), idtcwpt2 (RT04)
-    "EX01",  # no Examples section
-    "PR01",  # parameter not documented
-    "RT04",  # return description does not start with a capital letter
-    # failing only in dtwpt/operators.py: rmax, rmax_cmod (PR03),
-    # pair_squared_norms (PR04), rmax_cmod (RT02)
-    "PR03",  # parameters documented in another order than the signature's
-    "PR04",  # parameter without a type
-    "RT02",  # Returns gives a name where only the type is wanted
 }
 numpydoc_validation_exclude = {
     r"\.__\w+__$",  # special methods

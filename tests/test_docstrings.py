@@ -34,14 +34,6 @@ MODULES = ["dtwpt", "dtwpt.metrics", "dtwpt.kernel_metrics", "dtwpt.theory", "dt
            "dtwpt.experiments.shift.verdicts", "dtwpt.experiments.sensitivity"]
 CHECKS = ("PR01", "PR02", "RT01", "EX01")
 CLASS_CHECKS = ("PR01", "PR02", "EX01")
-# Classes whose docstrings do not pass CLASS_CHECKS yet. dtwpt/transform.py is
-# maintained separately (its performance work is under way); its result classes
-# still document their fields under Attributes, without Parameters or Examples.
-# Remove an entry once its docstring passes.
-KNOWN_CLASS_FAILURES = {
-    "dtwpt.transform.Packets1D": "dtwpt/transform.py: no Parameters or Examples section yet",
-    "dtwpt.transform.Packets2D": "dtwpt/transform.py: no Parameters or Examples section yet",
-}
 
 
 def _public_functions():
@@ -72,8 +64,7 @@ def _public_classes():
             obj = getattr(module, attr)
             if inspect.isclass(obj) and obj.__module__.startswith("dtwpt"):
                 found.add(f"{obj.__module__}.{obj.__qualname__}")
-    return [pytest.param(name, marks=pytest.mark.skip(reason=KNOWN_CLASS_FAILURES[name]))
-            if name in KNOWN_CLASS_FAILURES else name for name in sorted(found)]
+    return sorted(found)
 
 
 @pytest.mark.parametrize("name", _public_classes())
