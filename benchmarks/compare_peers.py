@@ -374,27 +374,14 @@ def parse_args(argv=None):
                    help="sides of the single large images (default 2048 4096, 2048 with --quick)")
     p.add_argument("--no-cold", action="store_true",
                    help="skip the cold-cache measurements (they compile every kernel)")
+    p.add_argument("--cold-only", action="store_true",
+                   help="only the cold-cache first calls (compilation) and the cold start")
     p.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     return p.parse_args(argv)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    repeat = args.repeat or (2 if args.quick else 5)
-    n_single = 30 if args.quick else 300
-    n_pywt = min(args.batch, 16) if args.quick else args.batch
-    large = args.large if args.large is not None else ([2048] if args.quick else [2048, 4096])
-    level, size, batch = args.level, args.size, args.batch
-
-    print(f"dtwpt {dtwpt.__version__} | numpy {np.__version__} | numba {numba.__version__} "
-          f"({numba.get_num_threads()} threads, layer {numba.config.THREADING_LAYER}) | "
-          f"PyWavelets {pywt.__version__}")
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}")
-    print(f"batch {batch} x {size} x {size}, level {level}, {repeat} repeats; "
-          f"PyWavelets on {n_pywt} images, 2 threads; single image: {n_single} calls")
-    print("(timings are wall clock; other processes on the machine add noise)\n")
-
+def throughput_rows(level, size, batch, repeat, n_single, n_pywt, large):
+    """Rows of the batch, single-image, large-image and experiment measurements."""
     rng = np.random.default_rng(0)
     base = rng.standard_normal((batch, size, size))
     wavelet = qshift_pywt_wavelet()
@@ -458,10 +445,34 @@ def main(argv=None):
     rows.append(row("experiment pairs, decoded", "float32", "pairs/s",
                     *experiment_rate(batch, level, repeat)))
     rows.append(row("JPEG decoding", "uint8", "img/s", *decoding_rate(batch, repeat)))
+    return rows
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    repeat = args.repeat or (2 if args.quick else 5)
+    n_single = 30 if args.quick else 300
+    n_pywt = min(args.batch, 16) if args.quick else args.batch
+    large = args.large if args.large is not None else ([2048] if args.quick else [2048, 4096])
+    level, size, batch = args.level, args.size, args.batch
+
+    print(f"dtwpt {dtwpt.__version__} | numpy {np.__version__} | numba {numba.__version__} "
+          f"({numba.get_num_threads()} threads, layer {numba.config.THREADING_LAYER}) | "
+          f"PyWavelets {pywt.__version__}")
+    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}")
+    print(f"batch {batch} x {size} x {size}, level {level}, {repeat} repeats; "
+          f"PyWavelets on {n_pywt} images, 2 threads; single image: {n_single} calls")
+    print("(timings are wall clock; other processes on the machine add noise; load average "
+          + " ".join(f"{v:.2f}" for v in os.getloadavg()) + ")\n")
+
+    rows = []
+    if not args.cold_only:
+        rows += throughput_rows(level, size, batch, repeat, n_single, n_pywt, large)
 
     first, second = cold_start()
     rows.append(row("cold start (warm cache)", "-", "s", second, second))
-    if large:
+    if large and not args.cold_only:
         for fn in ("dtcwpt2", "rmax_cmod", "idtcwpt2"):
             n = max(large)
             ratio = peak_memory_ratio(fn, n)
