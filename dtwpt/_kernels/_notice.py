@@ -9,8 +9,8 @@ import sys
 import threading
 
 #: Typical seconds of a first compilation, per work function (2-core machine).
-SECONDS = {"coefficient_work": 4, "rmax_cmod_work": 6,
-           "inverse_work": 4, "output_pair_norms_work": 1}
+SECONDS = {"coefficient_work": 3, "rmax_cmod_work": 5, "inverse_work": 3,
+           "output_pair_norms_work": 1}
 
 _checked = set()
 _lock = threading.Lock()
