@@ -19,23 +19,24 @@ from ._jit import kernel
 
 
 @kernel(inline="always")
-def _x_leaves(x, r0, r1, t, bank, types, level, stride, xt, xbuf0, xbuf1):
-    """x-tree ``t`` of rows ``r0:r1`` of ``x``: the leaves ``(xrows, r1 - r0)``."""
-    filt, first, ntaps, shift = bank
+def _transposed_strip(x, r0, r1, xt):
+    """Rows ``r0:r1`` of ``x`` transposed into ``xt``: a ``(W, r1 - r0)`` view."""
     W = x.shape[1]
     strip = xt[: W * (r1 - r0)].reshape(W, r1 - r0)
-    if t == 0:
-        origin = 0 * r0  # a run-time zero: a literal 0 would compile another transpose
-        transpose_rows(x[r0:r1], strip, origin)
-    return tree_analysis(strip, types[t], filt, first, ntaps, shift, level, stride, xbuf0, xbuf1)
+    origin = 0 * r0  # a run-time zero: a literal 0 would compile another transpose
+    transpose_rows(x[r0:r1], strip, origin)
+    return strip
 
 
 @kernel(inline="always")
 def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, nph):
     """Rows ``r0:r1``: both x-trees, leaves scattered into the units ``z``."""
+    filt, first, ntaps, shift = bank
     w = K * cw
+    strip = _transposed_strip(x, r0, r1, xt)
     for t in range(2):
-        leaves = _x_leaves(x, r0, r1, t, bank, types, level, 3 - nph, xt, xbuf0, xbuf1)
+        leaves = tree_analysis(strip, types[t], filt, first, ntaps, shift, level, 3 - nph, xbuf0,
+                               xbuf1)
         for ih in range(1 << level):
             block = leaves[ih * nph * w : (ih + 1) * nph * w]
             col = (t * G + ih % G) * nph * cw
@@ -50,10 +51,12 @@ def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, n
 def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, K, cw, halo):
     """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
     units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
+    filt, first, ntaps, shift = bank
     w = K * cw
     pw = cw + 2 * halo  # columns of an even or odd part
+    strip = _transposed_strip(x, r0, r1, xt)
     for t in range(2):
-        leaves = _x_leaves(x, r0, r1, t, bank, types, level, 1, xt, xbuf0, xbuf1)
+        leaves = tree_analysis(strip, types[t], filt, first, ntaps, shift, level, 1, xbuf0, xbuf1)
         for ih in range(1 << level):
             j = ih % G
             block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
