@@ -14,6 +14,11 @@ Layout of the package:
   message when kernels are compiled;
 - :mod:`._jit`: the Numba options of every kernel.
 
+Numba's on-disk cache checks the source file of each compiled function only:
+a kernel compiled with code from another module keeps that code until its
+own file changes. After editing one of these modules, delete the cache files
+(``__pycache__/*.nbi``, ``*.nbc``) or set a fresh ``NUMBA_CACHE_DIR``.
+
 The drivers below split a batch over threads image by image; a batch smaller
 than the thread count (one large image) is split inside each image instead:
 the threads share the x-pass by strips of rows, then the y-pass by units.
