@@ -64,7 +64,7 @@ def output_row(n, nout, stride):
     return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
 
 
-@kernel(inner=True, fastmath={"contract"})
+@kernel(inner=True, nrt=True, fastmath={"contract"})  # allocates its index tables
 def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
 
@@ -164,7 +164,7 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k):
                        + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
 
 
-@kernel(inline="always")
+@kernel(nrt=True, inline="always")  # returns a view when called from Python
 def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
     """All levels of one real tree along axis 0; returns the view holding the leaves."""
     rows, ncols = src.shape
