@@ -19,13 +19,12 @@ high-pass output computed at position ``n`` belongs to ``n - shift / stride``).
 together in blocks of ten taps; ``types[b]`` says which pair splits
 block ``b``.
 """
-import numpy as np
 
 from ._jit import kernel
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _ten_taps(src, dst, base, o, nout, f, g, first, delay, idx, pos, stride, blen, k):
+def _ten_taps(src, dst, base, o, nout, f, g, first, delay, stride, blen, k):
     """Taps ``k .. k + 9`` of :func:`analysis_level` for one block, weights in
     registers: they set the outputs (``k == 0``) or are added to them."""
     w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
@@ -33,13 +32,23 @@ def _ten_taps(src, dst, base, o, nout, f, g, first, delay, idx, pos, stride, ble
     v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
     v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
     for n in range(nout):
-        lo = dst[o + pos[n]]
-        hi = dst[o + nout + pos[(n - delay) % nout]]
-        i = (stride * n + first + k) % blen
-        a0, a1, a2 = src[base + idx[i]], src[base + idx[i + 1]], src[base + idx[i + 2]]
-        a3, a4, a5 = src[base + idx[i + 3]], src[base + idx[i + 4]], src[base + idx[i + 5]]
-        a6, a7, a8 = src[base + idx[i + 6]], src[base + idx[i + 7]], src[base + idx[i + 8]]
-        a9 = src[base + idx[i + 9]]
+        lo = dst[o + output_row(n, nout, stride)]
+        hi = dst[o + nout + output_row((n - delay) % nout, nout, stride)]
+        # Input rows i, i + 1, ..., i + 9 of the block, periodic.
+        i0 = (stride * n + first + k) % blen
+        i1 = _next(i0, blen)
+        i2 = _next(i1, blen)
+        i3 = _next(i2, blen)
+        i4 = _next(i3, blen)
+        i5 = _next(i4, blen)
+        i6 = _next(i5, blen)
+        i7 = _next(i6, blen)
+        i8 = _next(i7, blen)
+        i9 = _next(i8, blen)
+        a0, a1, a2 = src[base + i0], src[base + i1], src[base + i2]
+        a3, a4, a5 = src[base + i3], src[base + i4], src[base + i5]
+        a6, a7, a8 = src[base + i6], src[base + i7], src[base + i8]
+        a9 = src[base + i9]
         if k == 0:
             for c in range(lo.size):
                 x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
@@ -64,7 +73,7 @@ def output_row(n, nout, stride):
     return n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
 
 
-@kernel(inner=True, nrt=True, fastmath={"contract"})  # allocates its index tables
+@kernel(inner=True, fastmath={"contract"})
 def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """Split every block of ``src`` into (low, high) children in ``dst``.
 
@@ -75,12 +84,6 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
     """
     nblocks = src.shape[0] // blen
     nout = blen // stride
-    idx = np.empty(blen + filt.shape[2], dtype=np.int64)  # row of input sample i, periodic
-    for i in range(idx.size):
-        idx[i] = i % blen
-    pos = np.empty(nout, dtype=np.int64)  # row of output n in its block: see output_row
-    for n in range(nout):
-        pos[n] = n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)
     for b in range(nblocks):
         t = types[b]
         base = b * blen
@@ -88,7 +91,7 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
         g = filt[t, 1]
         for k in range(0, ntaps[t], 10):
             _ten_taps(src, dst, base, 2 * b * nout, nout, f, g, first[t], shift[t] // stride,
-                      idx, pos, stride, blen, k)
+                      stride, blen, k)
 
 
 @kernel(inner=True, fastmath={"contract"})
@@ -117,6 +120,12 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
                 m = (2 * n0 + first[t]) % blen
                 _ten_tap_rows(dst[b * blen + m], dst[b * blen + (m + 1) % blen], src, lo0, hi0,
                               (n0 - k // 2) % nout, delay, nout, f, g, k)
+
+
+@kernel(inline="always")
+def _next(n, nout):
+    """``(n + 1) % nout`` for ``n`` in ``[0, nout)``, without a division."""
+    return n + 1 if n + 1 < nout else 0
 
 
 @kernel(inline="always")
