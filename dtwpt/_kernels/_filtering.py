@@ -32,19 +32,21 @@ def _ten_taps(src, dst, base, o, nout, f, g, first, delay, stride, blen, k):
     v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
     v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
     for n in range(nout):
-        lo = dst[o + output_row(n, nout, stride)]
-        hi = dst[o + nout + output_row((n - delay) % nout, nout, stride)]
-        # Input rows i, i + 1, ..., i + 9 of the block, periodic.
+        # Output rows (see output_row; written out: each inlined call costs compile time).
+        m = (n - delay) % nout
+        lo = dst[o + (n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1))]
+        hi = dst[o + nout + (m if stride == 2 else (m & 1) * (nout >> 1) + (m >> 1))]
+        # Input rows i0, i0 + 1, ..., i0 + 9 of the block, periodic (no division).
         i0 = (stride * n + first + k) % blen
-        i1 = _next(i0, blen)
-        i2 = _next(i1, blen)
-        i3 = _next(i2, blen)
-        i4 = _next(i3, blen)
-        i5 = _next(i4, blen)
-        i6 = _next(i5, blen)
-        i7 = _next(i6, blen)
-        i8 = _next(i7, blen)
-        i9 = _next(i8, blen)
+        i1 = i0 + 1 if i0 + 1 < blen else 0
+        i2 = i1 + 1 if i1 + 1 < blen else 0
+        i3 = i2 + 1 if i2 + 1 < blen else 0
+        i4 = i3 + 1 if i3 + 1 < blen else 0
+        i5 = i4 + 1 if i4 + 1 < blen else 0
+        i6 = i5 + 1 if i5 + 1 < blen else 0
+        i7 = i6 + 1 if i6 + 1 < blen else 0
+        i8 = i7 + 1 if i7 + 1 < blen else 0
+        i9 = i8 + 1 if i8 + 1 < blen else 0
         a0, a1, a2 = src[base + i0], src[base + i1], src[base + i2]
         a3, a4, a5 = src[base + i3], src[base + i4], src[base + i5]
         a6, a7, a8 = src[base + i6], src[base + i7], src[base + i8]
@@ -122,18 +124,6 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
                               (n0 - k // 2) % nout, delay, nout, f, g, k)
 
 
-@kernel(inline="always")
-def _next(n, nout):
-    """``(n + 1) % nout`` for ``n`` in ``[0, nout)``, without a division."""
-    return n + 1 if n + 1 < nout else 0
-
-
-@kernel(inline="always")
-def _back(n, nout):
-    """``(n - 1) % nout`` for ``n`` in ``[0, nout)``, without a division."""
-    return n - 1 if n > 0 else nout - 1
-
-
 @kernel(fastmath={"contract"}, inline="always")
 def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k):
     """Two parent rows of :func:`synthesis_level`, taps ``k .. k + 9``: ``even``
@@ -144,16 +134,16 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k):
     v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
     x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
     y0, y1, y2, y3, y4 = g[k + 1], g[k + 3], g[k + 5], g[k + 7], g[k + 9]
-    n1 = _back(n0, nout)
-    n2 = _back(n1, nout)
-    n3 = _back(n2, nout)
-    n4 = _back(n3, nout)
+    n1 = n0 - 1 if n0 > 0 else nout - 1
+    n2 = n1 - 1 if n1 > 0 else nout - 1
+    n3 = n2 - 1 if n2 > 0 else nout - 1
+    n4 = n3 - 1 if n3 > 0 else nout - 1
     a0, a1, a2, a3, a4 = src[lo0 + n0], src[lo0 + n1], src[lo0 + n2], src[lo0 + n3], src[lo0 + n4]
     e0 = (n0 - delay) % nout
-    e1 = _back(e0, nout)
-    e2 = _back(e1, nout)
-    e3 = _back(e2, nout)
-    e4 = _back(e3, nout)
+    e1 = e0 - 1 if e0 > 0 else nout - 1
+    e2 = e1 - 1 if e1 > 0 else nout - 1
+    e3 = e2 - 1 if e2 > 0 else nout - 1
+    e4 = e3 - 1 if e3 > 0 else nout - 1
     b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
     if k == 0:
         for c in range(even.size):
