@@ -387,6 +387,14 @@ def _check_coeffs(coeffs, name, min_ndim):
     return c
 
 
+def _check_coeff_values(c, gain):
+    """:func:`check_values` of the real and imaginary parts of ``c``: one pass
+    over the interleaved parts when ``c`` is contiguous (four strided passes
+    take several times longer)."""
+    for part in (c.view(c.real.dtype),) if c.flags.c_contiguous else (c.real, c.imag):
+        check_values(part, "packets.coeffs", gain)
+
+
 def _check_packets2d(packets):
     """``(plan, coeffs, pad)`` of a Packets2D that :func:`dtcwpt2` could have returned."""
     if not isinstance(packets, Packets2D):
@@ -421,8 +429,7 @@ def _check_packets2d(packets):
                          f"got {axes!r}")
     plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
     g = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
-    check_values(c.real, "packets.coeffs", g)
-    check_values(c.imag, "packets.coeffs", g)
+    _check_coeff_values(c, g)
     return plan, c, pad
 
 
@@ -645,6 +652,5 @@ def _check_packets1d(packets):
     check_axis(packets.axis, c.ndim - 1, "packets.axis")
     plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
     g = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
-    check_values(c.real, "packets.coeffs", g)
-    check_values(c.imag, "packets.coeffs", g)
+    _check_coeff_values(c, g)
     return plan, c, pad[0]

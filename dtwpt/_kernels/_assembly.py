@@ -136,9 +136,11 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
 
 
 @kernel(inner=True)
-def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
+def split_coefficients(coeffs, ya, yb, packet_of, conj, half, unit, G, K, cw, h):
     """Adjoint of :func:`assemble_coefficients` (decimated), halved: the y-leaves
     of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``).
+    ``half`` is 0.5 in the coefficients' dtype (a literal 0.5 would turn float32
+    arithmetic into float64).
 
     The packets ``p`` (sign +) and ``m`` (sign -) of a (y-packet, x-packet)
     pair share their four leaves: ``aa = (Re p + Re m) / 2``,
@@ -151,7 +153,7 @@ def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
     for v in range(packet_of.shape[0]):
         for j in range(G):
             p, m = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
-            cp, cm = 0.5 * conj[p], 0.5 * conj[m]
+            cp, cm = half * conj[p], half * conj[m]
             c0 = j * cw
             c1 = G * cw + c0
             for ny in range(h):
@@ -163,7 +165,7 @@ def split_coefficients(coeffs, ya, yb, packet_of, conj, unit, G, K, cw, h):
                 ba = yb[r, c0 : c0 + cw]
                 bb = yb[r, c1 : c1 + cw]
                 for nx in range(cw):
-                    rp, rm = 0.5 * prow[2 * nx], 0.5 * mrow[2 * nx]
+                    rp, rm = half * prow[2 * nx], half * mrow[2 * nx]
                     ip, im = cp * prow[2 * nx + 1], cm * mrow[2 * nx + 1]
                     aa[nx] = rp + rm
                     bb[nx] = rp - rm

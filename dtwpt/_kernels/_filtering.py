@@ -206,17 +206,13 @@ def transpose_rows(src, dst, col0):
 
 
 @kernel(inline="always")
-def transpose_columns(src, col0, dst, scale, add):
-    """``dst[i, c] = scale * src[c, col0 + i]`` (``+=`` with ``add``) for every
-    element of ``dst``, in 32 x 32 tiles: the converse of :func:`transpose_rows`."""
+def transpose_columns(src, col0, dst):
+    """``dst[i, c] = src[c, col0 + i]`` for every element of ``dst``, in 32 x 32
+    tiles: the converse of :func:`transpose_rows`."""
     n, m = dst.shape
     for c0 in range(0, m, 32):
         c1 = min(c0 + 32, m)
         for i in range(n):
             orow = dst[i, c0:c1]
-            if add:
-                for c in range(c1 - c0):
-                    orow[c] += scale * src[c0 + c, col0 + i]
-            else:
-                for c in range(c1 - c0):
-                    orow[c] = scale * src[c0 + c, col0 + i]
+            for c in range(c1 - c0):
+                orow[c] = src[c0 + c, col0 + i]

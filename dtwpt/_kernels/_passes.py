@@ -162,16 +162,17 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
     storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
     synthesised along x, and their average is written into ``x``.
-    ``packets = (packet_of, conj)`` (see :func:`split_coefficients`);
-    ``geo = (G, K, cw, R)``; ``ytmp`` receives y-tree b.
+    ``packets = (packet_of, conj, half, quarter)`` (see :func:`split_coefficients`;
+    0.5 and 0.25 in the dtype of ``x``); ``geo = (G, K, cw, R)``; ``ytmp``
+    receives y-tree b.
     """
     filt, first, ntaps, shift = bank
-    packet_of, conj = packets
+    packet_of, conj, half, quarter = packets
     G, K, cw, R = geo
     h = x.shape[1] >> level
     for i in range(i0, i1, di):
         for u in range(u0, u1):
-            split_coefficients(coeffs[i], ya, yb, packet_of, conj, u, G, K, cw, h)
+            split_coefficients(coeffs[i], ya, yb, packet_of, conj, half, u, G, K, cw, h)
             for t in range(2):  # one call site: the tree is compiled into the caller once
                 src = ya if t == 0 else yb
                 dst = z[u] if t == 0 else ytmp
@@ -183,29 +184,41 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
                 for c in range(zr.size):
                     zr[c] += br[c]
         for r in range(r0, r1, R):
-            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
-                         xbuf0, xbuf1, xr)
+            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, quarter,
+                         xleaves, xbuf0, xbuf1, xr)
 
 
 @kernel(inline="always")
-def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
+def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, quarter, xleaves, xbuf0, xbuf1,
+                 xr):
     """Rows ``r0:r1`` of ``out``: the average of the two x-trees' syntheses of the
-    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`)."""
+    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`).
+
+    x-tree a is synthesised into ``xr``, x-tree b into the leaves' own buffer
+    (free once the first synthesis level has read them; ``xbuf0`` at level 1,
+    which has no intermediate level); both are averaged before the one
+    transpose into ``out``.
+    """
     filt, first, ntaps, shift = bank
     W = out.shape[1]
     R = r1 - r0
     w = K * cw
     leaves = xleaves[: W * R].reshape(W, R)
     image = xr[: W * R].reshape(W, R)
+    other = (xleaves if level > 1 else xbuf0)[: W * R].reshape(W, R)
     for t in range(2):
         for ih in range(1 << level):
             col = (t * G + ih % G) * cw
             for k in range(K):
                 rows = z[(ih // G) * K + k, r0:r1]
-                transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw],
-                                  1.0, False)
-        tree_synthesis(leaves, image, types[t], filt, first, ntaps, shift, level, xbuf0, xbuf1)
-        transpose_columns(image, 0, out[r0:r1], 0.25, t > 0)
+                transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw])
+        tree_synthesis(leaves, image if t == 0 else other, types[t], filt, first, ntaps, shift,
+                       level, xbuf0, xbuf1)
+    for c in range(W):
+        a, b = image[c], other[c]
+        for i in range(R):
+            a[i] = quarter * (a[i] + b[i])
+    transpose_columns(image, 0, out[r0:r1])
 
 
 @kernel()

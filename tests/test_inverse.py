@@ -1,0 +1,44 @@
+"""idtcwpt2: float32 arithmetic against float64, and the value checks of its coefficients."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from dtwpt import dtcwpt2, idtcwpt2
+
+
+def _perturbed(shape, level, mode, seed):
+    """float64 packets of a random image with random complex coefficients."""
+    rng = np.random.default_rng(seed)
+    p = dtcwpt2(rng.standard_normal(shape), level, mode=mode)
+    c = rng.standard_normal(p.coeffs.shape) + 1j * rng.standard_normal(p.coeffs.shape)
+    return dataclasses.replace(p, coeffs=c)
+
+
+@pytest.mark.parametrize("mode", ["periodization", "symmetric"])
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_float32_matches_float64(level, mode):
+    # A batch (threads take whole images) and one image large enough to be
+    # shared by the threads and synthesised in strips of rows.
+    for shape in [(3, 48, 80), (1, 1024, 384)]:
+        p = _perturbed(shape, level, mode, level)
+        expected = idtcwpt2(p)
+        got = idtcwpt2(dataclasses.replace(p, coeffs=p.coeffs.astype(np.complex64)))
+        assert got.dtype == np.float32
+        err = np.abs(got - expected).max() / np.abs(expected).max()
+        assert err < 1e-5, (shape, err)
+
+
+@pytest.mark.parametrize("contiguous", [True, False])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, 1e307])
+def test_imaginary_parts_are_checked(bad, contiguous):
+    p = _perturbed((2, 32, 32), 2, "periodization", 0)
+    c = p.coeffs.copy() if contiguous else np.asfortranarray(p.coeffs)
+    assert c.flags.c_contiguous == contiguous
+    c[1, 5, 2, 3] = complex(1.0, bad)
+    with pytest.raises(ValueError, match="packets.coeffs"):
+        idtcwpt2(dataclasses.replace(p, coeffs=c))
+    c[1, 5, 2, 3] = 1.0
+    np.testing.assert_allclose(idtcwpt2(dataclasses.replace(p, coeffs=c)),
+                               idtcwpt2(dataclasses.replace(p, coeffs=c.copy(order="C"))),
+                               rtol=0, atol=0)
