@@ -29,16 +29,18 @@ def test_float32_matches_float64(level, mode):
         assert err < 1e-5, (shape, err)
 
 
+@pytest.mark.parametrize("size", [32, 128])  # 128: the check is shared by the threads
 @pytest.mark.parametrize("contiguous", [True, False])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, 1e307])
-def test_imaginary_parts_are_checked(bad, contiguous):
-    p = _perturbed((2, 32, 32), 2, "periodization", 0)
+def test_imaginary_parts_are_checked(bad, contiguous, size):
+    p = _perturbed((2, size, size), 2, "periodization", 0)
     c = p.coeffs.copy() if contiguous else np.asfortranarray(p.coeffs)
     assert c.flags.c_contiguous == contiguous
-    c[1, 5, 2, 3] = complex(1.0, bad)
-    with pytest.raises(ValueError, match="packets.coeffs"):
-        idtcwpt2(dataclasses.replace(p, coeffs=c))
-    c[1, 5, 2, 3] = 1.0
+    for where in [(0, 5, 2, 3), (1, -1, -1, -1)]:  # first and last share
+        c[where] = complex(1.0, bad)
+        with pytest.raises(ValueError, match="packets.coeffs"):
+            idtcwpt2(dataclasses.replace(p, coeffs=c))
+        c[where] = 1.0
     np.testing.assert_allclose(idtcwpt2(dataclasses.replace(p, coeffs=c)),
                                idtcwpt2(dataclasses.replace(p, coeffs=c.copy(order="C"))),
                                rtol=0, atol=0)

@@ -44,7 +44,7 @@ from ._scratch import (
     strips,
     workers,
 )
-from ._threads import ranges, run
+from ._threads import ranges, run, spread
 
 __all__ = [
     "DECIMATED",
@@ -52,6 +52,7 @@ __all__ = [
     "STRIP_BYTES",
     "UNDECIMATED",
     "compiling_notice",
+    "extremes",
     "silence_compiling_notice",
     "forward_batch",
     "inverse_batch",
@@ -68,6 +69,23 @@ __all__ = [
 
 #: Images of at least this many pixels are shared by all threads when the batch is smaller.
 SPLIT_PIXELS = 128 * 128
+
+
+#: Arrays of at least this many elements are shared by all threads in :func:`extremes`.
+SPLIT_ELEMENTS = 1 << 16
+
+
+def _extremes(a):
+    return a.min(), a.max()
+
+
+def extremes(a):
+    """The minimum and maximum of each share of a non-empty 1D array ``a``, as an
+    array of its dtype (their own extremes are ``a``'s, NaN if ``a`` has one):
+    every thread takes a share (numpy's reductions release the GIL)."""
+    n = workers() if a.size >= SPLIT_ELEMENTS else 1
+    found = spread(_extremes, [(a[start:stop],) for start, stop in ranges(a.size, n)])
+    return np.array(found, dtype=a.dtype)
 
 
 def _schedule(B, geo, nrows, call, rows_first=True):

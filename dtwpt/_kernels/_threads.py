@@ -19,20 +19,25 @@ def _executor(n):
 
 def run(kernel, calls):
     """``kernel(*args)`` for every ``args`` in ``calls``, concurrently; returns when all end."""
-    if not calls:
-        return
-    compiling_notice(kernel, calls[0])
-    if len(calls) == 1:
-        kernel(*calls[0])
-        return
-    futures = [_executor(len(calls) - 1).submit(kernel, *args) for args in calls[1:]]
+    if calls:
+        compiling_notice(kernel, calls[0])
+        spread(kernel, calls)
+
+
+def spread(func, calls):
+    """``[func(*args) for args in calls]``, concurrently (``func`` releases the GIL),
+    the calling thread taking the first call."""
+    if len(calls) <= 1:
+        return [func(*args) for args in calls]
+    futures = [_executor(len(calls) - 1).submit(func, *args) for args in calls[1:]]
     try:
-        kernel(*calls[0])
+        first = func(*calls[0])
     finally:
         errors = [f.exception() for f in futures]
     for e in errors:
         if e is not None:
             raise e
+    return [first] + [f.result() for f in futures]
 
 
 def ranges(n, parts):
