@@ -162,12 +162,12 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
     storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
     synthesised along x, and their average is written into ``x``.
-    ``packets = (packet_of, conj, half, quarter)`` (see :func:`split_coefficients`;
-    0.5 and 0.25 in the dtype of ``x``); ``geo = (G, K, cw, R)``; ``ytmp``
-    receives y-tree b.
+    ``packets = (packet_of, conj, half, quarter, one)`` (see
+    :func:`split_coefficients`; 0.5, 0.25 and 1 in the dtype of ``x``);
+    ``geo = (G, K, cw, R)``; ``ytmp`` receives y-tree b.
     """
     filt, first, ntaps, shift = bank
-    packet_of, conj, half, quarter = packets
+    packet_of, conj, half, quarter, one = packets
     G, K, cw, R = geo
     h = x.shape[1] >> level
     for i in range(i0, i1, di):
@@ -178,14 +178,21 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
                 dst = z[u] if t == 0 else ytmp
                 tree_synthesis(src, dst, types[t], filt, first, ntaps, shift, level, ybuf,
                                (ytmp if t == 0 else ya).reshape(ya.size))
-            unit = z[u]  # += y-tree b, by rows: an array assignment would compile
-            for r in range(unit.shape[0]):  # numba's shape-mismatch message (seconds)
-                zr, br = unit[r], ytmp[r]
-                for c in range(zr.size):
-                    zr[c] += br[c]
+            _scaled_sum(z[u], ytmp, one)  # += y-tree b
         for r in range(r0, r1, R):
             _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, quarter,
                          xleaves, xbuf0, xbuf1, xr)
+
+
+@kernel(inner=True)
+def _scaled_sum(dst, src, scale):
+    """``dst = scale * (dst + src)`` (2D arrays of one shape), row by row: an array
+    expression would compile numba's shape-mismatch message (seconds). Not
+    inlined: both sums of the inverse share its code (less to compile)."""
+    for r in range(dst.shape[0]):
+        d, s = dst[r], src[r]
+        for c in range(d.size):
+            d[c] = scale * (d[c] + s[c])
 
 
 @kernel(inline="always")
@@ -214,10 +221,7 @@ def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, quarter, xleaves,
                 transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw])
         tree_synthesis(leaves, image if t == 0 else other, types[t], filt, first, ntaps, shift,
                        level, xbuf0, xbuf1)
-    for c in range(W):
-        a, b = image[c], other[c]
-        for i in range(R):
-            a[i] = quarter * (a[i] + b[i])
+    _scaled_sum(image, other, quarter)
     transpose_columns(image, 0, out[r0:r1])
 
 
