@@ -146,11 +146,8 @@ def pair_values(x, x_shifted, level, *, wavelet, q, mode="periodization",
     ymod = np.abs(dtcwpt2(both, level, wavelet=wavelet, mode=mode).coeffs)
     values = pair_metrics(ymax, ymod, len(x))
     if rho_max_norm == "rmax":
-        # rho_max * ||Ymod|| / ||Ymax||, both norms of X (the first n images)
-        norm_mod, norm_max = (np.sqrt(np.square(y[:len(x)], dtype=np.float64).sum((-2, -1)))
-                              for y in (ymod, ymax))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values[1] = np.where(norm_max > 0, values[1] * norm_mod / norm_max, np.nan)
+        n = len(x)
+        values[1] = metrics.shift_stability(ymax[:n], ymax[n:], ymax[:n])
     return values
 
 

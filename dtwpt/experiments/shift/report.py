@@ -11,6 +11,7 @@ import numpy as np
 from .. import _paper
 from .._common import write_csv, write_text
 from .._markdown import counts_line, skipped_section, table, verdict_table
+from .compute import POOL_OFFSETS
 from .verdicts import evaluate, pathological_tiles, stable_tiles
 
 __all__ = ["paper_comparison", "write_report"]
@@ -125,10 +126,15 @@ def _comparison(tables, energy, axis):
     return table(header, rows).splitlines()
 
 
-_WINDOWS = {"centred": "centred on 2n (the theory)",
-            "offset": "offset to 2n + (1, 1) (one stride-m sample along y and x)",
-            "offset-x": "offset to 2n + (0, 1) (one stride-m sample along x)",
-            "offset-y": "offset to 2n + (1, 0) (one stride-m sample along y)"}
+def _window(pool_align):
+    """RMax's pooling window, in words, from its offset (see ``POOL_OFFSETS``)."""
+    oy, ox = POOL_OFFSETS[pool_align]
+    if not (oy or ox):
+        return "centred on 2n (the theory)"
+    axes = " and ".join(axis for axis, moved in (("y", oy), ("x", ox)) if moved)
+    return f"offset to 2n + ({oy}, {ox}) (one stride-m sample along {axes})"
+
+
 _NORMS = {"cmod": "||Ymod|| (the paper's definition)",
           "rmax": "||Ymax|| (RMax's own norm, as the paper's Fig. 9a)"}
 
@@ -151,7 +157,7 @@ def _run_section(totals, run_stats, command, source_description, setting, shift)
             f"skipped: {len(totals['skipped'])}",
             f"- shift u = (u_y, u_x) = ({shift[0]:g}, {shift[1]:g}); outputs of X' are "
             "compared with those of X at the same positions (no re-alignment)",
-            f"- protocol: RMax pooling window {_WINDOWS[setting['pool_align']]}, "
+            f"- protocol: RMax pooling window {_window(setting['pool_align'])}, "
             f"boundary mode {setting['mode']}, q = {setting['q']}; "
             f"rho_max = ||Ymax' - Ymax|| / {_NORMS[setting['rho_max_norm']]}",
             f"- this invocation: {speed}"]
