@@ -265,7 +265,7 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     threads = max(1, min(numba.get_num_threads(), B))
     size = _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize)
     buf = _plan.scratch(threads, size, batch.dtype)
-    _kernels.forward_batch(batch, out.view(batch.dtype), plan.types, *plan.bank(batch.dtype),
+    _kernels.forward_batch(batch, out, plan.types, *plan.bank(batch.dtype),
                            level, kind, lay.iv, lay.ih,
                            lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), buf)
     return Packets2D(

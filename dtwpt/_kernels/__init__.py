@@ -111,7 +111,7 @@ def _schedule(B, geo, nrows, call, rows_first=True):
 
 def forward_batch(x, out, types, filt, first, ntaps, shift, level, layout, iv, ih, sign, conj,
                   scratch):
-    """Complex coefficients of a batch ``x (B, H, W)``; ``out`` real view ``(B, P, h', 2w')``.
+    """Complex coefficients ``out (B, P, h', w')`` of a batch ``x (B, H, W)``.
 
     ``layout`` is DECIMATED or UNDECIMATED; ``scratch`` has ``min(threads, B)``
     rows of :func:`scratch_size` elements.

@@ -13,16 +13,18 @@ from ._jit import kernel
 
 @kernel(inline="always")
 def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h):
-    """Complex packets (real view ``out (P, h', 2w')``) from the y-leaves of ``unit``.
+    """Complex packets ``out (P, h', w')`` from the y-leaves of ``unit``.
 
     ``ya`` and ``yb`` hold the y-tree a and b leaves of the unit's columns
     (see :mod:`._scratch`); ``h`` is the rows of a y-packet (``2h`` stored
-    polyphase when ``nph == 2``, put back in natural order here).
+    polyphase when ``nph == 2``, put back in natural order here). Writing
+    complex values, rather than interleaving into a real view, lets the store
+    vectorise in float32.
     """
     g, k = unit // K, unit % K
     part = nph * cw
     poly = nph == 2
-    oc = 2 * k * part  # first real column of the chunk in a packet's output row
+    oc = k * part  # first column of the chunk in a packet's output row
     # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
     for p in range(iv.size):
         if ih[p] // G != g:
@@ -37,16 +39,14 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
             ab = ya[r, c1 : c1 + part]
             ba = yb[r, c0 : c0 + part]
             bb = yb[r, c1 : c1 + part]
-            orow = out[p, ny, oc : oc + 2 * part]
+            orow = out[p, ny, oc : oc + part]
             if poly:
                 for nx in range(part):
                     j = output_row(nx, part, 1)
-                    orow[2 * nx] = aa[j] + s * bb[j]
-                    orow[2 * nx + 1] = cs * (ba[j] - s * ab[j])
+                    orow[nx] = complex(aa[j] + s * bb[j], cs * (ba[j] - s * ab[j]))
             else:
                 for nx in range(part):
-                    orow[2 * nx] = aa[nx] + s * bb[nx]
-                    orow[2 * nx + 1] = cs * (ba[nx] - s * ab[nx])
+                    orow[nx] = complex(aa[nx] + s * bb[nx], cs * (ba[nx] - s * ab[nx]))
 
 
 @kernel(inner=True, fastmath={"contract"})

@@ -108,7 +108,7 @@ def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
 @kernel()
 def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, packets, geo,
                      z, xt, xbuf0, xbuf1, ybuf):
-    """Complex packets (real view ``out (B, P, h', 2w')``) of images ``i0:i1:di``.
+    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``.
 
     ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R)``.
     """
