@@ -628,7 +628,8 @@ def idtcwpt(packets: Packets1D) -> np.ndarray:
     out = np.zeros_like(ta)
     for t, leaves in enumerate((ta, tb)):
         rec = np.empty_like(ta)
-        _kernels.tree_synthesis(leaves, rec, plan.types[t], *bank, level, bufs[0], bufs[1])
+        _kernels.tree_synthesis(leaves, rec, plan.types[t], *bank, level, bufs[0], bufs[1],
+                                False)
         out += 0.5 * rec
     out = out[before : before + packets.length].T.reshape(lead + (packets.length,))
     return np.moveaxis(out, -1, packets.axis)

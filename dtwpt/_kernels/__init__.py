@@ -219,9 +219,8 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
     ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`."""
     B, H, W = x.shape
     geo = geometry(H, W, level, DECIMATED, x.itemsize)
-    half, quarter, one = x.dtype.type(0.5), x.dtype.type(0.25), x.dtype.type(1)
     bank = (filt, first, ntaps, shift)
-    packets = (_packet_table(iv, ih, sign, level), conj, half, quarter, one)
+    packets = (_packet_table(iv, ih, sign, level), conj, x.dtype.type(0.125))
 
     def call(row, slot, images, rows, units):
         v = carve_inverse(scratch[row], geo, slot)

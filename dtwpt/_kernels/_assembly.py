@@ -137,16 +137,16 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
 
 @kernel(inner=True)
 def split_coefficients(coeffs, ya, yb, packet_of, conj, half, unit, G, K, cw, h):
-    """Adjoint of :func:`assemble_coefficients` (decimated), halved: the y-leaves
-    of ``unit`` from the complex packets (real view ``coeffs (P, h, 2w)``).
-    ``half`` is 0.5 in the coefficients' dtype (a literal 0.5 would turn float32
-    arithmetic into float64).
+    """Adjoint of :func:`assemble_coefficients` (decimated), scaled by ``2 * half``:
+    the y-leaves of ``unit`` from the complex packets (real view
+    ``coeffs (P, h, 2w)``). ``half`` is in the coefficients' dtype (a literal
+    would turn float32 arithmetic into float64).
 
     The packets ``p`` (sign +) and ``m`` (sign -) of a (y-packet, x-packet)
     pair share their four leaves: ``aa = (Re p + Re m) / 2``,
     ``bb = (Re p - Re m) / 2``, ``ba = (Im p + Im m) / 2`` and
-    ``ab = (Im m - Im p) / 2``, with ``Im`` unconjugated; see ``packet_of`` in
-    :func:`pool_rmax_cmod`.
+    ``ab = (Im m - Im p) / 2``, with ``Im`` unconjugated (``half = 1 / 2``);
+    see ``packet_of`` in :func:`pool_rmax_cmod`.
     """
     g, k = unit // K, unit % K
     oc = 2 * k * cw

@@ -97,8 +97,9 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
 
 
 @kernel(inner=True, fastmath={"contract"})
-def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
-    """Adjoint of :func:`analysis_level` at stride 2: children -> parents.
+def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen, add):
+    """Adjoint of :func:`analysis_level` at stride 2: children -> parents,
+    written into ``dst`` (``add=False``) or added to it (``add=True``).
 
     Parent row ``m`` receives tap ``k`` of child row ``n`` when
     ``2n + first + k = m (mod blen)``: only the taps of one parity reach it,
@@ -121,15 +122,15 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen):
             for n0 in range(nout):
                 m = (2 * n0 + first[t]) % blen
                 _ten_tap_rows(dst[b * blen + m], dst[b * blen + (m + 1) % blen], src, lo0, hi0,
-                              (n0 - k // 2) % nout, delay, nout, f, g, k)
+                              (n0 - k // 2) % nout, delay, nout, f, g, k, k == 0 and not add)
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k):
+def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k, overwrite):
     """Two parent rows of :func:`synthesis_level`, taps ``k .. k + 9``: ``even``
     from taps k, k + 2, ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of
     child rows ``n0, n0 - 1, ..., n0 - 4`` (both children), all weights in
-    registers; the rows are set (``k == 0``) or added to."""
+    registers; the rows are set (``overwrite``) or added to."""
     w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
     v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
     x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
@@ -145,7 +146,7 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k):
     e3 = e2 - 1 if e2 > 0 else nout - 1
     e4 = e3 - 1 if e3 > 0 else nout - 1
     b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
-    if k == 0:
+    if overwrite:
         for c in range(even.size):
             p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
             q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
@@ -179,8 +180,9 @@ def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf
 
 
 @kernel(inline="always")
-def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1):
-    """Inverse of :func:`tree_analysis` (decimated), written into ``dst``."""
+def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1, add):
+    """Inverse of :func:`tree_analysis` (decimated), written into ``dst``
+    (``add=False``) or added to it (``add=True``)."""
     rows, ncols = src.shape
     cur = src
     for j in range(level - 1, -1, -1):
@@ -189,7 +191,7 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1
         else:
             buf = buf0 if j % 2 == 0 else buf1
             nxt = buf[: rows * ncols].reshape(rows, ncols)
-        synthesis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j)
+        synthesis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j, add and j == 0)
         cur = nxt
 
 

@@ -161,50 +161,32 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     The forward passes run backwards: units ``u0:u1`` are split into y-leaves
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
     storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
-    synthesised along x, and their average is written into ``x``.
-    ``packets = (packet_of, conj, half, quarter, one)`` (see
-    :func:`split_coefficients`; 0.5, 0.25 and 1 in the dtype of ``x``);
-    ``geo = (G, K, cw, R)``; ``ytmp`` receives y-tree b.
+    synthesised along x and summed into ``x``. The two sums are averages:
+    their factor 1/4 is applied with the split's 1/2 (a power of two scales
+    every rounding exactly). ``packets = (packet_of, conj, eighth)`` (see
+    :func:`split_coefficients`; 0.125 in the dtype of ``x``);
+    ``geo = (G, K, cw, R)``; ``ytmp`` is y-tree a's second buffer.
     """
     filt, first, ntaps, shift = bank
-    packet_of, conj, half, quarter, one = packets
+    packet_of, conj, eighth = packets
     G, K, cw, R = geo
     h = x.shape[1] >> level
     for i in range(i0, i1, di):
         for u in range(u0, u1):
-            split_coefficients(coeffs[i], ya, yb, packet_of, conj, half, u, G, K, cw, h)
+            split_coefficients(coeffs[i], ya, yb, packet_of, conj, eighth, u, G, K, cw, h)
             for t in range(2):  # one call site: the tree is compiled into the caller once
-                src = ya if t == 0 else yb
-                dst = z[u] if t == 0 else ytmp
-                tree_synthesis(src, dst, types[t], filt, first, ntaps, shift, level, ybuf,
-                               (ytmp if t == 0 else ya).reshape(ya.size))
-            _scaled_sum(z[u], ytmp, one)  # += y-tree b
+                tree_synthesis(ya if t == 0 else yb, z[u], types[t], filt, first, ntaps, shift,
+                               level, ybuf, (ytmp if t == 0 else ya).reshape(ya.size), t == 1)
         for r in range(r0, r1, R):
-            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, quarter,
-                         xleaves, xbuf0, xbuf1, xr)
-
-
-@kernel(inner=True)
-def _scaled_sum(dst, src, scale):
-    """``dst = scale * (dst + src)`` (2D arrays of one shape), row by row: an array
-    expression would compile numba's shape-mismatch message (seconds). Not
-    inlined: both sums of the inverse share its code (less to compile)."""
-    for r in range(dst.shape[0]):
-        d, s = dst[r], src[r]
-        for c in range(d.size):
-            d[c] = scale * (d[c] + s[c])
+            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
+                         xbuf0, xbuf1, xr)
 
 
 @kernel(inline="always")
-def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, quarter, xleaves, xbuf0, xbuf1,
-                 xr):
-    """Rows ``r0:r1`` of ``out``: the average of the two x-trees' syntheses of the
-    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`).
-
-    x-tree a is synthesised into ``xr``, x-tree b into the leaves' own buffer
-    (free once the first synthesis level has read them; ``xbuf0`` at level 1,
-    which has no intermediate level); both are averaged before the one
-    transpose into ``out``.
+def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
+    """Rows ``r0:r1`` of ``out``: the sum of the two x-trees' syntheses of the
+    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`),
+    x-tree b's added to x-tree a's in ``xr`` before the one transpose into ``out``.
     """
     filt, first, ntaps, shift = bank
     W = out.shape[1]
@@ -212,16 +194,14 @@ def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, quarter, xleaves,
     w = K * cw
     leaves = xleaves[: W * R].reshape(W, R)
     image = xr[: W * R].reshape(W, R)
-    other = (xleaves if level > 1 else xbuf0)[: W * R].reshape(W, R)
     for t in range(2):
         for ih in range(1 << level):
             col = (t * G + ih % G) * cw
             for k in range(K):
                 rows = z[(ih // G) * K + k, r0:r1]
                 transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw])
-        tree_synthesis(leaves, image if t == 0 else other, types[t], filt, first, ntaps, shift,
-                       level, xbuf0, xbuf1)
-    _scaled_sum(image, other, quarter)
+        tree_synthesis(leaves, image, types[t], filt, first, ntaps, shift, level, xbuf0, xbuf1,
+                       t == 1)
     transpose_columns(image, 0, out[r0:r1])
 
 
