@@ -39,6 +39,7 @@ from .._common import (
     write_csv,
     write_skipped,
 )
+from .._drawing import FigureJobs
 from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
 from . import figures as _figures
@@ -203,18 +204,46 @@ def _setting(args):
             "rho_max_norm": args.rho_max_norm}
 
 
-def _write_outputs(out, args, levels, totals, stats, source_description, energy):
-    """CSV tables, figures and report of an aggregated run; returns the verdicts."""
+def _write_outputs(out, args, levels, totals, stats, source_description, energy, figures):
+    """CSV tables, figures (those of ``figures`` and the results') and report of an
+    aggregated run; returns the verdicts."""
     u = shift_vector(args)
     tables = {j: packet_table(j, totals[j], q=args.q, shift=u) for j in levels}
     for j in levels:
         write_csv(out / f"packets_J{j}.csv", tables[j])
     write_csv(out / "table1.csv", energy)
-    drawn = _figures.draw_all(out, tables, wavelet=args.wavelet, q=args.q)
+    figures.submit(_figures.result_jobs(tables))
+    drawn = figures.write(out)
     return _report.write_report(
         out / "report.md", tables=tables, energy=energy, totals=totals, figures=drawn,
         run_stats=stats, command=format_command(command_line(args)),
         source_description=source_description, setting=_setting(args), shift=u)
+
+
+def _run(args, levels, energy, figures):
+    """:func:`run` once its options are checked: (out, totals, stats, verdicts)."""
+    source = make_source(args, default_pairs=DEFAULT_PAIRS)
+    out = Path(os.path.abspath(args.out or default_out()))
+    args.out = str(out)
+    config = _config(args, source)
+    with lock_run_folder(out, config) as resumed:
+        if resumed and not args.quiet:
+            print(f"resuming the run in {out}", file=sys.stderr)
+        compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
+                          mode=args.mode, pool_align=args.pool_align,
+                          rho_max_norm=args.rho_max_norm)
+        stats = run_chunks(source, compute, out / "chunks", chunk=args.chunk, dask=args.dask,
+                           workers=args.workers, progress=not args.quiet and sys.stderr.isatty(),
+                           quiet=args.quiet)
+        totals = aggregate(load_chunks(out / "chunks", chunk_ranges(len(source), args.chunk)),
+                           levels)
+        write_skipped(out, totals["skipped"])
+        if not totals["n_pairs"]:
+            raise UsageError(f"no pair could be processed: all {len(totals['skipped'])} "
+                             f"item(s) were skipped (reasons in {out / 'skipped.csv'})")
+        verdicts = _write_outputs(out, args, levels, totals, stats, config["source"], energy,
+                                  figures)
+    return out, totals, stats, verdicts
 
 
 def run(args):
@@ -273,25 +302,10 @@ def run(args):
         energy = energy_table(levels, args.wavelet)
     except ValueError as error:
         raise UsageError(f"--levels {levels[-1]}: {error}") from None
-    source = make_source(args, default_pairs=DEFAULT_PAIRS)
-    out = Path(os.path.abspath(args.out or default_out()))
-    args.out = str(out)
-    config = _config(args, source)
-    with lock_run_folder(out, config) as resumed:
-        if resumed and not args.quiet:
-            print(f"resuming the run in {out}", file=sys.stderr)
-        compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
-                          mode=args.mode, pool_align=args.pool_align,
-                          rho_max_norm=args.rho_max_norm)
-        stats = run_chunks(source, compute, out / "chunks", chunk=args.chunk, dask=args.dask,
-                           workers=args.workers, progress=not args.quiet and sys.stderr.isatty(),
-                           quiet=args.quiet)
-        totals = aggregate(load_chunks(out / "chunks", chunk_ranges(len(source), args.chunk)),
-                           levels)
-        write_skipped(out, totals["skipped"])
-        if not totals["n_pairs"]:
-            raise UsageError(f"no pair could be processed: all {len(totals['skipped'])} "
-                             f"item(s) were skipped (reasons in {out / 'skipped.csv'})")
-        verdicts = _write_outputs(out, args, levels, totals, stats, config["source"], energy)
+    # Figs 5 and 6 need only the options: worker processes draw them while this one
+    # computes (forked now, while it runs a single thread; see FigureJobs).
+    with FigureJobs() as figures:
+        figures.submit(_figures.option_jobs(levels, wavelet=args.wavelet, q=args.q))
+        out, totals, stats, verdicts = _run(args, levels, energy, figures)
     _print_summary(out, totals, stats, verdicts)
     return 0

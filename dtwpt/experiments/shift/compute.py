@@ -30,7 +30,7 @@ from dtwpt.metrics import pair_metrics
 from .. import _paper
 
 __all__ = ["METRICS", "POOL_OFFSETS", "RHO_MAX_NORMS", "offset_rmax", "pair_values",
-           "chunk_sums", "aggregate", "packet_table", "energy_table"]
+           "chunk_sums", "aggregate", "gamma_at_tiles", "packet_table", "energy_table"]
 
 METRICS = ("rho2", "rho_max", "rho_mod")
 
@@ -262,6 +262,32 @@ def aggregate(chunks, levels):
     return totals
 
 
+def gamma_at_tiles(level, q):
+    """``gamma_q(m theta)^2`` at the tile centres ``theta`` of level J, ``m = 2**(J-1)``.
+
+    Per packet, in frequency order: the ``gamma_sq`` column of
+    :func:`packet_table` and the right map of Fig. 5.
+
+    Parameters
+    ----------
+    level : int
+        J >= 1.
+    q : int
+        Max-pooling half-width.
+
+    Returns
+    -------
+    ndarray, shape (2 * 4**J,)
+
+    Examples
+    --------
+    >>> values = gamma_at_tiles(2, 1)
+    >>> values.shape, round(float(values.max()), 3)
+    ((32,), 0.114)
+    """
+    return theory.gamma_sq(2 ** (level - 1) * tree.tile_centres(level), q=q)
+
+
 def packet_table(level, stats, *, q, shift):
     """Columns of ``packets_J<J>.csv``: tiles, theory and measured statistics.
 
@@ -306,7 +332,7 @@ def packet_table(level, stats, *, q, shift):
         "packet": np.arange(n_packets), "row": row, "col": col,
         "theta_y": theta[:, 0], "theta_x": theta[:, 1],
         "is_lowpass": tree.lowpass_mask(level),
-        "gamma_sq": theory.gamma_sq(m * theta, q=q),
+        "gamma_sq": gamma_at_tiles(level, q),
         "discrepancy_bound": theory.discrepancy_bound(theta, kappa, m, q=q),
         "rmax_shift_bound": theory.rmax_shift_bound(theta, kappa, m, shift, q=q),
         "cmod_shift_bound": np.full(n_packets, theory.cmod_shift_bound(kappa, shift)),

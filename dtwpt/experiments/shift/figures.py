@@ -16,6 +16,8 @@ Every map: ``omega_x`` from -pi (left) to pi (right), ``omega_y`` from -pi
 the paper's own colour bars (read from the figures, see
 :mod:`dtwpt.experiments._paper`).
 """
+from functools import partial
+
 import numpy as np
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
@@ -26,9 +28,10 @@ from dtwpt.plotting import MASK_COLOR, plot_frequency_function, plot_kernel_gall
 from dtwpt.tree import lowpass_mask
 
 from .. import _paper
-from .._common import atomic_write
+from .._drawing import FigureJobs
+from .compute import gamma_at_tiles
 
-__all__ = ["draw_all", "gamma_figure"]
+__all__ = ["draw_all", "gamma_figure", "option_jobs", "result_jobs"]
 
 #: Samples per axis of the continuous gamma^2 map.
 GRID = 256
@@ -164,8 +167,84 @@ def paper_figure(level, table):
     return fig
 
 
+def option_jobs(levels, *, wavelet, q):
+    """Figure jobs that need only the options: Figs 5 and 6 per level.
+
+    They can be drawn while the run computes; Fig. 5's tile values are those
+    of the packet tables (:func:`~dtwpt.experiments.shift.compute.gamma_at_tiles`).
+
+    Parameters
+    ----------
+    levels : sequence of int
+        Decomposition levels J.
+    wavelet : str
+        Q-shift family (for the kernels).
+    q : int
+        Max-pooling half-width.
+
+    Returns
+    -------
+    list of (str, str, callable, tuple)
+        ``(file name, caption, draw, args)`` per figure, in the paper's order;
+        ``draw(*args)`` returns the :class:`~matplotlib.figure.Figure`.
+
+    Examples
+    --------
+    >>> jobs = option_jobs([2, 3], wavelet="qshift_a", q=1)
+    >>> [name for name, *_ in jobs]
+    ['fig5_gamma_J2.png', 'fig5_gamma_J3.png', 'fig6_kernels_J2.png', 'fig6_kernels_J3.png']
+    >>> name, caption, draw, args = jobs[2]
+    >>> print(draw(*args).get_suptitle())
+    Packet kernels (real part), J = 2
+    """
+    jobs = [(f"fig5_gamma_J{j}.png",
+             f"Fig. 5 — gamma_q(m omega)^2 for m = {2 ** (j - 1)} (J = {j}), square-root "
+             "scale as in the paper", partial(gamma_figure, q=q), (j, gamma_at_tiles(j, q)))
+            for j in sorted(levels)]
+    return jobs + [(f"fig6_kernels_J{j}.png",
+                    f"Fig. 6 — packet kernels (real part), J = {j}; each kernel is scaled "
+                    "to its own maximum", kernel_figure, (j, wavelet))
+                   for j in sorted(levels)]
+
+
+def result_jobs(tables):
+    """Figure jobs of a run's results: Fig. 8, Fig. 9 per level, the paper side by side.
+
+    Parameters
+    ----------
+    tables : dict of int to dict
+        :func:`dtwpt.experiments.shift.compute.packet_table` per level.
+
+    Returns
+    -------
+    list of (str, str, callable, tuple)
+        As :func:`option_jobs`; the paper's maps exist for J = 2 and 3 only.
+
+    Examples
+    --------
+    >>> from dtwpt.experiments.shift.compute import packet_table
+    >>> stats = {f"{m}_{s}": np.zeros(32) for m in ("rho2", "rho_max", "rho_mod")
+    ...          for s in ("mean", "std")} | {"count": np.zeros(32, int)}
+    >>> tables = {2: packet_table(2, stats, q=1, shift=(0.0, 1.0))}
+    >>> [name for name, *_ in result_jobs(tables)]
+    ['fig8_rho2.png', 'fig9_stability_J2.png', 'paper_J2.png']
+    """
+    levels = sorted(tables)
+    jobs = [("fig8_rho2.png", "Fig. 8 — mean rho^2 per tile, linear scale [0, 1], "
+                              "low-pass tiles hidden",
+             rho2_figure, ({j: tables[j]["rho2_mean"] for j in levels},))]
+    jobs += [(f"fig9_stability_J{j}.png",
+              f"Fig. 9 — mean rho_max and rho_mod, J = {j}, squared scale [0, 1] as in the "
+              "paper", stability_figure, (j, tables[j]["rho_max_mean"], tables[j]["rho_mod_mean"]))
+             for j in levels]
+    return jobs + [(f"paper_J{j}.png",
+                    f"The paper's Figs 8, 9a, 9b (left), this run (middle) and their "
+                    f"difference (right), J = {j}", paper_figure, (j, tables[j]))
+                   for j in levels if j in (2, 3)]
+
+
 def draw_all(out, tables, *, wavelet, q):
-    """Draw and save every figure of a run.
+    """Draw and save every figure of a run, in this process.
 
     Parameters
     ----------
@@ -200,50 +279,33 @@ def draw_all(out, tables, *, wavelet, q):
     >>> sorted(p.name for p in out.iterdir()) == sorted(name for _, name in drawn)
     True
     """
-    levels = sorted(tables)
-    figures = []
+    with FigureJobs(workers=1) as jobs:
+        jobs.submit(option_jobs(sorted(tables), wavelet=wavelet, q=q) + result_jobs(tables))
+        return jobs.write(out)
 
-    def save(fig, name, caption):
-        atomic_write(out / name, lambda fh: fig.savefig(fh, format="png", dpi=150),
-                     binary=True)
-        figures.append((caption, name))
 
-    for j in levels:
-        save(gamma_figure(j, tables[j]["gamma_sq"], q=q), f"fig5_gamma_J{j}.png",
-             f"Fig. 5 — gamma_q(m omega)^2 for m = {2 ** (j - 1)} (J = {j}), square-root "
-             "scale as in the paper")
-    for j in levels:
-        save(kernel_figure(j, wavelet), f"fig6_kernels_J{j}.png",
-             f"Fig. 6 — packet kernels (real part), J = {j}; each kernel is scaled to its "
-             "own maximum")
+def rho2_figure(rho2):
+    """Fig. 8: mean ``rho^2`` per tile for every level (``{J: values}``), one linear scale."""
+    levels = sorted(rho2)
     fig = Figure(figsize=(4.2 * len(levels) + 1.2, 4.2), layout="constrained")
-    _rho2_row(fig, tables, levels)
-    fig.suptitle(r"mean $\rho^2$ (RMax vs CMod), linear scale as in the paper")
-    _hidden_legend(fig)
-    save(fig, "fig8_rho2.png", "Fig. 8 — mean rho^2 per tile, linear scale [0, 1], "
-                               "low-pass tiles hidden")
-    for j in levels:
-        fig = Figure(figsize=(9.6, 4.2), layout="constrained")
-        map_row(fig, fig.subplots(1, 2), {r"mean $\rho_{max}$": tables[j]["rho_max_mean"],
-                                          r"mean $\rho_{mod}$": tables[j]["rho_mod_mean"]},
-                j, norm=PowerNorm(2, 0, 1), label="mean instability (squared scale)")
-        fig.suptitle(f"shift instability, J = {j}")
-        _hidden_legend(fig)
-        save(fig, f"fig9_stability_J{j}.png",
-             f"Fig. 9 — mean rho_max and rho_mod, J = {j}, squared scale [0, 1] as in the "
-             "paper")
-    for j in (lv for lv in levels if lv in (2, 3)):
-        save(paper_figure(j, tables[j]), f"paper_J{j}.png",
-             f"The paper's Figs 8, 9a, 9b (left), this run (middle) and their difference "
-             f"(right), J = {j}")
-    return figures
-
-
-def _rho2_row(fig, tables, levels):
     axes = np.atleast_1d(fig.subplots(1, len(levels)))
     images = []
     for ax, j in zip(axes, levels):
-        images.append(plot_tile_map(tables[j]["rho2_mean"], j, ax=ax, mask="lowpass",
-                                    colorbar=False, title=f"J = {j}"))
+        images.append(plot_tile_map(rho2[j], j, ax=ax, mask="lowpass", colorbar=False,
+                                    title=f"J = {j}"))
         images[-1].set_norm(PowerNorm(1, 0, 1))
     fig.colorbar(images[0], ax=list(axes), label=r"mean $\rho^2$", shrink=0.9)
+    fig.suptitle(r"mean $\rho^2$ (RMax vs CMod), linear scale as in the paper")
+    _hidden_legend(fig)
+    return fig
+
+
+def stability_figure(level, rho_max, rho_mod):
+    """Fig. 9 for one level: mean ``rho_max`` and ``rho_mod`` per tile, squared scale."""
+    fig = Figure(figsize=(9.6, 4.2), layout="constrained")
+    map_row(fig, fig.subplots(1, 2), {r"mean $\rho_{max}$": rho_max,
+                                      r"mean $\rho_{mod}$": rho_mod},
+            level, norm=PowerNorm(2, 0, 1), label="mean instability (squared scale)")
+    fig.suptitle(f"shift instability, J = {level}")
+    _hidden_legend(fig)
+    return fig
