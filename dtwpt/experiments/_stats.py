@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri, stdtrit  # normal and Student t quantiles (light imports)
 
 __all__ = ["Verdict", "compare", "grouped_mean_interval", "pearson_interval",
            "MIN_GROUPS", "MIN_TILES", "CONFIDENCE"]
@@ -111,7 +111,7 @@ def grouped_mean_interval(values, groups):
     mean = float(means.mean())
     if names.size < MIN_GROUPS:
         return mean, math.nan, math.nan, int(names.size)
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, names.size - 1) * means.std(ddof=1) / math.sqrt(
+    half = stdtrit(names.size - 1, 0.5 + CONFIDENCE / 2) * means.std(ddof=1) / math.sqrt(
         names.size)
     return mean, mean - half, mean + half, int(names.size)
 
@@ -140,6 +140,6 @@ def pearson_interval(a, b):
     if n < MIN_TILES or a.std() == 0 or b.std() == 0:
         return math.nan, math.nan, math.nan, n
     r = float(np.corrcoef(a, b)[0, 1])
-    z, half = math.atanh(min(r, 1 - 1e-12)), stats.norm.ppf(0.5 + CONFIDENCE / 2) / math.sqrt(
+    z, half = math.atanh(min(r, 1 - 1e-12)), ndtri(0.5 + CONFIDENCE / 2) / math.sqrt(
         n - 3)
     return r, math.tanh(z - half), math.tanh(z + half), n

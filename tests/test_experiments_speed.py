@@ -1,0 +1,108 @@
+"""What keeps the command line's first run short gives the same outputs.
+
+- the verdicts' intervals take Student's t and the normal quantiles from
+  scipy.special (the same numbers as scipy.stats, without importing it);
+- figures are drawn in one pass (:func:`png_bytes`), byte for byte what
+  ``savefig`` writes;
+- a run drawing its figures in forked worker processes (the command line)
+  writes the same files as one drawing them in-process (:func:`draw_all`).
+"""
+import io
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from scipy import stats
+
+from dtwpt.experiments import _drawing
+from dtwpt.experiments._stats import grouped_mean_interval, pearson_interval
+from dtwpt.experiments.shift import figures
+from dtwpt.experiments.shift.compute import packet_table
+
+
+@pytest.mark.parametrize("n_groups", [3, 4, 7, 30])
+def test_grouped_interval_is_the_student_t_interval(n_groups):
+    rng = np.random.default_rng(n_groups)
+    values, groups = rng.normal(size=5 * n_groups), np.repeat(np.arange(n_groups), 5)
+    mean, low, high, n = grouped_mean_interval(values, groups)
+    means = values.reshape(n_groups, 5).mean(axis=1)
+    low_ref, high_ref = stats.t.interval(0.95, n_groups - 1, loc=means.mean(),
+                                         scale=stats.sem(means))
+    assert n == n_groups
+    np.testing.assert_allclose([mean, low, high], [means.mean(), low_ref, high_ref],
+                               rtol=1e-12)
+
+
+def test_pearson_interval_is_fishers():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=40)
+    b = a + rng.normal(size=40)
+    r, low, high, n = pearson_interval(a, b)
+    half = stats.norm.ppf(0.975) / np.sqrt(n - 3)
+    np.testing.assert_allclose([r, low, high],
+                               [stats.pearsonr(a, b)[0], np.tanh(np.arctanh(r) - half),
+                                np.tanh(np.arctanh(r) + half)], rtol=1e-12)
+
+
+def _tables(levels):
+    """Packet tables of made-up results (the figures only read them)."""
+    rng = np.random.default_rng(0)
+    stats_ = {j: {f"{m}_{s}": rng.uniform(0, 1, 2 * 4 ** j)
+                  for m in ("rho2", "rho_max", "rho_mod") for s in ("mean", "std")}
+              | {"count": np.full(2 * 4 ** j, 3)} for j in levels}
+    return {j: packet_table(j, stats_[j], q=1, shift=(0.0, 1.0)) for j in levels}
+
+
+@pytest.mark.parametrize("draw", [figures.paper_figure, figures.kernel_figure])
+def test_png_bytes_is_savefig_in_one_pass(draw):
+    # constrained layout and colour bars; a fixed layout
+    args = (2, _tables([2])[2]) if draw is figures.paper_figure else (2, "qshift_a")
+    saved = io.BytesIO()
+    draw(*args).savefig(saved, format="png", dpi=60)
+    fig = draw(*args)
+    assert _drawing.png_bytes(fig, dpi=60) == saved.getvalue()
+    assert fig.dpi == 100  # the figure's own resolution is left alone
+
+
+def test_jobs_are_written_in_order_and_errors_reach_the_caller(tmp_path):
+    jobs = [(f"f{k}.png", f"figure {k}", Figure, ((1 + k, 1),)) for k in range(3)]
+    with _drawing.FigureJobs() as drawer:
+        drawer.submit(jobs[:1])
+        drawer.submit(jobs[1:])
+        assert drawer.write(tmp_path) == [("figure 0", "f0.png"), ("figure 1", "f1.png"),
+                                          ("figure 2", "f2.png")]
+        drawer.submit([("bad.png", "bad", np.reshape, ([1, 2], 3))])
+        with pytest.raises(ValueError):
+            drawer.write(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.png", "f1.png", "f2.png"]
+
+
+FORKED = """
+import sys, threading
+from dtwpt.experiments import _drawing
+from dtwpt.experiments.shift import figures
+sys.path.insert(0, {tests!r})
+from test_experiments_speed import _tables
+assert threading.active_count() == 1
+with _drawing.FigureJobs() as drawer:
+    assert drawer._pool is not None  # forked workers, as in the command line
+    drawer.submit(figures.option_jobs([1, 2], wavelet="qshift_a", q=1))
+    drawer.submit(figures.result_jobs(_tables([1, 2])))
+    drawer.write(__import__("pathlib").Path({out!r}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def test_forked_workers_draw_the_same_files(tmp_path):
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: figures are drawn in-process")
+    forked, here = tmp_path / "forked", tmp_path / "here"
+    code = FORKED.format(tests=os.path.dirname(__file__), out=str(forked))
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
+    drawn = figures.draw_all(here, _tables([1, 2]), wavelet="qshift_a", q=1)
+    assert sorted(p.name for p in forked.iterdir()) == sorted(name for _, name in drawn)
+    for _, name in drawn:
+        assert (forked / name).read_bytes() == (here / name).read_bytes(), name
