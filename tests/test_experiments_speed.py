@@ -14,13 +14,13 @@ import sys
 
 import numpy as np
 import pytest
+from _shift_tables import made_up_tables
 from matplotlib.figure import Figure
 from scipy import stats
 
 from dtwpt.experiments import _drawing
 from dtwpt.experiments._stats import grouped_mean_interval, pearson_interval
 from dtwpt.experiments.shift import figures
-from dtwpt.experiments.shift.compute import packet_table
 
 
 @pytest.mark.parametrize("n_groups", [3, 4, 7, 30])
@@ -47,19 +47,10 @@ def test_pearson_interval_is_fishers():
                                 np.tanh(np.arctanh(r) + half)], rtol=1e-12)
 
 
-def _tables(levels):
-    """Packet tables of made-up results (the figures only read them)."""
-    rng = np.random.default_rng(0)
-    stats_ = {j: {f"{m}_{s}": rng.uniform(0, 1, 2 * 4 ** j)
-                  for m in ("rho2", "rho_max", "rho_mod") for s in ("mean", "std")}
-              | {"count": np.full(2 * 4 ** j, 3)} for j in levels}
-    return {j: packet_table(j, stats_[j], q=1, shift=(0.0, 1.0)) for j in levels}
-
-
 @pytest.mark.parametrize("draw", [figures.paper_figure, figures.kernel_figure])
 def test_png_bytes_is_savefig_in_one_pass(draw):
     # constrained layout and colour bars; a fixed layout
-    args = (2, _tables([2])[2]) if draw is figures.paper_figure else (2, "qshift_a")
+    args = (2, made_up_tables([2])[2]) if draw is figures.paper_figure else (2, "qshift_a")
     saved = io.BytesIO()
     draw(*args).savefig(saved, format="png", dpi=60)
     fig = draw(*args)
@@ -68,30 +59,32 @@ def test_png_bytes_is_savefig_in_one_pass(draw):
 
 
 def test_jobs_are_written_in_order_and_errors_reach_the_caller(tmp_path):
-    jobs = [(f"f{k}.png", f"figure {k}", Figure, ((1 + k, 1),)) for k in range(3)]
+    jobs = [(f"f{k}.png", f"figure {k}", Figure, ((1 + k, 1),), {}) for k in range(3)]
     with _drawing.FigureJobs() as drawer:
         drawer.submit(jobs[:1])
         drawer.submit(jobs[1:])
         assert drawer.write(tmp_path) == [("figure 0", "f0.png"), ("figure 1", "f1.png"),
                                           ("figure 2", "f2.png")]
-        drawer.submit([("bad.png", "bad", np.reshape, ([1, 2], 3))])
+        drawer.submit([("bad.png", "bad", "numpy:reshape", ([1, 2], 3), {})])
         with pytest.raises(ValueError):
             drawer.write(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f0.png", "f1.png", "f2.png"]
 
 
 FORKED = """
-import sys, threading
+import pathlib, sys, threading
+import dtwpt.experiments.shift
 from dtwpt.experiments import _drawing
-from dtwpt.experiments.shift import figures
+from dtwpt.experiments.shift import _jobs
 sys.path.insert(0, {tests!r})
-from test_experiments_speed import _tables
+from _shift_tables import made_up_tables
 assert threading.active_count() == 1
 with _drawing.FigureJobs() as drawer:
     assert drawer._pool is not None  # forked workers, as in the command line
-    drawer.submit(figures.option_jobs([1, 2], wavelet="qshift_a", q=1))
-    drawer.submit(figures.result_jobs(_tables([1, 2])))
-    drawer.write(__import__("pathlib").Path({out!r}))
+    drawer.submit(_jobs.option_jobs([1, 2], wavelet="qshift_a", q=1))
+    drawer.submit(_jobs.result_jobs(made_up_tables([1, 2])))
+    drawer.write(pathlib.Path({out!r}))
+assert "matplotlib" not in sys.modules  # only the workers draw
 """
 
 
@@ -102,7 +95,7 @@ def test_forked_workers_draw_the_same_files(tmp_path):
     forked, here = tmp_path / "forked", tmp_path / "here"
     code = FORKED.format(tests=os.path.dirname(__file__), out=str(forked))
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
-    drawn = figures.draw_all(here, _tables([1, 2]), wavelet="qshift_a", q=1)
+    drawn = figures.draw_all(here, made_up_tables([1, 2]), wavelet="qshift_a", q=1)
     assert sorted(p.name for p in forked.iterdir()) == sorted(name for _, name in drawn)
     for _, name in drawn:
         assert (forked / name).read_bytes() == (here / name).read_bytes(), name

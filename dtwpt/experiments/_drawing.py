@@ -1,8 +1,10 @@
 """An experiment's figures, drawn in worker processes while the experiment computes.
 
-A figure job is ``(name, caption, draw, args)``: ``draw(*args)`` returns a
-:class:`matplotlib.figure.Figure`, which :func:`png_bytes` turns into a PNG
-file's bytes; ``draw`` must be a module-level function and ``args``
+A figure job is ``(name, caption, draw, args, kwargs)``: ``draw(*args,
+**kwargs)`` returns a :class:`matplotlib.figure.Figure`, which
+:func:`png_bytes` turns into a PNG file's bytes. ``draw`` is a module-level
+function or its name ``"module:function"``, imported where the figure is
+drawn (so that this process need not import Matplotlib); the arguments must be
 picklable. :class:`FigureJobs` takes jobs as soon as their inputs are known
 (figures of the options alone while the kernels compile, figures of the
 results once they are in) and :meth:`FigureJobs.write` saves the files in the
@@ -18,6 +20,7 @@ where forking is unsafe, Windows, a single core, or a caller already running
 threads) the jobs are drawn in this process by :meth:`FigureJobs.write`. The
 files are the same either way.
 """
+import importlib
 import io
 import multiprocessing
 import os
@@ -68,9 +71,12 @@ def png_bytes(fig, *, dpi=DPI):
     return buffer.getvalue()
 
 
-def _draw_png(draw, args):
+def _draw_png(draw, args, kwargs):
     """A job's PNG bytes (what a worker process runs)."""
-    return png_bytes(draw(*args))
+    if isinstance(draw, str):
+        module, name = draw.split(":")
+        draw = getattr(importlib.import_module(module), name)
+    return png_bytes(draw(*args, **kwargs))
 
 
 def _quiet_worker():
@@ -107,9 +113,11 @@ class FigureJobs:
     >>> from matplotlib.figure import Figure
     >>> out = Path(tempfile.mkdtemp())
     >>> with FigureJobs() as jobs:
-    ...     jobs.submit([("empty.png", "an empty figure", Figure, ((2, 1),))])
+    ...     jobs.submit([("empty.png", "an empty figure", Figure, ((2, 1),), {}),
+    ...                  ("wide.png", "a wide one", "matplotlib.figure:Figure", (),
+    ...                   {"figsize": (4, 1)})])
     ...     jobs.write(out)
-    [('an empty figure', 'empty.png')]
+    [('an empty figure', 'empty.png'), ('a wide one', 'wide.png')]
     >>> (out / "empty.png").read_bytes()[1:4]
     b'PNG'
     """
@@ -119,10 +127,10 @@ class FigureJobs:
         self._jobs = []
 
     def submit(self, jobs):
-        """Start drawing ``jobs``, a list of ``(name, caption, draw, args)``."""
-        for name, caption, draw, args in jobs:
-            drawn = None if self._pool is None else self._pool.submit(_draw_png, draw, args)
-            self._jobs.append((name, caption, draw, args, drawn))
+        """Start drawing ``jobs``, a list of ``(name, caption, draw, args, kwargs)``."""
+        for name, caption, *job in jobs:
+            drawn = None if self._pool is None else self._pool.submit(_draw_png, *job)
+            self._jobs.append((name, caption, job, drawn))
 
     def write(self, out):
         """Save every figure submitted so far in the folder ``out``, in submission order.
@@ -133,8 +141,8 @@ class FigureJobs:
             ``(caption, file name)`` per figure.
         """
         written = []
-        for name, caption, draw, args, drawn in self._jobs:
-            data = _draw_png(draw, args) if drawn is None else drawn.result()
+        for name, caption, job, drawn in self._jobs:
+            data = _draw_png(*job) if drawn is None else drawn.result()
             atomic_write(out / name, lambda fh, data=data: fh.write(data), binary=True)
             written.append((caption, name))
         self._jobs = []

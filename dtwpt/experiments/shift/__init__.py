@@ -42,7 +42,7 @@ from .._common import (
 from .._drawing import FigureJobs
 from .._markdown import counts_line
 from .._runner import chunk_ranges, load_chunks, run_chunks, speed_line
-from . import figures as _figures
+from . import _jobs
 from . import report as _report
 from .compute import (
     POOL_OFFSETS,
@@ -212,7 +212,7 @@ def _write_outputs(out, args, levels, totals, stats, source_description, energy,
     for j in levels:
         write_csv(out / f"packets_J{j}.csv", tables[j])
     write_csv(out / "table1.csv", energy)
-    figures.submit(_figures.result_jobs(tables))
+    figures.submit(_jobs.result_jobs(tables))
     drawn = figures.write(out)
     return _report.write_report(
         out / "report.md", tables=tables, energy=energy, totals=totals, figures=drawn,
@@ -305,7 +305,7 @@ def run(args):
     # Figs 5 and 6 need only the options: worker processes draw them while this one
     # computes (forked now, while it runs a single thread; see FigureJobs).
     with FigureJobs() as figures:
-        figures.submit(_figures.option_jobs(levels, wavelet=args.wavelet, q=args.q))
+        figures.submit(_jobs.option_jobs(levels, wavelet=args.wavelet, q=args.q))
         out, totals, stats, verdicts = _run(args, levels, energy, figures)
     _print_summary(out, totals, stats, verdicts)
     return 0

@@ -16,8 +16,6 @@ Every map: ``omega_x`` from -pi (left) to pi (right), ``omega_y`` from -pi
 the paper's own colour bars (read from the figures, see
 :mod:`dtwpt.experiments._paper`).
 """
-from functools import partial
-
 import numpy as np
 from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
@@ -29,9 +27,9 @@ from dtwpt.tree import lowpass_mask
 
 from .. import _paper
 from .._drawing import FigureJobs
-from .compute import gamma_at_tiles
+from . import _jobs
 
-__all__ = ["draw_all", "gamma_figure", "option_jobs", "result_jobs"]
+__all__ = ["draw_all", "gamma_figure"]
 
 #: Samples per axis of the continuous gamma^2 map.
 GRID = 256
@@ -167,82 +165,6 @@ def paper_figure(level, table):
     return fig
 
 
-def option_jobs(levels, *, wavelet, q):
-    """Figure jobs that need only the options: Figs 5 and 6 per level.
-
-    They can be drawn while the run computes; Fig. 5's tile values are those
-    of the packet tables (:func:`~dtwpt.experiments.shift.compute.gamma_at_tiles`).
-
-    Parameters
-    ----------
-    levels : sequence of int
-        Decomposition levels J.
-    wavelet : str
-        Q-shift family (for the kernels).
-    q : int
-        Max-pooling half-width.
-
-    Returns
-    -------
-    list of (str, str, callable, tuple)
-        ``(file name, caption, draw, args)`` per figure, in the paper's order;
-        ``draw(*args)`` returns the :class:`~matplotlib.figure.Figure`.
-
-    Examples
-    --------
-    >>> jobs = option_jobs([2, 3], wavelet="qshift_a", q=1)
-    >>> [name for name, *_ in jobs]
-    ['fig5_gamma_J2.png', 'fig5_gamma_J3.png', 'fig6_kernels_J2.png', 'fig6_kernels_J3.png']
-    >>> name, caption, draw, args = jobs[2]
-    >>> print(draw(*args).get_suptitle())
-    Packet kernels (real part), J = 2
-    """
-    jobs = [(f"fig5_gamma_J{j}.png",
-             f"Fig. 5 — gamma_q(m omega)^2 for m = {2 ** (j - 1)} (J = {j}), square-root "
-             "scale as in the paper", partial(gamma_figure, q=q), (j, gamma_at_tiles(j, q)))
-            for j in sorted(levels)]
-    return jobs + [(f"fig6_kernels_J{j}.png",
-                    f"Fig. 6 — packet kernels (real part), J = {j}; each kernel is scaled "
-                    "to its own maximum", kernel_figure, (j, wavelet))
-                   for j in sorted(levels)]
-
-
-def result_jobs(tables):
-    """Figure jobs of a run's results: Fig. 8, Fig. 9 per level, the paper side by side.
-
-    Parameters
-    ----------
-    tables : dict of int to dict
-        :func:`dtwpt.experiments.shift.compute.packet_table` per level.
-
-    Returns
-    -------
-    list of (str, str, callable, tuple)
-        As :func:`option_jobs`; the paper's maps exist for J = 2 and 3 only.
-
-    Examples
-    --------
-    >>> from dtwpt.experiments.shift.compute import packet_table
-    >>> stats = {f"{m}_{s}": np.zeros(32) for m in ("rho2", "rho_max", "rho_mod")
-    ...          for s in ("mean", "std")} | {"count": np.zeros(32, int)}
-    >>> tables = {2: packet_table(2, stats, q=1, shift=(0.0, 1.0))}
-    >>> [name for name, *_ in result_jobs(tables)]
-    ['fig8_rho2.png', 'fig9_stability_J2.png', 'paper_J2.png']
-    """
-    levels = sorted(tables)
-    jobs = [("fig8_rho2.png", "Fig. 8 — mean rho^2 per tile, linear scale [0, 1], "
-                              "low-pass tiles hidden",
-             rho2_figure, ({j: tables[j]["rho2_mean"] for j in levels},))]
-    jobs += [(f"fig9_stability_J{j}.png",
-              f"Fig. 9 — mean rho_max and rho_mod, J = {j}, squared scale [0, 1] as in the "
-              "paper", stability_figure, (j, tables[j]["rho_max_mean"], tables[j]["rho_mod_mean"]))
-             for j in levels]
-    return jobs + [(f"paper_J{j}.png",
-                    f"The paper's Figs 8, 9a, 9b (left), this run (middle) and their "
-                    f"difference (right), J = {j}", paper_figure, (j, tables[j]))
-                   for j in levels if j in (2, 3)]
-
-
 def draw_all(out, tables, *, wavelet, q):
     """Draw and save every figure of a run, in this process.
 
@@ -280,7 +202,8 @@ def draw_all(out, tables, *, wavelet, q):
     True
     """
     with FigureJobs(workers=1) as jobs:
-        jobs.submit(option_jobs(sorted(tables), wavelet=wavelet, q=q) + result_jobs(tables))
+        jobs.submit(_jobs.option_jobs(sorted(tables), wavelet=wavelet, q=q)
+                    + _jobs.result_jobs(tables))
         return jobs.write(out)
 
 
