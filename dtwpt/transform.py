@@ -558,7 +558,8 @@ def dtcwpt(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     bufs = np.empty((2, cols.size), dtype=cols.dtype)
     trees = []
     for t in range(2):
-        leaves = _kernels.tree_analysis(cols, plan.types[t], *bank, level, 2, bufs[0], bufs[1])
+        leaves = _kernels.tree_analysis(cols, 0, cols.shape[1], plan.types[t], *bank, level, 2,
+                                        bufs[0], bufs[1])
         trees.append(leaves.reshape(2 ** level, Np >> level, -1).copy())
     ta, tb = trees
     nat, conj = plan.natural_1d, plan.conj_1d

@@ -41,7 +41,6 @@ from ._scratch import (
     pool_view,
     rmax_scratch_size,
     scratch_size,
-    strips,
     workers,
 )
 from ._threads import ranges, run, spread
@@ -62,7 +61,6 @@ __all__ = [
     "rmax_cmod_batch",
     "rmax_scratch_size",
     "scratch_size",
-    "strips",
     "tree_analysis",
     "tree_synthesis",
 ]
@@ -123,7 +121,7 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, layout, iv, i
 
     def call(row, slot, images, rows, units):
         v = carve(scratch[row], geo, slot)
-        return (x, out, *images, *rows, *units, bank, types, level, packets, sizes, v.za, v.xt,
+        return (x, out, *images, *rows, *units, bank, types, level, packets, sizes, v.z, v.xt,
                 v.xbuf0, v.xbuf1, v.ybuf)
 
     for calls in _schedule(B, geo, scratch.shape[0], call):
@@ -150,9 +148,9 @@ def _rmax_layout(x, level, q, scratch, extra=0):
     geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
     if geo.K > 1 and q > 2 * HALO:
         geo = geometry(H, W, level, RMAX_CMOD, x.itemsize, chunked=False)
-        size = geo.nz * geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q) + extra
+        size = geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q) + extra
         scratch = np.empty((scratch.shape[0], size), dtype=x.dtype)
-    used = geo.nz * geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q)
+    used = geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q)
     return geo, scratch, used
 
 
@@ -172,7 +170,7 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     def call(row, slot, images, rows, units):
         v = carve(scratch[row], geo, slot)
         return (x, x, rmax, cmod, no_pairs, *images, *rows, *units, bank, types, level, q, table,
-                sign, sizes, v.za, v.zb, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+                sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q))
 
     for calls in _schedule(B, geo, scratch.shape[0], call):
@@ -198,7 +196,7 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
         calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, H, 0, geo.nunits,
-                      bank, types, level, q, table, sign, sizes, v.za, v.zb, v.xt, v.xbuf0,
+                      bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
                       v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q)))
     run(_passes.rmax_cmod_work, calls)
     return norms

@@ -62,9 +62,13 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
     whole rows (along y, for the whole unit and both signs at once), then over
     shifted rows (along x): whole packets (``K == 1``) wrap the ``q`` samples
     next to their edges periodically, chunks read them from their halo.
+
+    ``ya`` holds the parts ``[a odd | a even | b even]`` of the unit's x-leaves
+    filtered by y-tree a, ``yb`` the parts ``[a even | b even | b odd]``
+    filtered by y-tree b (``x-tree`` letters; see :mod:`._scratch`).
     """
     g, chunk = unit // K, unit % K
-    pw = cw + 2 * halo  # columns of an even or odd part
+    pw = cw + 2 * halo  # columns of a part's chunk
     width = G * pw
     seg = width + 2 * q
     vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
@@ -77,9 +81,9 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
         for ny in range(h):
             for d in range(-q, q + 1):
                 r = r0 + (d % 2) * h + (ny + d // 2) % h
-                for ph in range(2):
-                    a = ya[r, ph * width : (ph + 1) * width]
-                    b = yb[r, ph * width : (ph + 1) * width]
+                for ph in range(2):  # x phase: even, odd
+                    a = ya[r, (1 - ph) * width : (2 - ph) * width]
+                    b = yb[r, (1 + ph) * width : (2 + ph) * width]
                     plus = vmax[0, ph, q : q + width]
                     minus = vmax[1, ph, q : q + width]
                     if d == -q:
@@ -91,9 +95,8 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                             plus[c] = max(plus[c], a[c] + b[c])
                             minus[c] = max(minus[c], a[c] - b[c])
             for j in range(G):
-                c0 = j * pw + halo  # the packet's (chunk's) own even samples
-                c1 = 2 * width + j * cw  # the other tree's even samples
-                base = q + c0
+                base = q + j * pw + halo  # the packet's (chunk's) samples in vmax
+                c0 = width + j * pw + halo  # its even samples of x-trees a and b in ya and yb
                 for k in range(2):
                     p = packet_of[v, g * G + j, k]
                     s = sign[p]
@@ -126,8 +129,8 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                     # CMod: the modulus of the decimated complex packet.
                     aa = ya[r0 + ny, c0 : c0 + cw]
                     bb = yb[r0 + ny, c0 : c0 + cw]
-                    ab = ya[r0 + ny, c1 : c1 + cw]
-                    ba = yb[r0 + ny, c1 : c1 + cw]
+                    ab = ya[r0 + ny, c0 + width : c0 + width + cw]
+                    ba = yb[r0 + ny, c0 - width : c0 - width + cw]
                     orow = cmod[p, ny] if K == 1 else cmod[p, ny, o0:o1]
                     for nx in range(cw):
                         re = aa[nx] + s * bb[nx]

@@ -20,17 +20,20 @@ together in blocks of ten taps; ``types[b]`` says which pair splits
 block ``b``.
 """
 
+import numpy as np
+
 from ._jit import kernel
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _ten_taps(src, dst, base, o, nout, f, g, first, delay, stride, blen, k):
+def _ten_taps(src, c0, dst, base, o, nout, f, g, first, delay, stride, blen, k):
     """Taps ``k .. k + 9`` of :func:`analysis_level` for one block, weights in
     registers: they set the outputs (``k == 0``) or are added to them."""
     w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
     w5, w6, w7, w8, w9 = f[k + 5], f[k + 6], f[k + 7], f[k + 8], f[k + 9]
     v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
     v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
+    ncols = np.uint64(dst.shape[1])
     for n in range(nout):
         # Output rows (see output_row; written out: each inlined call costs compile time).
         m = (n - delay) % nout
@@ -52,20 +55,22 @@ def _ten_taps(src, dst, base, o, nout, f, g, first, delay, stride, blen, k):
         a6, a7, a8 = src[base + i6], src[base + i7], src[base + i8]
         a9 = src[base + i9]
         if k == 0:
-            for c in range(lo.size):
+            for j in range(ncols):
+                c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
                 x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
                 x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
-                lo[c] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                lo[j] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
                          + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-                hi[c] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                hi[j] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
                          + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
         else:
-            for c in range(lo.size):
+            for j in range(ncols):
+                c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
                 x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
                 x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
-                lo[c] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                lo[j] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
                           + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-                hi[c] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                hi[j] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
                           + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
 
 
@@ -76,8 +81,9 @@ def output_row(n, nout, stride):
 
 
 @kernel(inner=True, fastmath={"contract"})
-def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
-    """Split every block of ``src`` into (low, high) children in ``dst``.
+def analysis_level(src, c0, dst, types, filt, first, ntaps, shift, blen, stride):
+    """Split every block of columns ``c0 .. c0 + ncols`` of ``src`` into (low,
+    high) children in ``dst`` (``ncols`` columns; ``c0`` a ``uint64``).
 
     Both children of an output row are computed in one sweep over the input
     rows, so each input row is read once per output pair, ten taps at a time
@@ -92,7 +98,7 @@ def analysis_level(src, dst, types, filt, first, ntaps, shift, blen, stride):
         f = filt[t, 0]
         g = filt[t, 1]
         for k in range(0, ntaps[t], 10):
-            _ten_taps(src, dst, base, 2 * b * nout, nout, f, g, first[t], shift[t] // stride,
+            _ten_taps(src, c0, dst, base, 2 * b * nout, nout, f, g, first[t], shift[t] // stride,
                       stride, blen, k)
 
 
@@ -165,17 +171,21 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k, overwrite)
 
 
 @kernel(nrt=True, inline="always")  # returns a view when called from Python
-def tree_analysis(src, types, filt, first, ntaps, shift, level, last_stride, buf0, buf1):
-    """All levels of one real tree along axis 0; returns the view holding the leaves."""
-    rows, ncols = src.shape
+def tree_analysis(src, c0, ncols, types, filt, first, ntaps, shift, level, last_stride, buf0,
+                  buf1):
+    """All levels of one real tree along axis 0, on columns ``c0 .. c0 + ncols``
+    of ``src``; returns the view holding the leaves."""
+    rows = src.shape[0]
     cur = src
+    col = np.uint64(c0)  # (unsigned: see _ten_taps)
     for j in range(level):
         stride = last_stride if j == level - 1 else 2
         out_rows = rows if stride == 2 else 2 * rows
         buf = buf0 if j % 2 == 0 else buf1
         nxt = buf[: out_rows * ncols].reshape(out_rows, ncols)
-        analysis_level(cur, nxt, types[j], filt, first, ntaps, shift, rows >> j, stride)
+        analysis_level(cur, col, nxt, types[j], filt, first, ntaps, shift, rows >> j, stride)
         cur = nxt
+        col = np.uint64(0)
     return cur
 
 

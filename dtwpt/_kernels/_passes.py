@@ -35,8 +35,8 @@ def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, n
     w = K * cw
     strip = _transposed_strip(x, r0, r1, xt)
     for t in range(2):
-        leaves = tree_analysis(strip, types[t], filt, first, ntaps, shift, level, 3 - nph, xbuf0,
-                               xbuf1)
+        leaves = tree_analysis(strip, 0, strip.shape[1], types[t], filt, first, ntaps, shift,
+                               level, 3 - nph, xbuf0, xbuf1)
         for ih in range(1 << level):
             block = leaves[ih * nph * w : (ih + 1) * nph * w]
             col = (t * G + ih % G) * nph * cw
@@ -48,28 +48,26 @@ def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, n
 
 
 @kernel(inline="always")
-def x_pass_rmax_units(x, r0, r1, bank, types, level, za, zb, xt, xbuf0, xbuf1, G, K, cw, halo):
-    """Rows ``r0:r1``: both undecimated x-trees scattered into the y-tree a
-    units ``za`` and the y-tree b units ``zb`` of the RMax/CMod layout."""
+def x_pass_rmax_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, halo):
+    """Rows ``r0:r1``: both undecimated x-trees scattered into the units ``z``
+    of the RMax/CMod layout (x-tree a's odd and even parts, then x-tree b's
+    even and odd ones)."""
     filt, first, ntaps, shift = bank
     w = K * cw
-    pw = cw + 2 * halo  # columns of an even or odd part
+    pw = cw + 2 * halo  # columns of a part's chunk
     strip = _transposed_strip(x, r0, r1, xt)
     for t in range(2):
-        leaves = tree_analysis(strip, types[t], filt, first, ntaps, shift, level, 1, xbuf0, xbuf1)
+        leaves = tree_analysis(strip, 0, strip.shape[1], types[t], filt, first, ntaps, shift,
+                               level, 1, xbuf0, xbuf1)
         for ih in range(1 << level):
             j = ih % G
             block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
             for k in range(K):
-                u = (ih // G) * K + k
-                own = za[u, r0:r1] if t == 0 else zb[u, r0:r1]
-                other = zb[u, r0:r1] if t == 0 else za[u, r0:r1]
-                for m in range(3):  # own even, own odd, other even; one call site
-                    mine = m < 2
-                    _scatter_periodic(block[w:] if m == 1 else block[:w],
-                                      k * cw - halo if mine else k * cw, pw if mine else cw,
-                                      own if mine else other,
-                                      (m * G + j) * pw if mine else 2 * G * pw + j * cw)
+                rows = z[(ih // G) * K + k, r0:r1]
+                for ph in range(2):  # even, odd; one call site
+                    part = 1 + t if ph == 0 else 3 * t
+                    _scatter_periodic(block[ph * w : (ph + 1) * w], k * cw - halo, pw, rows,
+                                      (part * G + j) * pw)
 
 
 @kernel(inline="always")
@@ -87,17 +85,17 @@ def _scatter_periodic(phase, start, length, dst, col0):
 
 
 @kernel(inline="always")
-def _y_leaves(za, zb, u, bank, types, level, stride, ybuf):
-    """y-trees a and b of units ``za[u]`` and ``zb[u]``: three buffers suffice,
-    since y-tree a ends in ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
+def _y_leaves(z, u, ca, cb, ncols, bank, types, level, stride, ybuf):
+    """y-trees a and b of columns ``ca .. ca + ncols`` and ``cb .. cb + ncols`` of
+    unit ``z[u]``: three buffers suffice, since y-tree a ends in
+    ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
     filt, first, ntaps, shift = bank
     spare = 1 if (level - 1) % 2 == 0 else 0
-    ya = yb = za[u]
+    ya = yb = z[u]
     for t in range(2):  # one call site: the tree is compiled into the caller once
-        src = za[u] if t == 0 else zb[u]
         buf0 = ybuf[0] if t == 0 else ybuf[2]
-        leaves = tree_analysis(src, types[t], filt, first, ntaps, shift, level, stride, buf0,
-                               ybuf[1] if t == 0 else ybuf[spare])
+        leaves = tree_analysis(z[u], ca if t == 0 else cb, ncols, types[t], filt, first, ntaps,
+                               shift, level, stride, buf0, ybuf[1] if t == 0 else ybuf[spare])
         if t == 0:
             ya = leaves
         else:
@@ -120,13 +118,13 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
             x_pass_units(x[i], r, min(r + R, r1), bank, types, level, z, xt, xbuf0, xbuf1,
                          G, K, cw, nph)
         for u in range(u0, u1):
-            ya, yb = _y_leaves(z, z, u, bank, types, level, 3 - nph, ybuf)
+            ya, yb = _y_leaves(z, u, 0, 0, z.shape[2], bank, types, level, 3 - nph, ybuf)
             assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
 
 
 @kernel(fastmath={"contract"})
 def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
-                   packet_of, sign, geo, za, zb, xt, xbuf0, xbuf1, ybuf, pool):
+                   packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``;
     ``geo = (G, K, cw, halo, R)``.
 
@@ -137,16 +135,17 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, t
     """
     G, K, cw, halo, R = geo
     h = x.shape[1] >> level
+    part = G * (cw + 2 * halo)  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     pairs = norms.shape[0] > 0
     for i in range(i0, i1, di):
         for s in range(2 if pairs else 1):
             image = x[i] if s == 0 else xs[i]
             o = s if pairs else i
             for r in range(r0, r1, R):
-                x_pass_rmax_units(image, r, min(r + R, r1), bank, types, level, za, zb, xt,
-                                  xbuf0, xbuf1, G, K, cw, halo)
+                x_pass_rmax_units(image, r, min(r + R, r1), bank, types, level, z, xt, xbuf0,
+                                  xbuf1, G, K, cw, halo)
             for u in range(u0, u1):
-                ya, yb = _y_leaves(za, zb, u, bank, types, level, 1, ybuf)
+                ya, yb = _y_leaves(z, u, 0, part, 3 * part, bank, types, level, 1, ybuf)
                 pool_rmax_cmod(ya, yb, rmax[o], cmod[o], packet_of, sign, h, u, G, K, cw, halo,
                                q, pool)
         if pairs:

@@ -8,15 +8,16 @@ cache. A unit's columns are ``[G parts from x-tree a | G parts from x-tree b]``
 x phase: with ``K`` chunks per packet, part ``(packet, chunk k)`` holds
 positions ``k*cw .. (k+1)*cw`` of the packet's even samples, then (undecimated
 layout only) of its odd samples. ``K > 1`` (wide packets, large images) only
-when ``G == 1``. In the RMax/CMod layout two units are built, one per y-tree:
-y-tree a reads ``[x-tree a even | x-tree a odd | x-tree b even]`` and y-tree b
-``[x-tree b even | x-tree b odd | x-tree a even]``, each part over the ``G``
-packets in turn; a chunk's even and odd parts also carry ``halo`` samples on
-each side (periodic within the packet) for the pooling window.
+when ``G == 1``. In the RMax/CMod layout a unit's columns are four parts,
+``[x-tree a odd | x-tree a even | x-tree b even | x-tree b odd]``, each over
+the ``G`` packets in turn: y-tree a filters the first three, y-tree b the last
+three (``ycols`` columns each), so the even parts that both y-trees need are
+stored once. Each part of a chunk also carries ``halo`` samples on each side
+(periodic within the packet) for the pooling window.
 
 Scratch is a 2D array with one row per thread that works on its own images
 (or a single row when threads share an image). A row is the per-image storage
-(the units, ``zsize`` elements, twice in the RMax/CMod layout) followed by one
+(the units, ``zsize`` elements) followed by one
 *slot* of working buffers per thread: the transposed row strip ``xt``, the
 x-tree ping-pong pair ``xbuf0, xbuf1`` and the three y-tree buffers ``ybuf``.
 """
@@ -52,15 +53,11 @@ class Geometry(NamedTuple):
     cw: int  # columns of a chunk, per phase
     halo: int  # RMax/CMod chunks: columns each side of a chunk for the pooling window
     scols: int  # columns of a unit
+    ycols: int  # columns of a unit that one y-tree filters
     nunits: int
     R: int  # image rows per x-pass strip
     xrows: int  # rows of the x-leaves of one tree
     yrows: int  # rows of the y-leaves of one tree
-
-    @property
-    def nz(self):
-        """Unit storages: two in the RMax/CMod layout (one per y-tree)."""
-        return 2 if self.layout == RMAX_CMOD else 1
 
     @property
     def zsize(self):
@@ -69,7 +66,7 @@ class Geometry(NamedTuple):
     @property
     def slot_size(self):
         """Elements of one thread's working buffers."""
-        return self.W * self.R + 2 * self.xrows * self.R + 3 * self.yrows * self.scols
+        return self.W * self.R + 2 * self.xrows * self.R + 3 * self.yrows * self.ycols
 
 
 def geometry(H, W, level, layout, itemsize, chunked=True):
@@ -94,13 +91,16 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
         K = fits[0] if fits else (divisors[-1] if divisors else 1)
     cw = w // K
     halo = HALO if layout == RMAX_CMOD and K > 1 else 0
-    scols = G * (3 * cw + 4 * halo) if layout == RMAX_CMOD else 2 * G * nph * cw
+    if layout == RMAX_CMOD:
+        scols, ycols = 4 * G * (cw + 2 * halo), 3 * G * (cw + 2 * halo)
+    else:
+        scols = ycols = 2 * G * nph * cw
     xrows = W * nph
     R = H
     if (W + 2 * xrows) * H * itemsize > XPASS_BYTES:
         R = max(MIN_CHUNK, XPASS_BYTES // ((W + 2 * xrows) * itemsize) // 16 * 16)
     R = min(R, H)
-    return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols,
+    return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols, ycols,
                     ((1 << level) // G) * K, R, xrows, H * nph)
 
 
@@ -109,19 +109,10 @@ def workers():
     return numba.get_num_threads()
 
 
-def strips(W, level, layout, itemsize):
-    """Column layout of a y-pass unit: ``(wa, wb, G)``, part widths per packet and
-    packets per unit (``wa`` of the own x-tree, ``wb`` of the other one)."""
-    geo = geometry(2 ** level, W, level, layout, itemsize)
-    if layout == RMAX_CMOD:
-        return 2 * geo.w, geo.w, geo.G
-    return geo.nph * geo.cw, geo.nph * geo.cw, geo.G
-
-
 def scratch_size(H, W, level, layout, itemsize):
     """Elements of a scratch row of the forward drivers (storage + one slot per thread)."""
     geo = geometry(H, W, level, layout, itemsize)
-    return geo.nz * geo.zsize + workers() * geo.slot_size
+    return geo.zsize + workers() * geo.slot_size
 
 
 def rmax_scratch_size(W, q):
@@ -136,31 +127,29 @@ def pool_size(W, q):
 class Views(NamedTuple):
     """Named views of a scratch row for one thread."""
 
-    za: object  # (nunits, H, scols): the units read by y-tree a (all units if nz == 1)
-    zb: object  # the units read by y-tree b (the same array as za if nz == 1)
+    z: object  # (nunits, H, scols): the units
     xt: object  # (W * R,): a row strip, transposed
     xbuf0: object  # x-tree ping-pong buffers, (xrows * R,) each
     xbuf1: object
-    ybuf: object  # (3, yrows * scols): y-tree buffers
+    ybuf: object  # (3, yrows * ycols): y-tree buffers
 
 
 def carve(row, geo, slot):
     """:class:`Views` of scratch ``row`` for the thread using slot ``slot``."""
     zsize = geo.zsize
-    za = row[:zsize].reshape(geo.nunits, geo.H, geo.scols)
-    zb = za if geo.nz == 1 else row[zsize : 2 * zsize].reshape(geo.nunits, geo.H, geo.scols)
-    off = geo.nz * zsize + slot * geo.slot_size
-    xn, bn, yn = geo.W * geo.R, geo.xrows * geo.R, geo.yrows * geo.scols
+    z = row[:zsize].reshape(geo.nunits, geo.H, geo.scols)
+    off = zsize + slot * geo.slot_size
+    xn, bn, yn = geo.W * geo.R, geo.xrows * geo.R, geo.yrows * geo.ycols
     xt = row[off : off + xn]
     xbuf0 = row[off + xn : off + xn + bn]
     xbuf1 = row[off + xn + bn : off + xn + 2 * bn]
     ybuf = row[off + xn + 2 * bn : off + xn + 2 * bn + 3 * yn].reshape(3, yn)
-    return Views(za, zb, xt, xbuf0, xbuf1, ybuf)
+    return Views(z, xt, xbuf0, xbuf1, ybuf)
 
 
 def pool_view(row, geo, slot, q):
     """Pooling buffer of slot ``slot`` (after :func:`scratch_size`)."""
-    start = geo.nz * geo.zsize + workers() * geo.slot_size + slot * pool_size(geo.W, q)
+    start = geo.zsize + workers() * geo.slot_size + slot * pool_size(geo.W, q)
     return row[start : start + pool_size(geo.W, q)]
 
 
