@@ -3,7 +3,7 @@
 - the verdicts' intervals take Student's t and the normal quantiles from
   scipy.special (the same numbers as scipy.stats, without importing it);
 - figures are drawn in one pass (:func:`png_bytes`), byte for byte what
-  ``savefig`` writes;
+  ``savefig`` writes, with a fixed layout or Matplotlib's constrained one;
 - a run drawing its figures in forked worker processes (the command line)
   writes the same files as one drawing them in-process (:func:`draw_all`).
 """
@@ -21,6 +21,7 @@ from scipy import stats
 from dtwpt.experiments import _drawing
 from dtwpt.experiments._stats import grouped_mean_interval, pearson_interval
 from dtwpt.experiments.shift import figures
+from dtwpt.plotting import plot_tile_maps
 
 
 @pytest.mark.parametrize("n_groups", [3, 4, 7, 30])
@@ -47,10 +48,14 @@ def test_pearson_interval_is_fishers():
                                 np.tanh(np.arctanh(r) + half)], rtol=1e-12)
 
 
-@pytest.mark.parametrize("draw", [figures.paper_figure, figures.kernel_figure])
-def test_png_bytes_is_savefig_in_one_pass(draw):
-    # constrained layout and colour bars; a fixed layout
-    args = (2, made_up_tables([2])[2]) if draw is figures.paper_figure else (2, "qshift_a")
+def _constrained():
+    return plot_tile_maps({"a": np.arange(8.0), "b": np.ones(32)}, [1, 2], mask="lowpass")
+
+
+@pytest.mark.parametrize("draw, args", [(figures.paper_figure, (2, made_up_tables([2])[2])),
+                                        (figures.kernel_figure, (2, "qshift_a")),
+                                        (_constrained, ())])
+def test_png_bytes_is_savefig_in_one_pass(draw, args):
     saved = io.BytesIO()
     draw(*args).savefig(saved, format="png", dpi=60)
     fig = draw(*args)
