@@ -75,67 +75,67 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
     # Outputs whose window leaves the packet (n + d // 2 outside [0, cw)) wrap.
     left, right = (0, 0) if halo else (min((q + 1) // 2, cw), min(q // 2, cw))
     nv = ya.shape[0] // (2 * h)
-    o0, o1 = chunk * cw, (chunk + 1) * cw  # output columns of the unit's packets
+    # The hot loops index with unsigned integers (names starting with u): no
+    # negative-index wrapping to check and no view to build per short row, and
+    # they vectorise.
+    uwidth, ucw, uq = np.uint64(width), np.uint64(cw), np.uint64(q)
+    uo = np.uint64(chunk * cw)  # first output column of the unit's packets
     for v in range(nv):
         r0 = v * 2 * h
         for ny in range(h):
             for d in range(-q, q + 1):
-                r = r0 + (d % 2) * h + (ny + d // 2) % h
+                ur = np.uint64(r0 + (d % 2) * h + (ny + d // 2) % h)
                 for ph in range(2):  # x phase: even, odd
-                    a = ya[r, (1 - ph) * width : (2 - ph) * width]
-                    b = yb[r, (1 + ph) * width : (2 + ph) * width]
-                    plus = vmax[0, ph, q : q + width]
-                    minus = vmax[1, ph, q : q + width]
+                    ua, ub = np.uint64((1 - ph) * width), np.uint64((1 + ph) * width)
+                    plus, minus = vmax[0, ph], vmax[1, ph]
                     if d == -q:
-                        for c in range(width):
-                            plus[c] = a[c] + b[c]
-                            minus[c] = a[c] - b[c]
+                        for c in range(uwidth):
+                            a, b = ya[ur, ua + c], yb[ur, ub + c]
+                            plus[uq + c] = a + b
+                            minus[uq + c] = a - b
                     else:
-                        for c in range(width):
-                            plus[c] = max(plus[c], a[c] + b[c])
-                            minus[c] = max(minus[c], a[c] - b[c])
+                        for c in range(uwidth):
+                            a, b = ya[ur, ua + c], yb[ur, ub + c]
+                            plus[uq + c] = max(plus[uq + c], a + b)
+                            minus[uq + c] = max(minus[uq + c], a - b)
+            urow = np.uint64(r0 + ny)
             for j in range(G):
                 base = q + j * pw + halo  # the packet's (chunk's) samples in vmax
-                c0 = width + j * pw + halo  # its even samples of x-trees a and b in ya and yb
+                ubase, uprev = np.uint64(base), np.uint64(base - 1)
+                # Its even samples of x-trees a and b: a even and b even in ya
+                # and yb (columns uab), b even in ya (uab + width), a even in yb.
+                uab = np.uint64(width + j * pw + halo)
+                ubb, uaa = uab + uwidth, uab - uwidth
                 for k in range(2):
                     p = packet_of[v, g * G + j, k]
                     s = sign[p]
+                    even, odd = vmax[k, 0], vmax[k, 1]
                     # RMax: the max along x over the window of each output.
-                    even = vmax[k, 0, base : base + cw]
-                    # Whole rows when the unit holds whole packets: measurably faster.
-                    orow = rmax[p, ny] if K == 1 else rmax[p, ny, o0:o1]
-                    if q == 1 and halo:
-                        odd1 = vmax[k, 1, base - 1 : base + cw]  # odd sample n - 1 is odd1[n]
-                        for n in range(cw):
-                            orow[n] = max(max(odd1[n], even[n]), odd1[n + 1])
-                    elif q == 1:  # (a loop of its own: measurably faster)
-                        odd = vmax[k, 1, base : base + cw]
-                        for n in range(1, cw):
-                            orow[n] = max(max(odd[n - 1], even[n]), odd[n])
+                    orow = rmax[p, ny]
+                    if q == 1:  # odd samples n - 1 and n, even sample n
+                        for n in range(np.uint64(left), ucw):
+                            left_odd, centre = odd[uprev + n], even[ubase + n]
+                            orow[uo + n] = max(max(left_odd, centre), odd[ubase + n])
                     else:
                         for n in range(left, cw - right):
-                            m = even[n]
+                            m = even[base + n]
                             for d in range(-q, q + 1):
                                 m = max(m, vmax[k, d % 2, base + n + d // 2])
-                            orow[n] = m
+                            orow[uo + np.uint64(n)] = m
                     # The wrapped outputs: n < left and n >= tail.
                     tail = max(cw - right, left)
                     for i in range(left + cw - tail):
                         n = i if i < left else tail + i - left
-                        m = vmax[k, 0, base + n]
+                        m = even[base + n]
                         for d in range(-q, q + 1):
                             m = max(m, vmax[k, d % 2, base + (n + d // 2) % cw])
-                        orow[n] = m
+                        orow[uo + np.uint64(n)] = m
                     # CMod: the modulus of the decimated complex packet.
-                    aa = ya[r0 + ny, c0 : c0 + cw]
-                    bb = yb[r0 + ny, c0 : c0 + cw]
-                    ab = ya[r0 + ny, c0 + width : c0 + width + cw]
-                    ba = yb[r0 + ny, c0 - width : c0 - width + cw]
-                    orow = cmod[p, ny] if K == 1 else cmod[p, ny, o0:o1]
-                    for nx in range(cw):
-                        re = aa[nx] + s * bb[nx]
-                        im = ba[nx] - s * ab[nx]
-                        orow[nx] = np.sqrt(re * re + im * im)
+                    orow = cmod[p, ny]
+                    for nx in range(ucw):
+                        re = ya[urow, uab + nx] + s * yb[urow, uab + nx]
+                        im = yb[urow, uaa + nx] - s * ya[urow, ubb + nx]
+                        orow[uo + nx] = np.sqrt(re * re + im * im)
 
 
 @kernel(inner=True)
