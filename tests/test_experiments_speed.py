@@ -93,10 +93,39 @@ assert "matplotlib" not in sys.modules  # only the workers draw
 """
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux")
+def die_in_a_worker(parent):
+    """A figure, drawn by the process ``parent`` only: any other process dies."""
+    if os.getpid() != parent:
+        os._exit(1)
+    return Figure((1, 1))
+
+
+DEAD_WORKER = """
+import os, pathlib, sys
+sys.path.insert(0, {tests!r})
+from test_experiments_speed import die_in_a_worker
+from dtwpt.experiments import _drawing
+with _drawing.FigureJobs() as drawer:
+    assert drawer._pool is not None
+    drawer.submit([(f"{{k}}.png", "", die_in_a_worker, (os.getpid(),), {{}}) for k in range(3)])
+    print(len(drawer.write(pathlib.Path({out!r}))))
+"""
+
+FORKING = pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                             reason="workers are forked on Linux with two cores or more")
+
+
+@FORKING
+def test_figures_of_a_dead_worker_are_drawn_here(tmp_path):
+    code = DEAD_WORKER.format(tests=os.path.dirname(__file__), out=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.split() == ["3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.png", "1.png", "2.png"]
+
+
+@FORKING
 def test_forked_workers_draw_the_same_files(tmp_path):
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: figures are drawn in-process")
     forked, here = tmp_path / "forked", tmp_path / "here"
     code = FORKED.format(tests=os.path.dirname(__file__), out=str(forked))
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)

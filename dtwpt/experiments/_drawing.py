@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from ._common import atomic_write
 
@@ -98,6 +99,16 @@ def _fork_pool(workers):
     return pool
 
 
+def _png(job, drawn):
+    """The PNG bytes of ``job``: the worker's result ``drawn``, or drawn here if none."""
+    if drawn is not None:
+        try:
+            return drawn.result()
+        except BrokenProcessPool:  # a worker died (killed, out of memory): draw it here
+            pass
+    return _draw_png(*job)
+
+
 class FigureJobs:
     """Figures drawn in worker processes (where safe) and saved in the order given.
 
@@ -142,7 +153,7 @@ class FigureJobs:
         """
         written = []
         for name, caption, job, drawn in self._jobs:
-            data = _draw_png(*job) if drawn is None else drawn.result()
+            data = _png(job, drawn)
             atomic_write(out / name, lambda fh, data=data: fh.write(data), binary=True)
             written.append((caption, name))
         self._jobs = []
