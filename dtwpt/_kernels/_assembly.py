@@ -24,29 +24,31 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
     g, k = unit // K, unit % K
     part = nph * cw
     poly = nph == 2
-    oc = k * part  # first column of the chunk in a packet's output row
-    # Slicing first keeps loop indices non-negative, which lets the loops vectorise.
+    # Unsigned indices (names starting with u): no negative-index wrapping to
+    # check and no view to build per short row, so the loops vectorise.
+    upart = np.uint64(part)
+    uo = np.uint64(k * part)  # first column of the chunk in a packet's output row
     for p in range(iv.size):
         if ih[p] // G != g:
             continue
         s = sign[p]
         cs = conj[p]
-        c0 = (ih[p] % G) * part
-        c1 = G * part + c0
+        ua = np.uint64((ih[p] % G) * part)  # x-tree a's columns; x-tree b's follow
+        ub = ua + np.uint64(G * part)
         for ny in range(h):
-            r = iv[p] * h + (output_row(ny, h, 1) if poly else ny)
-            aa = ya[r, c0 : c0 + part]
-            ab = ya[r, c1 : c1 + part]
-            ba = yb[r, c0 : c0 + part]
-            bb = yb[r, c1 : c1 + part]
-            orow = out[p, ny, oc : oc + part]
+            ur = np.uint64(iv[p] * h + (output_row(ny, h, 1) if poly else ny))
+            orow = out[p, ny]
             if poly:
                 for nx in range(part):
-                    j = output_row(nx, part, 1)
-                    orow[nx] = complex(aa[j] + s * bb[j], cs * (ba[j] - s * ab[j]))
+                    j = np.uint64(output_row(nx, part, 1))
+                    re = ya[ur, ua + j] + s * yb[ur, ub + j]
+                    im = cs * (yb[ur, ua + j] - s * ya[ur, ub + j])
+                    orow[uo + np.uint64(nx)] = complex(re, im)
             else:
-                for nx in range(part):
-                    orow[nx] = complex(aa[nx] + s * bb[nx], cs * (ba[nx] - s * ab[nx]))
+                for nx in range(upart):
+                    re = ya[ur, ua + nx] + s * yb[ur, ub + nx]
+                    im = cs * (yb[ur, ua + nx] - s * ya[ur, ub + nx])
+                    orow[uo + nx] = complex(re, im)
 
 
 @kernel(inner=True, fastmath={"contract"})
