@@ -207,14 +207,15 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1
 
 @kernel(inner=True)
 def transpose_rows(src, dst, col0):
-    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, 32 rows at a time."""
+    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, 32 rows at a
+    time (unsigned indices: no negative-index wrapping to check)."""
     n, m = src.shape
+    uc0 = np.uint64(col0)
     for i0 in range(0, n, 32):
-        i1 = min(i0 + 32, n)
-        for c in range(m):
-            orow = dst[c, col0 + i0 : col0 + i1]
-            for i in range(i1 - i0):
-                orow[i] = src[i0 + i, c]
+        ui0, ui1 = np.uint64(i0), np.uint64(min(i0 + 32, n))
+        for c in range(np.uint64(m)):
+            for i in range(ui0, ui1):
+                dst[c, uc0 + i] = src[i, c]
 
 
 @kernel(inline="always")
@@ -222,9 +223,9 @@ def transpose_columns(src, col0, dst):
     """``dst[i, c] = src[c, col0 + i]`` for every element of ``dst``, in 32 x 32
     tiles: the converse of :func:`transpose_rows`."""
     n, m = dst.shape
+    uc0 = np.uint64(col0)
     for c0 in range(0, m, 32):
-        c1 = min(c0 + 32, m)
-        for i in range(n):
-            orow = dst[i, c0:c1]
-            for c in range(c1 - c0):
-                orow[c] = src[c0 + c, col0 + i]
+        uc, ue = np.uint64(c0), np.uint64(min(c0 + 32, m))
+        for i in range(np.uint64(n)):
+            for c in range(uc, ue):
+                dst[i, c] = src[c, uc0 + i]
