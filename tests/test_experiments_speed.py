@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -122,6 +123,27 @@ def test_figures_of_a_dead_worker_are_drawn_here(tmp_path):
                           timeout=300, check=True)
     assert done.stdout.split() == ["3"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0.png", "1.png", "2.png"]
+
+
+STOPPED = """
+import time
+from dtwpt.experiments import _drawing
+began = time.monotonic()
+try:
+    with _drawing.FigureJobs() as drawer:
+        drawer.submit([("slow.png", "", "time:sleep", (60,), {})])
+        time.sleep(0.5)
+        raise KeyboardInterrupt
+except KeyboardInterrupt:
+    pass
+"""
+
+
+@FORKING
+def test_an_interrupted_run_does_not_wait_for_its_workers():
+    began = time.monotonic()
+    subprocess.run([sys.executable, "-c", STOPPED], timeout=300, check=True)
+    assert time.monotonic() - began < 30  # the worker drawing for 60 s was stopped
 
 
 @FORKING

@@ -160,10 +160,16 @@ class FigureJobs:
         return written
 
     def close(self, *, wait=True):
-        """Stop the worker processes; ``wait=False`` drops the jobs not started."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=not wait)
-            self._pool = None
+        """Stop the worker processes; ``wait=False`` stops them at once, dropping the
+        figures not written yet."""
+        if self._pool is None:
+            return
+        # No public way to stop a busy worker before Python 3.14's terminate_workers.
+        processes = [] if wait else list((self._pool._processes or {}).values())
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        for process in processes:
+            process.terminate()
+        self._pool = None
 
     def __enter__(self):
         return self

@@ -229,6 +229,8 @@ def _run(args, levels, energy, figures):
     with lock_run_folder(out, config) as resumed:
         if resumed and not args.quiet:
             print(f"resuming the run in {out}", file=sys.stderr)
+        # Figs 5 and 6 need only the options: drawn while this process computes.
+        figures.submit(_jobs.option_jobs(levels, wavelet=args.wavelet, q=args.q))
         compute = partial(chunk_sums, levels=tuple(levels), wavelet=args.wavelet, q=args.q,
                           mode=args.mode, pool_align=args.pool_align,
                           rho_max_norm=args.rho_max_norm)
@@ -302,10 +304,9 @@ def run(args):
         energy = energy_table(levels, args.wavelet)
     except ValueError as error:
         raise UsageError(f"--levels {levels[-1]}: {error}") from None
-    # Figs 5 and 6 need only the options: worker processes draw them while this one
-    # computes (forked now, while it runs a single thread; see FigureJobs).
+    # Worker processes draw the figures, forked now while this process runs a single
+    # thread (see FigureJobs).
     with FigureJobs() as figures:
-        figures.submit(_jobs.option_jobs(levels, wavelet=args.wavelet, q=args.q))
         out, totals, stats, verdicts = _run(args, levels, energy, figures)
     _print_summary(out, totals, stats, verdicts)
     return 0
