@@ -64,6 +64,35 @@ def test_png_bytes_is_savefig_in_one_pass(draw, args):
     assert fig.dpi == 100  # the figure's own resolution is left alone
 
 
+LAYOUTS = {"paper J2": (figures.paper_figure, (2, "tables")),
+           "paper J3": (figures.paper_figure, (3, "tables")),
+           "Fig. 8, J = 1..4": (figures.rho2_figure, ("rho2",)),
+           "Fig. 8, J = 1": (figures.rho2_figure, ("rho2 J1",)),
+           "Fig. 9": (figures.stability_figure, (1, "rho_max", "rho_mod")),
+           "Fig. 5, J = 5": (figures.gamma_figure, (5, "gamma_sq"))}
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_fixed_layout_keeps_every_label_inside_and_apart(name):
+    tables = made_up_tables([1, 2, 3, 4, 5])
+    values = {"tables": None, "rho2": {j: tables[j]["rho2_mean"] for j in (1, 2, 3, 4)},
+              "rho2 J1": {1: tables[1]["rho2_mean"]}, "rho_max": tables[1]["rho_max_mean"],
+              "rho_mod": tables[1]["rho_mod_mean"], "gamma_sq": tables[5]["gamma_sq"]}
+    draw, args = LAYOUTS[name]
+    args = [tables[args[0]] if a == "tables" else values.get(a, a) if isinstance(a, str) else a
+            for a in args]
+    fig = draw(*args)
+    _drawing.png_bytes(fig)
+    renderer = fig.canvas.get_renderer()
+    x0, y0, x1, y1 = fig.get_tightbbox(renderer).extents  # inches
+    width, height = fig.get_size_inches()
+    assert 0 <= x0 and 0 <= y0 and x1 <= width and y1 <= height  # nothing cut off
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]  # with ticks, labels, titles
+    boxes += [legend.get_window_extent(renderer) for legend in fig.legends]
+    for k, box in enumerate(boxes):
+        assert not any(box.overlaps(other) for other in boxes[k + 1:]), (name, k)
+
+
 def test_jobs_are_written_in_order_and_errors_reach_the_caller(tmp_path):
     jobs = [(f"f{k}.png", f"figure {k}", Figure, ((1 + k, 1),), {}) for k in range(3)]
     with _drawing.FigureJobs() as drawer:

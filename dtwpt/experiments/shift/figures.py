@@ -123,7 +123,7 @@ def kernel_figure(level, wavelet, *, pixels=3):
 # gap, width and room for its tick labels and label; the figure's title and legend.
 _LEFT, _BELOW, _ABOVE = 0.78, 0.48, 0.28
 _BAR_GAP, _BAR, _BAR_ROOM = 0.15, 0.12, 0.85
-_SUPTITLE, _LEGEND = 0.28, 0.2
+_SUPTITLE, _LEGEND = 0.28, 0.28
 
 
 def _map_grid(fig, groups, n_rows=1, *, top=0.0, bottom=0.0):
@@ -259,8 +259,7 @@ def stability_figure(level, rho_max, rho_mod):
     """Fig. 9 for one level: mean ``rho_max`` and ``rho_mod`` per tile, squared scale."""
     fig = Figure(figsize=(9.6, 4.2))
     [[(axes, bar)]] = _map_grid(fig, [2], top=_SUPTITLE, bottom=_LEGEND)
-    map_row(fig, axes, bar, {r"mean $\rho_{max}$": rho_max,
-                                      r"mean $\rho_{mod}$": rho_mod},
+    map_row(fig, axes, bar, {r"mean $\rho_{max}$": rho_max, r"mean $\rho_{mod}$": rho_mod},
             level, norm=PowerNorm(2, 0, 1), label="mean instability (squared scale)")
     fig.suptitle(f"shift instability, J = {level}")
     _hidden_legend(fig)
