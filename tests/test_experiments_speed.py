@@ -61,7 +61,7 @@ def test_png_bytes_is_savefig_in_one_pass(draw, args):
     draw(*args).savefig(saved, format="png", dpi=60)
     fig = draw(*args)
     assert _drawing.png_bytes(fig, dpi=60) == saved.getvalue()
-    assert fig.dpi == 100  # the figure's own resolution is left alone
+    assert fig.dpi == draw(*args).dpi  # the figure's own resolution is left alone
 
 
 LAYOUTS = {"paper J2": (figures.paper_figure, (2, "tables")),
@@ -69,7 +69,9 @@ LAYOUTS = {"paper J2": (figures.paper_figure, (2, "tables")),
            "Fig. 8, J = 1..4": (figures.rho2_figure, ("rho2",)),
            "Fig. 8, J = 1": (figures.rho2_figure, ("rho2 J1",)),
            "Fig. 9": (figures.stability_figure, (1, "rho_max", "rho_mod")),
-           "Fig. 5, J = 5": (figures.gamma_figure, (5, "gamma_sq"))}
+           "Fig. 5, J = 5": (figures.gamma_figure, (5, "gamma_sq")),
+           "Fig. 6, J = 2": (figures.kernel_figure, (2, "qshift_a")),
+           "Fig. 6, J = 4": (figures.kernel_figure, (4, "qshift_a"))}
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
@@ -184,3 +186,22 @@ def test_forked_workers_draw_the_same_files(tmp_path):
     assert sorted(p.name for p in forked.iterdir()) == sorted(name for _, name in drawn)
     for _, name in drawn:
         assert (forked / name).read_bytes() == (here / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("level", [2, 3])
+def test_kernel_figure_draws_each_mosaic_pixel_as_whole_image_pixels(level):
+    """Fig. 6 at the saved resolution: the gallery's axes sit on whole pixels,
+    and every mosaic pixel inside the frame is a constant 3 x 3 block."""
+    from matplotlib.image import imread
+
+    fig = figures.kernel_figure(level, "qshift_a", pixels=3)
+    image = imread(io.BytesIO(_drawing.png_bytes(fig)))
+    ax = fig.axes[0]
+    x0, y0, w, h = ax.get_window_extent(fig.canvas.get_renderer()).bounds
+    assert np.allclose([x0, y0, w, h], np.round([x0, y0, w, h]), atol=1e-6)
+    x0, y0, w, h = (int(round(v)) for v in (x0, y0, w, h))
+    assert (h // 3, w // 3) == ax.images[0].get_array().shape and h % 3 == w % 3 == 0
+    top = image.shape[0] - y0 - h  # image rows run downwards
+    blocks = image[top : top + h, x0 : x0 + w].reshape(h // 3, 3, w // 3, 3, -1)
+    constant = (blocks == blocks[:, :1, :, :1]).all(axis=(1, 3, 4))
+    assert constant[1:-1, 1:-1].all()  # the outer ring lies under the frame

@@ -26,7 +26,7 @@ from dtwpt.plotting import MASK_COLOR, plot_frequency_function, plot_kernel_gall
 from dtwpt.tree import lowpass_mask
 
 from .. import _paper
-from .._drawing import FigureJobs
+from .._drawing import DPI, FigureJobs
 from . import _jobs
 
 __all__ = ["draw_all", "gamma_figure"]
@@ -95,25 +95,27 @@ def _support(kernels, share=0.995):
     return slice(None), slice(None)
 
 
-def kernel_figure(level, wavelet, *, pixels=3):
+def kernel_figure(level, wavelet, *, pixels=3, dpi=DPI):
     """Fig. 6: the real parts of the packet kernels at their tiles, drawn without resampling.
 
     The kernels are cut to the window holding 99.5% of their energy and every
-    kernel pixel is drawn as ``pixels x pixels`` screen pixels (nearest
-    neighbour), so that no separator or oscillation is lost to resampling.
+    pixel of their mosaic (kernels and one-pixel separators) is drawn as
+    ``pixels x pixels`` pixels of the image saved at ``dpi`` (nearest
+    neighbour, the axes placed on whole pixels), so that no separator or
+    oscillation is lost to resampling.
     """
     kernels, _ = packet_kernels(level, wavelet=wavelet)
     rows, cols = _support(kernels)
     kernels = kernels[:, rows, cols]
     side = 2 ** level
-    height = 2 * side * (kernels.shape[1] + 1) * pixels
-    width = side * (kernels.shape[2] + 1) * pixels
-    dpi = 100
-    fig_w, fig_h = width / dpi + 1.0, height / dpi + 1.0
-    fig = Figure(figsize=(fig_w, fig_h), dpi=dpi)
-    ax = fig.add_axes((0.6 / fig_w, 0.45 / fig_h, width / dpi / fig_w, height / dpi / fig_h))
+    height = (2 * side * (kernels.shape[1] + 1) - 1) * pixels  # the mosaic's, in pixels
+    width = (side * (kernels.shape[2] + 1) - 1) * pixels
+    left, bottom, right, top = 90, 66, 60, 75  # margins in pixels: labels, ticks, title
+    fig_w, fig_h = width + left + right, height + bottom + top
+    fig = Figure(figsize=(fig_w / dpi, fig_h / dpi), dpi=dpi)
+    ax = fig.add_axes((left / fig_w, bottom / fig_h, width / fig_w, height / fig_h))
     plot_kernel_gallery(kernels, level, part="real", ax=ax)
-    fig.suptitle(f"Packet kernels (real part), J = {level}", y=1 - 0.12 / fig_h, fontsize=10)
+    fig.suptitle(f"Packet kernels (real part), J = {level}", y=1 - 18 / fig_h, fontsize=10)
     return fig
 
 
