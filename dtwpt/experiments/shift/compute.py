@@ -278,6 +278,7 @@ def gamma_at_tiles(level, q):
     Returns
     -------
     ndarray, shape (2 * 4**J,)
+        ``gamma_q(m theta)^2`` per packet, in frequency order.
 
     Examples
     --------
