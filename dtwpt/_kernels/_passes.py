@@ -160,9 +160,9 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     The forward passes run backwards: units ``u0:u1`` are split into y-leaves
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
     storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
-    synthesised along x and summed into ``x``. The two sums are averages:
-    their factor 1/4 is applied with the split's 1/2 (a power of two scales
-    every rounding exactly). ``packets = (packet_of, conj, eighth)`` (see
+    synthesised along x and summed into ``x``. The x-sum's factor 1/4 is
+    applied with the split's 1/2 (a power of two scales every rounding
+    exactly). ``packets = (packet_of, conj, eighth)`` (see
     :func:`split_coefficients`; 0.125 in the dtype of ``x``);
     ``geo = (G, K, cw, R)``; ``ytmp`` is y-tree a's second buffer.
     """
