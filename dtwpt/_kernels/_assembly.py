@@ -108,9 +108,20 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                 # and yb (columns uab), b even in ya (uab + width), a even in yb.
                 uab = np.uint64(width + j * pw + halo)
                 ubb, uaa = uab + uwidth, uab - uwidth
+                # CMod of both signs, from one read of the four leaves: the
+                # moduli of the decimated complex packets.
+                p_plus, p_minus = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
+                s = sign[p_plus]  # the other packet's sign is -s
+                mod_plus, mod_minus = cmod[p_plus, ny], cmod[p_minus, ny]
+                for nx in range(ucw):
+                    aa, bb = ya[urow, uab + nx], yb[urow, uab + nx]
+                    ba, ab = yb[urow, uaa + nx], ya[urow, ubb + nx]
+                    re, im = aa + s * bb, ba - s * ab
+                    mod_plus[uo + nx] = np.sqrt(re * re + im * im)
+                    re, im = aa - s * bb, ba + s * ab
+                    mod_minus[uo + nx] = np.sqrt(re * re + im * im)
                 for k in range(2):
                     p = packet_of[v, g * G + j, k]
-                    s = sign[p]
                     even, odd = vmax[k, 0], vmax[k, 1]
                     # RMax: the max along x over the window of each output.
                     orow = rmax[p, ny]
@@ -132,12 +143,6 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                         for d in range(-q, q + 1):
                             m = max(m, vmax[k, d % 2, base + (n + d // 2) % cw])
                         orow[uo + np.uint64(n)] = m
-                    # CMod: the modulus of the decimated complex packet.
-                    orow = cmod[p, ny]
-                    for nx in range(ucw):
-                        re = ya[urow, uab + nx] + s * yb[urow, uab + nx]
-                        im = yb[urow, uaa + nx] - s * ya[urow, ubb + nx]
-                        orow[uo + nx] = np.sqrt(re * re + im * im)
 
 
 @kernel(inner=True)
