@@ -25,7 +25,7 @@ import numba
 import numpy as np
 import pywt
 
-from . import tree
+from . import _kernels, tree
 from ._validation import (
     as_real_array,
     check_level_for_sizes,
@@ -178,7 +178,7 @@ def scratch(rows, size, dtype):
     key = (rows, size, np.dtype(dtype).char)
     buf = cache.pop(key, None)
     if buf is None:
-        buf = np.empty((rows, size), dtype=dtype)
+        buf = _kernels.page_aligned_empty((rows, size), dtype)
         limit = scratch_limit()
         if buf.nbytes > limit:
             return buf

@@ -61,6 +61,21 @@ def test_rmax_cmod_peak_memory_on_one_large_image():
     assert (peak + x.nbytes) / (x.nbytes + ymax.nbytes + ymod.nbytes) < 2.9
 
 
+@pytest.mark.parametrize("shape, dtype", [((3, 1000), np.float32), ((1, 7), np.float64),
+                                          (5, np.complex64)])
+def test_scratch_starts_on_a_page(shape, dtype):
+    """Kernel scratch starts on a page boundary (stable buffer offsets), with
+    the shape, dtype and C layout asked for, and writable."""
+    from dtwpt import _plan
+
+    buf = _kernels.page_aligned_empty(shape, dtype)
+    assert buf.ctypes.data % 4096 == 0 and buf.dtype == dtype and buf.flags.c_contiguous
+    assert buf.shape == (shape if isinstance(shape, tuple) else (shape,))
+    buf[...] = 1
+    rows = _plan.scratch(2, 12345, np.float32)
+    assert rows.ctypes.data % 4096 == 0 and rows.shape == (2, 12345)
+
+
 def test_compiling_notice_only_when_the_cache_is_cold(tmp_path, monkeypatch, capsys):
     (tmp_path / "fresh_kernel.py").write_text(
         "import numba\n\n@numba.njit(cache=True)\ndef double(a):\n    return 2 * a\n")

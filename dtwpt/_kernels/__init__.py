@@ -38,6 +38,7 @@ from ._scratch import (
     carve_inverse,
     geometry,
     inverse_scratch_size,
+    page_aligned_empty,
     pool_view,
     rmax_scratch_size,
     scratch_size,
@@ -56,6 +57,7 @@ __all__ = [
     "forward_batch",
     "inverse_batch",
     "inverse_scratch_size",
+    "page_aligned_empty",
     "output_pair_norms",
     "pair_norms_batch",
     "rmax_cmod_batch",
@@ -149,7 +151,7 @@ def _rmax_layout(x, level, q, scratch, extra=0):
     if geo.K > 1 and q > 2 * HALO:
         geo = geometry(H, W, level, RMAX_CMOD, x.itemsize, chunked=False)
         size = geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q) + extra
-        scratch = np.empty((scratch.shape[0], size), dtype=x.dtype)
+        scratch = page_aligned_empty((scratch.shape[0], size), x.dtype)
     used = geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q)
     return geo, scratch, used
 

@@ -24,6 +24,7 @@ x-tree ping-pong pair ``xbuf0, xbuf1`` and the three y-tree buffers ``ybuf``.
 from typing import NamedTuple
 
 import numba
+import numpy as np
 
 DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
 #: Bytes of one row of a unit (both parts): a unit's whole y-pass stays in L2.
@@ -102,6 +103,21 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
     R = min(R, H)
     return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols, ycols,
                     ((1 << level) // G) * K, R, xrows, H * nph)
+
+
+#: Scratch starts on a memory page: the buffers' offsets to each other are then the
+#: same from call to call. With ``malloc``'s arbitrary start, batch rates alternated
+#: between two levels 8-17% apart from one process to the next.
+PAGE = 4096
+
+
+def page_aligned_empty(shape, dtype):
+    """``numpy.empty(shape, dtype)`` starting on a :data:`PAGE` boundary."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    raw = np.empty(nbytes + PAGE, dtype=np.uint8)
+    start = -raw.ctypes.data % PAGE
+    return raw[start : start + nbytes].view(dtype).reshape(shape)
 
 
 def workers():
