@@ -24,7 +24,6 @@ References
    arXiv:2209.11740.
 """
 import numpy as np
-import scipy.fft
 from numpy.typing import ArrayLike
 
 from ._validation import as_real_array, check_int, check_kernel_stack, check_values
@@ -38,6 +37,13 @@ _KERNEL_BLOCK = 16
 _PRODUCT_SIZE = 2 ** 21
 
 
+def _fft():
+    """:mod:`scipy.fft`, imported on first use (0.1 s that ``import dtwpt`` need not pay)."""
+    import scipy.fft
+
+    return scipy.fft
+
+
 def _kernel_spectra(kernels, shape, dtype):
     """``conj(FFT(conj K))`` on the image grid, the taps wrapped periodically: (L, C, H, W)."""
     H, W = shape
@@ -47,7 +53,7 @@ def _kernel_spectra(kernels, shape, dtype):
     tiles[..., :ky, :kx] = kernels
     # Taps beyond the image wrap around: periodic extension.
     padded = tiles.reshape(L, C, ny, H, nx, W).sum(axis=(2, 4))
-    return np.conj(scipy.fft.fft2(np.conj(padded)))
+    return np.conj(_fft().fft2(np.conj(padded)))
 
 
 def _fold(spectrum, m):
@@ -65,15 +71,16 @@ def _subsampled_correlation(x, kernels, m):
     """
     B, _C, H, W = x.shape
     dtype = np.result_type(kernels, x.dtype)
-    spectra = scipy.fft.fft2(x, workers=-1)
+    fft = _fft()
+    spectra = fft.fft2(x, workers=-1)
     out = np.empty((B, len(kernels), H // m, W // m), dtype=np.result_type(dtype, 1j))
     for lo in range(0, len(kernels), _KERNEL_BLOCK):
         kf = _kernel_spectra(kernels[lo:lo + _KERNEL_BLOCK], (H, W), dtype)
         step = max(1, _PRODUCT_SIZE // kf[:, 0].size)  # images whose products fit the budget
         for b in range(0, B, step):
             product = np.einsum("bchw,lchw->blhw", spectra[b:b + step], kf)
-            out[b:b + step, lo:lo + len(kf)] = scipy.fft.ifft2(_fold(product, m),
-                                                              workers=-1) / m ** 2
+            out[b:b + step, lo:lo + len(kf)] = fft.ifft2(_fold(product, m),
+                                                        workers=-1) / m ** 2
     return out
 
 
