@@ -29,22 +29,17 @@ def _transposed_strip(x, r0, r1, xt):
 
 
 @kernel(inline="always")
-def x_pass_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, nph):
-    """Rows ``r0:r1``: both x-trees, leaves scattered into the units ``z``."""
-    filt, first, ntaps, shift = bank
+def _scatter_units(leaves, t, z, r0, r1, level, G, K, cw, nph):
+    """x-tree ``t``'s leaves of rows ``r0:r1`` scattered into the units ``z``."""
     w = K * cw
-    strip = _transposed_strip(x, r0, r1, xt)
-    for t in range(2):
-        leaves = tree_analysis(strip, 0, strip.shape[1], types[t], filt, first, ntaps, shift,
-                               level, 3 - nph, xbuf0, xbuf1)
-        for ih in range(1 << level):
-            block = leaves[ih * nph * w : (ih + 1) * nph * w]
-            col = (t * G + ih % G) * nph * cw
-            for k in range(K):
-                rows = z[(ih // G) * K + k, r0:r1]
-                for ph in range(nph):
-                    transpose_rows(block[ph * w + k * cw : ph * w + (k + 1) * cw], rows,
-                                   col + ph * cw)
+    for ih in range(1 << level):
+        block = leaves[ih * nph * w : (ih + 1) * nph * w]
+        col = (t * G + ih % G) * nph * cw
+        for k in range(K):
+            rows = z[(ih // G) * K + k, r0:r1]
+            for ph in range(nph):
+                transpose_rows(block[ph * w + k * cw : ph * w + (k + 1) * cw], rows,
+                               col + ph * cw)
 
 
 @kernel(inline="always")
@@ -108,18 +103,36 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
                      z, xt, xbuf0, xbuf1, ybuf):
     """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``.
 
-    ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R)``.
+    ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R)``. The
+    x-pass strips and the y-pass units are jobs of one loop, so that the
+    tree's code is compiled once (one call site).
     """
     iv, ih, sign, conj = packets
     G, K, cw, nph, R = geo
+    filt, first, ntaps, shift = bank
     h = (x.shape[1] >> level) * nph
+    nstrips = (r1 - r0 + R - 1) // R
+    spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see _y_leaves)
     for i in range(i0, i1, di):
-        for r in range(r0, r1, R):
-            x_pass_units(x[i], r, min(r + R, r1), bank, types, level, z, xt, xbuf0, xbuf1,
-                         G, K, cw, nph)
-        for u in range(u0, u1):
-            ya, yb = _y_leaves(z, u, 0, 0, z.shape[2], bank, types, level, 3 - nph, ybuf)
-            assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
+        for job in range(nstrips + u1 - u0):
+            on_x = job < nstrips
+            r = r0 + job * R
+            u = u0 + job - nstrips
+            src = _transposed_strip(x[i], r, min(r + R, r1), xt) if on_x else z[u]
+            ya = yb = src
+            for t in range(2):
+                buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
+                buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
+                leaves = tree_analysis(src, 0, src.shape[1], types[t], filt, first, ntaps,
+                                       shift, level, 3 - nph, buf0, buf1)
+                if on_x:
+                    _scatter_units(leaves, t, z, r, min(r + R, r1), level, G, K, cw, nph)
+                elif t == 0:
+                    ya = leaves
+                else:
+                    yb = leaves
+            if not on_x:
+                assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
 
 
 @kernel(fastmath={"contract"})
