@@ -5,7 +5,9 @@ for the geometry and the buffers).
 Every work function takes ranges: images ``i0, i1, di``, image rows
 ``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). A thread that owns whole
 images passes all the rows and units; threads that share one image first
-split its rows (x-pass only), then its units (y-pass only).
+split its rows (x-pass only), then its units (y-pass only). The forward work
+functions run the x-pass strips and the y-pass units as jobs of one loop with
+one call of the filter tree, whose code is then compiled once.
 """
 
 from ._assembly import (
@@ -43,26 +45,21 @@ def _scatter_units(leaves, t, z, r0, r1, level, G, K, cw, nph):
 
 
 @kernel(inline="always")
-def x_pass_rmax_units(x, r0, r1, bank, types, level, z, xt, xbuf0, xbuf1, G, K, cw, halo):
-    """Rows ``r0:r1``: both undecimated x-trees scattered into the units ``z``
-    of the RMax/CMod layout (x-tree a's odd and even parts, then x-tree b's
-    even and odd ones)."""
-    filt, first, ntaps, shift = bank
+def _scatter_rmax_units(leaves, t, z, r0, r1, level, G, K, cw, halo):
+    """Undecimated x-tree ``t``'s leaves of rows ``r0:r1`` scattered into the
+    units ``z`` of the RMax/CMod layout (x-tree a's odd and even parts, then
+    x-tree b's even and odd ones)."""
     w = K * cw
     pw = cw + 2 * halo  # columns of a part's chunk
-    strip = _transposed_strip(x, r0, r1, xt)
-    for t in range(2):
-        leaves = tree_analysis(strip, 0, strip.shape[1], types[t], filt, first, ntaps, shift,
-                               level, 1, xbuf0, xbuf1)
-        for ih in range(1 << level):
-            j = ih % G
-            block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
-            for k in range(K):
-                rows = z[(ih // G) * K + k, r0:r1]
-                for ph in range(2):  # even, odd; one call site
-                    part = 1 + t if ph == 0 else 3 * t
-                    _scatter_periodic(block[ph * w : (ph + 1) * w], k * cw - halo, pw, rows,
-                                      (part * G + j) * pw)
+    for ih in range(1 << level):
+        j = ih % G
+        block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
+        for k in range(K):
+            rows = z[(ih // G) * K + k, r0:r1]
+            for ph in range(2):  # even, odd; one call site
+                part = 1 + t if ph == 0 else 3 * t
+                _scatter_periodic(block[ph * w : (ph + 1) * w], k * cw - halo, pw, rows,
+                                  (part * G + j) * pw)
 
 
 @kernel(inline="always")
@@ -79,25 +76,6 @@ def _scatter_periodic(phase, start, length, dst, col0):
         pos = 0
 
 
-@kernel(inline="always")
-def _y_leaves(z, u, ca, cb, ncols, bank, types, level, stride, ybuf):
-    """y-trees a and b of columns ``ca .. ca + ncols`` and ``cb .. cb + ncols`` of
-    unit ``z[u]``: three buffers suffice, since y-tree a ends in
-    ``ybuf[(level - 1) % 2]`` and y-tree b never writes there."""
-    filt, first, ntaps, shift = bank
-    spare = 1 if (level - 1) % 2 == 0 else 0
-    ya = yb = z[u]
-    for t in range(2):  # one call site: the tree is compiled into the caller once
-        buf0 = ybuf[0] if t == 0 else ybuf[2]
-        leaves = tree_analysis(z[u], ca if t == 0 else cb, ncols, types[t], filt, first, ntaps,
-                               shift, level, stride, buf0, ybuf[1] if t == 0 else ybuf[spare])
-        if t == 0:
-            ya = leaves
-        else:
-            yb = leaves
-    return ya, yb
-
-
 @kernel()
 def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, packets, geo,
                      z, xt, xbuf0, xbuf1, ybuf):
@@ -112,7 +90,9 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
     filt, first, ntaps, shift = bank
     h = (x.shape[1] >> level) * nph
     nstrips = (r1 - r0 + R - 1) // R
-    spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see _y_leaves)
+    # Three y-buffers suffice: y-tree a ends in ybuf[(level - 1) % 2], and y-tree b
+    # uses ybuf[2] and the other one.
+    spare = 1 if (level - 1) % 2 == 0 else 0
     for i in range(i0, i1, di):
         for job in range(nstrips + u1 - u0):
             on_x = job < nstrips
@@ -147,20 +127,38 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, t
     compilation) serves both uses.
     """
     G, K, cw, halo, R = geo
+    filt, first, ntaps, shift = bank
     h = x.shape[1] >> level
     part = G * (cw + 2 * halo)  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
+    nstrips = (r1 - r0 + R - 1) // R
+    spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
     pairs = norms.shape[0] > 0
     for i in range(i0, i1, di):
         for s in range(2 if pairs else 1):
             image = x[i] if s == 0 else xs[i]
             o = s if pairs else i
-            for r in range(r0, r1, R):
-                x_pass_rmax_units(image, r, min(r + R, r1), bank, types, level, z, xt, xbuf0,
-                                  xbuf1, G, K, cw, halo)
-            for u in range(u0, u1):
-                ya, yb = _y_leaves(z, u, 0, part, 3 * part, bank, types, level, 1, ybuf)
-                pool_rmax_cmod(ya, yb, rmax[o], cmod[o], packet_of, sign, h, u, G, K, cw, halo,
-                               q, pool)
+            for job in range(nstrips + u1 - u0):  # x-pass strips, then y-pass units
+                on_x = job < nstrips
+                r = r0 + job * R
+                u = u0 + job - nstrips
+                src = _transposed_strip(image, r, min(r + R, r1), xt) if on_x else z[u]
+                ya = yb = src
+                for t in range(2):
+                    buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
+                    buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
+                    leaves = tree_analysis(src, 0 if on_x else t * part,
+                                           src.shape[1] if on_x else 3 * part, types[t], filt,
+                                           first, ntaps, shift, level, 1, buf0, buf1)
+                    if on_x:
+                        _scatter_rmax_units(leaves, t, z, r, min(r + R, r1), level, G, K, cw,
+                                            halo)
+                    elif t == 0:
+                        ya = leaves
+                    else:
+                        yb = leaves
+                if not on_x:
+                    pool_rmax_cmod(ya, yb, rmax[o], cmod[o], packet_of, sign, h, u, G, K, cw,
+                                   halo, q, pool)
         if pairs:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
 
@@ -197,7 +195,7 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
 @kernel(inline="always")
 def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
     """Rows ``r0:r1`` of ``out``: the sum of the two x-trees' syntheses of the
-    leaves gathered from the units ``z`` (converse of :func:`x_pass_units`),
+    leaves gathered from the units ``z`` (converse of :func:`_scatter_units`),
     x-tree b's added to x-tree a's in ``xr`` before the one transpose into ``out``.
     """
     filt, first, ntaps, shift = bank
