@@ -180,39 +180,37 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     filt, first, ntaps, shift = bank
     packet_of, conj, eighth = packets
     G, K, cw, R = geo
-    h = x.shape[1] >> level
-    for i in range(i0, i1, di):
-        for u in range(u0, u1):
-            split_coefficients(coeffs[i], ya, yb, packet_of, conj, eighth, u, G, K, cw, h)
-            for t in range(2):  # one call site: the tree is compiled into the caller once
-                tree_synthesis(ya if t == 0 else yb, z[u], types[t], filt, first, ntaps, shift,
-                               level, ybuf, (ytmp if t == 0 else ya).reshape(ya.size), t == 1)
-        for r in range(r0, r1, R):
-            _x_synthesis(z, x[i], r, min(r + R, r1), bank, types, level, G, K, cw, xleaves,
-                         xbuf0, xbuf1, xr)
-
-
-@kernel(inline="always")
-def _x_synthesis(z, out, r0, r1, bank, types, level, G, K, cw, xleaves, xbuf0, xbuf1, xr):
-    """Rows ``r0:r1`` of ``out``: the sum of the two x-trees' syntheses of the
-    leaves gathered from the units ``z`` (converse of :func:`_scatter_units`),
-    x-tree b's added to x-tree a's in ``xr`` before the one transpose into ``out``.
-    """
-    filt, first, ntaps, shift = bank
-    W = out.shape[1]
-    R = r1 - r0
+    H, W = x.shape[1:]
+    h = H >> level
     w = K * cw
-    leaves = xleaves[: W * R].reshape(W, R)
-    image = xr[: W * R].reshape(W, R)
-    for t in range(2):
-        for ih in range(1 << level):
-            col = (t * G + ih % G) * cw
-            for k in range(K):
-                rows = z[(ih // G) * K + k, r0:r1]
-                transpose_columns(rows, col, leaves[ih * w + k * cw : ih * w + (k + 1) * cw])
-        tree_synthesis(leaves, image, types[t], filt, first, ntaps, shift, level, xbuf0, xbuf1,
-                       t == 1)
-    transpose_columns(image, 0, out[r0:r1])
+    nunits, nstrips = u1 - u0, (r1 - r0 + R - 1) // R
+    for i in range(i0, i1, di):
+        # y-pass units, then x-pass strips: one loop with one call of the
+        # synthesis tree, whose code is then compiled once.
+        for job in range(nunits + nstrips):
+            on_y = job < nunits
+            u = u0 + job
+            r = r0 + (job - nunits) * R
+            n = min(r + R, r1) - r if not on_y else 0  # rows of the strip
+            leaves = xleaves[: W * n].reshape(W, n)
+            image = xr[: W * n].reshape(W, n)  # the x-trees' sum
+            if on_y:
+                split_coefficients(coeffs[i], ya, yb, packet_of, conj, eighth, u, G, K, cw, h)
+            for t in range(2):
+                if not on_y:  # x-tree t's leaves, gathered from the units
+                    for ih in range(1 << level):
+                        col = (t * G + ih % G) * cw
+                        for k in range(K):
+                            rows = z[(ih // G) * K + k, r : r + n]
+                            transpose_columns(rows, col,
+                                              leaves[ih * w + k * cw : ih * w + (k + 1) * cw])
+                tree_synthesis((ya if t == 0 else yb) if on_y else leaves,
+                               z[u] if on_y else image, types[t], filt, first, ntaps, shift,
+                               level, ybuf if on_y else xbuf0,
+                               (ytmp if t == 0 else ya).reshape(ya.size) if on_y else xbuf1,
+                               t == 1)
+            if not on_y:
+                transpose_columns(image, 0, x[i, r : r + n])
 
 
 @kernel()
