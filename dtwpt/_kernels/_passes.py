@@ -5,9 +5,9 @@ for the geometry and the buffers).
 Every work function takes ranges: images ``i0, i1, di``, image rows
 ``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). A thread that owns whole
 images passes all the rows and units; threads that share one image first
-split its rows (x-pass only), then its units (y-pass only). The forward work
-functions run the x-pass strips and the y-pass units as jobs of one loop with
-one call of the filter tree, whose code is then compiled once.
+split its rows (x-pass only), then its units (y-pass only). Each work
+function runs the x-pass strips and the y-pass units as jobs of one loop with
+one call of the filter (or synthesis) tree, whose code is then compiled once.
 """
 
 from ._assembly import (
