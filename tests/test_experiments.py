@@ -174,6 +174,35 @@ def test_a_folder_without_usable_images_exits_non_zero(tmp_path, capsys):
 
 
 # ----------------------------------------------------------------- resumption
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_sigterm_swallowed_by_a_finalizer_still_ends_the_run_as_interrupted(
+        tmp_path, monkeypatch, capsys):
+    """Python ignores an exception raised in a ``__del__``: a SIGTERM whose
+    KeyboardInterrupt lands there is still reported (exit 130), not a success."""
+    import gc
+    import os
+    import signal
+
+    from dtwpt.experiments import shift
+
+    class Finalized:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGTERM)  # handled while this runs
+
+    def run(args):
+        Finalized()
+        gc.collect()
+        return 0
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(shift, "run", run)
+    assert main(TINY + ["--out", str(tmp_path / "run")]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) == handler  # restored
+    monkeypatch.setattr(shift, "run", lambda args: 0)
+    assert main(TINY + ["--out", str(tmp_path / "next")]) == 0  # nothing left pending
+
+
 def test_interrupted_run_resumes_to_identical_numbers(tmp_path, monkeypatch):
     reference, out = tmp_path / "reference", tmp_path / "resumed"
     assert main(TINY + ["--out", str(reference)]) == 0

@@ -56,13 +56,25 @@ def _parser(name, module):
     return parser
 
 
+#: Set when SIGTERM arrives during a run (see :func:`_sigterm_as_interrupt`).
+_terminated = threading.Event()
+
+
 def _raise_interrupt(signum, frame):
+    _terminated.set()
     raise KeyboardInterrupt
 
 
 @contextmanager
 def _sigterm_as_interrupt():
-    """Turn SIGTERM into KeyboardInterrupt, so that ``kill`` stops a run cleanly."""
+    """Turn SIGTERM into KeyboardInterrupt, so that ``kill`` stops a run cleanly.
+
+    Python ignores an exception raised while it runs a finalizer (a
+    ``__del__`` method or a weak-reference callback): a SIGTERM landing there
+    would be lost, so it is also recorded, and :func:`main` ends such a run
+    as interrupted.
+    """
+    _terminated.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -104,7 +116,10 @@ def main(argv=None):
         module = importlib.import_module(EXPERIMENTS[name])
         args = _parser(name, module).parse_args(rest)
         with _sigterm_as_interrupt():
-            return module.run(args)
+            code = module.run(args)
+        if _terminated.is_set():  # a SIGTERM whose KeyboardInterrupt was swallowed
+            raise KeyboardInterrupt
+        return code
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
