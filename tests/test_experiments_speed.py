@@ -93,6 +93,12 @@ def test_fixed_layout_keeps_every_label_inside_and_apart(name):
     boxes += [legend.get_window_extent(renderer) for legend in fig.legends]
     for k, box in enumerate(boxes):
         assert not any(box.overlaps(other) for other in boxes[k + 1:]), (name, k)
+    for ax in fig.axes:  # tick labels apart, colour bars' included
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [t.get_window_extent(renderer) for t in axis.get_ticklabels()
+                      if t.get_visible() and t.get_text()]
+            for k, box in enumerate(labels):
+                assert not any(box.overlaps(other) for other in labels[k + 1:]), (name, ax)
 
 
 def test_jobs_are_written_in_order_and_errors_reach_the_caller(tmp_path):

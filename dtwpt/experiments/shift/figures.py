@@ -169,7 +169,9 @@ def map_row(fig, axes, bar, panels, level, *, norm, label, cmap="bone_r"):
               for ax, (title, values) in zip(axes, panels.items())]
     for image in images:
         image.set_norm(norm)
-    fig.colorbar(images[0], cax=bar, label=label)
+    colorbar = fig.colorbar(images[0], cax=bar, label=label)
+    if norm.gamma > 1:  # the default ticks crowd the bar's low end: space them on the scale
+        colorbar.set_ticks(norm.vmin + (norm.vmax - norm.vmin) * np.array([0, .4, .6, .8, 1]))
     return images
 
 
