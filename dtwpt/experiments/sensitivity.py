@@ -29,10 +29,11 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from dtwpt.plotting import save_figure
+
 from . import shift
 from ._common import (
     EXECUTION_OPTIONS,
-    atomic_write,
     check_levels,
     check_run_options,
     command_line,
@@ -253,8 +254,7 @@ def run(args):
         compared = [r for r in rows if r["map"] != "levels"]
         if compared:
             fig = _figure(compared)
-            atomic_write(out / "sensitivity.png",
-                         lambda fh: fig.savefig(fh, format="png", dpi=150), binary=True)
+            save_figure(fig, out / "sensitivity.png")
         write_text(out / "report.md", _report(rows, compared, config["command"]))
     print(f"report: {out / 'report.md'}")
     return 0

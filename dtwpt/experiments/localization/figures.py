@@ -10,9 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from dtwpt.plotting import plot_measured_vs_bound
-
-from .._common import atomic_write
+from dtwpt.plotting import plot_measured_vs_bound, save_figure
 
 __all__ = ["draw_all", "families_figure", "gabor_figure"]
 
@@ -199,7 +197,6 @@ def draw_all(out, families, gabor):
     for fig, name, caption in (
             (families_figure(families), "families.png", "families"),
             (gabor_figure(gabor), "gabor_bounds.png", "gabor bounds")):
-        atomic_write(out / name, lambda fh, fig=fig: fig.savefig(fh, format="png", dpi=150),
-                     binary=True)
+        save_figure(fig, out / name)
         drawn.append((caption, name))
     return drawn
