@@ -10,12 +10,68 @@
   either;
 - no reference counting (Numba's ``_nrt=False``) unless ``nrt=True``: the
   kernels write into arrays they are given, and only a kernel that allocates
-  an array or returns a view to Python needs it.
+  an array or returns a view to Python needs it;
+- the widest vectors of the processor: LLVM vectorises loops for 256-bit
+  registers on processors with AVX-512 unless a function asks for 512 bits
+  (the LLVM function attribute ``"prefer-vector-width"="512"``), which every
+  kernel does through its own lowering pass (:class:`WideVectorCompiler`). On
+  this project's 2-core AVX-512 benchmark machine the filter levels ran 1.4-1.5x
+  faster, whole transforms 1.15-1.2x. Results are unchanged: each output is the
+  same expression in every vector lane. Processors without AVX-512 ignore the
+  attribute; if a Numba release changes the compiler classes used here, the
+  kernels are compiled as plain ``numba.njit`` functions (256-bit vectors).
 """
 import numba as nb
+
+#: The LLVM function attribute that :class:`WideVectorCompiler` adds.
+WIDE_VECTORS = '"prefer-vector-width"="512"'
+
+
+def _wide_vector_compiler():
+    """Numba compiler class whose lowering marks each function with
+    :data:`WIDE_VECTORS`, or None if this Numba lacks the classes it needs."""
+    try:
+        from numba.core import lowering
+        from numba.core.compiler import CompilerBase, DefaultPassBuilder
+        from numba.core.compiler_machinery import register_pass
+        from numba.core.typed_passes import NativeLowering
+    except ImportError:
+        return None
+
+    class WideVectorLower(lowering.Lower):
+        def pre_lower(self):
+            super().pre_lower()
+            # llvmlite accepts only its list of keyword attributes: a string
+            # attribute goes straight into the (set-based) attribute set.
+            set.add(self.function.attributes, WIDE_VECTORS)
+
+    @register_pass(mutates_CFG=True, analysis_only=False)
+    class WideVectorLowering(NativeLowering):
+        _name = "dtwpt_wide_vector_lowering"
+
+        @property
+        def lowering_class(self):
+            return WideVectorLower
+
+    class WideVectorCompiler(CompilerBase):
+        """Numba's nopython pipeline, with :class:`WideVectorLowering`."""
+
+        def define_pipelines(self):
+            pm = DefaultPassBuilder.define_nopython_pipeline(self.state)
+            pm.passes = [(WideVectorLowering if cls is NativeLowering else cls, what)
+                         for cls, what in pm.passes]
+            pm.finalize()
+            return [pm]
+
+    return WideVectorCompiler
+
+
+WideVectorCompiler = _wide_vector_compiler()
 
 
 def kernel(*, inner=False, nrt=False, **options):
     """``numba.njit`` with the options above, plus ``options`` (``fastmath``, ``inline``)."""
+    if WideVectorCompiler is not None:
+        options["pipeline_class"] = WideVectorCompiler
     return nb.njit(cache=True, nogil=True, error_model="numpy", no_cfunc_wrapper=True,
                    no_cpython_wrapper=inner, _nrt=nrt, **options)
