@@ -85,7 +85,19 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
     for v in range(nv):
         r0 = v * 2 * h
         for ny in range(h):
-            for d in range(-q, q + 1):
+            if q == 1:  # the default window: rows odd ny - 1, even ny, odd ny, in one sweep
+                ur0 = np.uint64(r0 + h + (ny - 1) % h)
+                ur1, ur2 = np.uint64(r0 + ny), np.uint64(r0 + h + ny)
+                for ph in range(2):  # x phase: even, odd
+                    ua, ub = np.uint64((1 - ph) * width), np.uint64((1 + ph) * width)
+                    plus, minus = vmax[0, ph], vmax[1, ph]
+                    for c in range(uwidth):
+                        a0, b0 = ya[ur0, ua + c], yb[ur0, ub + c]
+                        a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
+                        a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
+                        plus[uq + c] = max(max(a0 + b0, a1 + b1), a2 + b2)
+                        minus[uq + c] = max(max(a0 - b0, a1 - b1), a2 - b2)
+            for d in range(-q, q + 1 if q != 1 else -q):  # any other window, row by row
                 ur = np.uint64(r0 + (d % 2) * h + (ny + d // 2) % h)
                 for ph in range(2):  # x phase: even, odd
                     ua, ub = np.uint64((1 - ph) * width), np.uint64((1 + ph) * width)
