@@ -86,27 +86,32 @@ def _scale_rows(x, out):
 
 def test_kernels_ask_for_the_widest_vectors():
     """Every kernel is compiled with the LLVM attribute that lets loops use
-    512-bit vectors on AVX-512 processors (where the assembly then uses them);
-    the results are those of a plain ``numba.njit``."""
-    assert _jit.WideVectorCompiler is not None, "this Numba lacks the compiler classes"
+    512-bit vectors on AVX-512 processors (where the assembly then uses them),
+    inner kernels with ``noalias`` array arguments; the results are those of a
+    plain ``numba.njit``."""
+    assert _jit.compiler(False) is not None, "this Numba lacks the compiler classes"
     modules = (_kernels._filtering, _kernels._assembly, _kernels._passes)
     kernels = [f for m in modules for f in vars(m).values() if hasattr(f, "py_func")]
     assert len(kernels) >= 12
-    assert all(f._compiler.pipeline_class is _jit.WideVectorCompiler for f in kernels)
-    plain = njit(_scale_rows)
+    for f in kernels:
+        assert f._compiler.pipeline_class is _jit.compiler(f.targetoptions["no_cpython_wrapper"])
     x = np.random.default_rng(0).standard_normal((5, 37)).astype(np.float32)
-    out, ref = np.empty_like(x), np.empty_like(x)
-    fresh = njit(pipeline_class=_jit.WideVectorCompiler)(_scale_rows)
-    fresh(x, out)
+    plain = njit(_scale_rows)
+    ref = np.empty_like(x)
     plain(x, ref)
-    np.testing.assert_array_equal(out, ref)
-    (ir,) = fresh.inspect_llvm().values()
-    assert _jit.WIDE_VECTORS in ir
     (plain_ir,) = plain.inspect_llvm().values()
     assert _jit.WIDE_VECTORS not in plain_ir
-    if "+avx512f" in llvm.get_host_cpu_features().flatten():
-        (asm,) = fresh.inspect_asm().values()
-        assert "zmm" in asm
+    for inner in (False, True):
+        fresh = njit(pipeline_class=_jit.compiler(inner))(_scale_rows)
+        out = np.empty_like(x)
+        fresh(x, out)
+        np.testing.assert_array_equal(out, ref)
+        (ir,) = fresh.inspect_llvm().values()
+        assert _jit.WIDE_VECTORS in ir
+        assert (ir.count("noalias") > plain_ir.count("noalias")) == inner
+        if "+avx512f" in llvm.get_host_cpu_features().flatten():
+            (asm,) = fresh.inspect_asm().values()
+            assert "zmm" in asm
 
 
 def test_compiling_notice_only_when_the_cache_is_cold(tmp_path, monkeypatch, capsys):
