@@ -21,7 +21,7 @@ import numpy as np
 import pywt
 from numpy.typing import ArrayLike
 
-from . import _kernels, _plan, tree
+from . import _kernels, _outputs, _plan, tree
 from ._validation import (
     as_real_array,
     check_int,
@@ -129,7 +129,7 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
     P = plan.layout.iv.size
     shape = (B, P, H >> level, W >> level)
     if out is None:
-        out = tuple(np.empty(lead + shape[1:], dtype=batch.dtype) for _ in range(2))
+        out = tuple(_outputs.empty(lead + shape[1:], batch.dtype) for _ in range(2))
     elif not isinstance(out, tuple) or len(out) != 2:
         raise TypeError("out must be a tuple (ymax, ymod) of two arrays, got "
                         f"{type(out).__name__}")

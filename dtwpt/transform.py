@@ -45,7 +45,7 @@ import numpy as np
 import pywt
 from numpy.typing import ArrayLike
 
-from . import _kernels, _plan, tree
+from . import _kernels, _outputs, _plan, tree
 from ._validation import (
     as_real_array,
     check_axes,
@@ -257,7 +257,7 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     complex_dtype = np.complex64 if batch.dtype == np.float32 else np.complex128
     coeffs_shape = lead + (lay.iv.size, h, w)
     if out is None:
-        out = np.empty(coeffs_shape, dtype=complex_dtype)
+        out = _outputs.empty(coeffs_shape, complex_dtype)
     else:
         check_out(out, coeffs_shape, complex_dtype, inputs=(x,))
     out = out.reshape((B, lay.iv.size, h, w))
@@ -346,7 +346,7 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     if out is not None:
         check_out(out, shape, real, inputs=(packets.coeffs,))
     direct = out is not None and (Hp, Wp) == (H, W) and packets.axes == (-2, -1)
-    image = out.reshape((B, Hp, Wp)) if direct else np.empty((B, Hp, Wp), dtype=real)
+    image = out.reshape((B, Hp, Wp)) if direct else _outputs.empty((B, Hp, Wp), real)
     threads = max(1, min(numba.get_num_threads(), B))
     buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp, level, c.itemsize // 2),
                         real)

@@ -65,3 +65,51 @@ def test_out_must_not_alias_the_input_or_itself():
     alias = p.coeffs.view(np.float64).reshape(-1)[:256].reshape(16, 16)
     with pytest.raises(ValueError, match="share memory"):
         dtwpt.idtcwpt2(p, out=alias)
+
+
+def _fresh_reference(x, level):
+    """The coefficients of ``x`` written into a plain NumPy array (no pool)."""
+    shape = dtwpt.dtcwpt2(x, level).coeffs.shape
+    return dtwpt.dtcwpt2(x, level, out=np.empty(shape, np.complex64)).coeffs
+
+
+def test_dropped_outputs_are_recycled_and_held_ones_are_not(monkeypatch):
+    """Without ``out=``, an output nothing references any more is handed out
+    again (its pages already mapped); one still held, even through a view, is
+    not; recycled arrays are overwritten in full."""
+    from dtwpt import _outputs
+
+    monkeypatch.setattr(_outputs, "_pool", [])
+    rng = np.random.default_rng(2)
+    x, y, z = (rng.standard_normal((3, 40, 56)).astype(np.float32) for _ in range(3))
+    first = dtwpt.dtcwpt2(x, 2).coeffs
+    address = first.ctypes.data
+    del first
+    again = dtwpt.dtcwpt2(y, 2).coeffs
+    assert again.ctypes.data == address
+    np.testing.assert_array_equal(again, _fresh_reference(y, 2))
+    view = again[1]
+    del again
+    other = dtwpt.dtcwpt2(z, 2).coeffs
+    assert not np.shares_memory(other, view)
+    np.testing.assert_array_equal(view, _fresh_reference(y, 2)[1])
+    np.testing.assert_array_equal(other, _fresh_reference(z, 2))
+    ymax, ymod = dtwpt.rmax_cmod(x, 2)
+    assert not np.shares_memory(ymax, ymod)
+    image = dtwpt.idtcwpt2(dtwpt.dtcwpt2(x, 2))
+    np.testing.assert_allclose(image, x, atol=1e-5)
+
+
+def test_output_pool_is_bounded(monkeypatch):
+    """The pool tracks at most OUTPUT_POOL_BYTES; larger outputs are plain arrays."""
+    from dtwpt import _outputs
+
+    monkeypatch.setattr(_outputs, "_pool", [])
+    monkeypatch.setattr(_outputs, "OUTPUT_POOL_BYTES", 200_000)
+    x = np.random.default_rng(3).standard_normal((2, 32, 32)).astype(np.float32)
+    held = [dtwpt.dtcwpt2(x, 2).coeffs for _ in range(20)]  # 16 kB each
+    assert _outputs.pooled_bytes() <= 200_000
+    big = np.random.default_rng(4).standard_normal((2, 256, 256)).astype(np.float32)
+    dtwpt.dtcwpt2(big, 2)  # 1 MB: a plain array, never tracked
+    assert _outputs.pooled_bytes() <= 200_000
+    assert all(np.array_equal(h, held[0]) for h in held)
