@@ -351,7 +351,7 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp, level, c.itemsize // 2),
                         real)
     lay = plan.layout
-    _kernels.inverse_batch(c.view(real), image, plan.types, *plan.bank(real), level, lay.iv,
+    _kernels.inverse_batch(c, image, plan.types, *plan.bank(real), level, lay.iv,
                            lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf)
     (top, _), (left, _) = pad
     if direct:

@@ -215,7 +215,7 @@ def output_pair_norms(ymax, ymod, n):
 
 def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
                   scratch):
-    """Images ``x (B, H, W)`` from coefficients (real view ``(B, P, h, 2w)``);
+    """Images ``x (B, H, W)`` from complex coefficients ``(B, P, h, w)``;
     ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`."""
     B, H, W = x.shape
     geo = geometry(H, W, level, DECIMATED, x.itemsize)

@@ -160,39 +160,37 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
 @kernel(inner=True)
 def split_coefficients(coeffs, ya, yb, packet_of, conj, half, unit, G, K, cw, h):
     """Adjoint of :func:`assemble_coefficients` (decimated), scaled by ``2 * half``:
-    the y-leaves of ``unit`` from the complex packets (real view
-    ``coeffs (P, h, 2w)``). ``half`` is in the coefficients' dtype (a literal
-    would turn float32 arithmetic into float64).
+    the y-leaves of ``unit`` from the complex packets ``coeffs (P, h, w)``.
+    ``half`` is in the coefficients' real dtype (a literal would turn float32
+    arithmetic into float64).
 
     The packets ``p`` (sign +) and ``m`` (sign -) of a (y-packet, x-packet)
     pair share their four leaves: ``aa = (Re p + Re m) / 2``,
     ``bb = (Re p - Re m) / 2``, ``ba = (Im p + Im m) / 2`` and
     ``ab = (Im m - Im p) / 2``, with ``Im`` unconjugated (``half = 1 / 2``);
-    see ``packet_of`` in :func:`pool_rmax_cmod`.
+    see ``packet_of`` in :func:`pool_rmax_cmod`. Reading complex values
+    (unsigned indices, as in :func:`assemble_coefficients`) lets the loads
+    vectorise.
     """
     g, k = unit // K, unit % K
-    oc = 2 * k * cw
+    uo, ucw = np.uint64(k * cw), np.uint64(cw)
     for v in range(packet_of.shape[0]):
         for j in range(G):
             p, m = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
             cp, cm = half * conj[p], half * conj[m]
-            c0 = j * cw
-            c1 = G * cw + c0
+            ua = np.uint64(j * cw)  # columns of x-tree a's leaves; x-tree b's follow
+            ub = ua + np.uint64(G * cw)
             for ny in range(h):
-                r = v * h + ny
-                prow = coeffs[p, ny, oc : oc + 2 * cw]
-                mrow = coeffs[m, ny, oc : oc + 2 * cw]
-                aa = ya[r, c0 : c0 + cw]
-                ab = ya[r, c1 : c1 + cw]
-                ba = yb[r, c0 : c0 + cw]
-                bb = yb[r, c1 : c1 + cw]
-                for nx in range(cw):
-                    rp, rm = half * prow[2 * nx], half * mrow[2 * nx]
-                    ip, im = cp * prow[2 * nx + 1], cm * mrow[2 * nx + 1]
-                    aa[nx] = rp + rm
-                    bb[nx] = rp - rm
-                    ba[nx] = ip + im
-                    ab[nx] = im - ip
+                ur = np.uint64(v * h + ny)
+                prow, mrow = coeffs[p, ny], coeffs[m, ny]
+                for nx in range(ucw):
+                    zp, zm = prow[uo + nx], mrow[uo + nx]
+                    rp, rm = half * zp.real, half * zm.real
+                    ip, im = cp * zp.imag, cm * zm.imag
+                    ya[ur, ua + nx] = rp + rm  # aa
+                    yb[ur, ub + nx] = rp - rm  # bb
+                    yb[ur, ua + nx] = ip + im  # ba
+                    ya[ur, ub + nx] = im - ip  # ab
 
 
 @kernel(inner=True)

@@ -216,16 +216,3 @@ def transpose_rows(src, dst, col0):
         for c in range(np.uint64(m)):
             for i in range(ui0, ui1):
                 dst[c, uc0 + i] = src[i, c]
-
-
-@kernel(inline="always")
-def transpose_columns(src, col0, dst):
-    """``dst[i, c] = src[c, col0 + i]`` for every element of ``dst``, in 32 x 32
-    tiles: the converse of :func:`transpose_rows`."""
-    n, m = dst.shape
-    uc0 = np.uint64(col0)
-    for c0 in range(0, m, 32):
-        uc, ue = np.uint64(c0), np.uint64(min(c0 + 32, m))
-        for i in range(np.uint64(n)):
-            for c in range(uc, ue):
-                dst[i, c] = src[c, uc0 + i]

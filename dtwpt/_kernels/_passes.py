@@ -16,7 +16,7 @@ from ._assembly import (
     pool_rmax_cmod,
     split_coefficients,
 )
-from ._filtering import transpose_columns, transpose_rows, tree_analysis, tree_synthesis
+from ._filtering import transpose_rows, tree_analysis, tree_synthesis
 from ._jit import kernel
 
 
@@ -166,7 +166,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, t
 @kernel()
 def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, packets, geo, z,
                  ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
-    """Images ``x[i]`` from coefficients (real view ``(B, P, h, 2w)``), ``i`` in ``i0:i1:di``.
+    """Images ``x[i]`` from complex coefficients ``(B, P, h, w)``, ``i`` in ``i0:i1:di``.
 
     The forward passes run backwards: units ``u0:u1`` are split into y-leaves
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
@@ -201,16 +201,16 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
                     for ih in range(1 << level):
                         col = (t * G + ih % G) * cw
                         for k in range(K):
-                            rows = z[(ih // G) * K + k, r : r + n]
-                            transpose_columns(rows, col,
-                                              leaves[ih * w + k * cw : ih * w + (k + 1) * cw])
+                            rows = z[(ih // G) * K + k, r : r + n, col : col + cw]
+                            transpose_rows(rows, leaves[ih * w + k * cw : ih * w + (k + 1) * cw],
+                                           0 * r)
                 tree_synthesis((ya if t == 0 else yb) if on_y else leaves,
                                z[u] if on_y else image, types[t], filt, first, ntaps, shift,
                                level, ybuf if on_y else xbuf0,
                                (ytmp if t == 0 else ya).reshape(ya.size) if on_y else xbuf1,
                                t == 1)
             if not on_y:
-                transpose_columns(image, 0, x[i, r : r + n])
+                transpose_rows(image, x[i, r : r + n], 0 * r)  # 0 * r: see _transposed_strip
 
 
 @kernel()
