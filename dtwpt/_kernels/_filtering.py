@@ -34,13 +34,17 @@ def _ten_taps(src, c0, dst, base, o, nout, f, g, first, delay, stride, blen, k):
     v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
     v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
     ncols = np.uint64(dst.shape[1])
+    # The high-pass output row m = (n - delay) % nout and the first input row
+    # i0 = (stride * n + first + k) % blen advance with n without a division
+    # (a 64-bit division per row cost about as much as 64 columns of taps).
+    m = (-delay) % nout
+    i0 = (first + k) % blen
     for n in range(nout):
         # Output rows (see output_row; written out: each inlined call costs compile time).
-        m = (n - delay) % nout
         lo = dst[o + (n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1))]
         hi = dst[o + nout + (m if stride == 2 else (m & 1) * (nout >> 1) + (m >> 1))]
+        m = m + 1 if m + 1 < nout else 0
         # Input rows i0, i0 + 1, ..., i0 + 9 of the block, periodic (no division).
-        i0 = (stride * n + first + k) % blen
         i1 = i0 + 1 if i0 + 1 < blen else 0
         i2 = i1 + 1 if i1 + 1 < blen else 0
         i3 = i2 + 1 if i2 + 1 < blen else 0
@@ -54,6 +58,7 @@ def _ten_taps(src, c0, dst, base, o, nout, f, g, first, delay, stride, blen, k):
         a3, a4, a5 = src[base + i3], src[base + i4], src[base + i5]
         a6, a7, a8 = src[base + i6], src[base + i7], src[base + i8]
         a9 = src[base + i9]
+        i0 = i0 + stride if i0 + stride < blen else i0 + stride - blen
         if k == 0:
             for j in range(ncols):
                 c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
@@ -124,19 +129,28 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen, add):
         # Parent rows at d = 2 n0 and 2 n0 + 1 (d = m - first mod blen) read the
         # same child rows: n0 - k / 2, ..., n0 - k / 2 - 4 for taps k .. k + 9
         # (the even taps for the first row, the odd ones for the second).
+        # The rows m = (2 n0 + first) % blen, n = (n0 - k / 2) % nout and
+        # e = (n - delay) % nout advance with n0 without a division.
         for k in range(0, ntaps[t], 10):
+            m = first[t] % blen
+            n = (-(k // 2)) % nout
+            e = (n - delay) % nout
             for n0 in range(nout):
-                m = (2 * n0 + first[t]) % blen
-                _ten_tap_rows(dst[b * blen + m], dst[b * blen + (m + 1) % blen], src, lo0, hi0,
-                              (n0 - k // 2) % nout, delay, nout, f, g, k, k == 0 and not add)
+                m1 = m + 1 if m + 1 < blen else 0
+                _ten_tap_rows(dst[b * blen + m], dst[b * blen + m1], src, lo0, hi0, n, e, nout,
+                              f, g, k, k == 0 and not add)
+                m = m1 + 1 if m1 + 1 < blen else 0
+                n = n + 1 if n + 1 < nout else 0
+                e = e + 1 if e + 1 < nout else 0
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k, overwrite):
+def _ten_tap_rows(even, odd, src, lo0, hi0, n0, e0, nout, f, g, k, overwrite):
     """Two parent rows of :func:`synthesis_level`, taps ``k .. k + 9``: ``even``
     from taps k, k + 2, ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of
-    child rows ``n0, n0 - 1, ..., n0 - 4`` (both children), all weights in
-    registers; the rows are set (``overwrite``) or added to."""
+    low-child rows ``n0, n0 - 1, ..., n0 - 4`` and high-child rows
+    ``e0, ..., e0 - 4`` (periodic), all weights in registers; the rows are
+    set (``overwrite``) or added to."""
     w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
     v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
     x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
@@ -146,7 +160,6 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, delay, nout, f, g, k, overwrite)
     n3 = n2 - 1 if n2 > 0 else nout - 1
     n4 = n3 - 1 if n3 > 0 else nout - 1
     a0, a1, a2, a3, a4 = src[lo0 + n0], src[lo0 + n1], src[lo0 + n2], src[lo0 + n3], src[lo0 + n4]
-    e0 = (n0 - delay) % nout
     e1 = e0 - 1 if e0 > 0 else nout - 1
     e2 = e1 - 1 if e1 > 0 else nout - 1
     e3 = e2 - 1 if e2 > 0 else nout - 1
