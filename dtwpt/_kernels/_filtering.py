@@ -39,10 +39,11 @@ def _ten_taps(src, c0, dst, base, o, nout, f, g, first, delay, stride, blen, k):
     # (a 64-bit division per row cost about as much as 64 columns of taps).
     m = (-delay) % nout
     i0 = (first + k) % blen
+    ubase = np.uint64(base)
     for n in range(nout):
         # Output rows (see output_row; written out: each inlined call costs compile time).
-        lo = dst[o + (n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1))]
-        hi = dst[o + nout + (m if stride == 2 else (m & 1) * (nout >> 1) + (m >> 1))]
+        ulo = np.uint64(o + (n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)))
+        uhi = np.uint64(o + nout + (m if stride == 2 else (m & 1) * (nout >> 1) + (m >> 1)))
         m = m + 1 if m + 1 < nout else 0
         # Input rows i0, i0 + 1, ..., i0 + 9 of the block, periodic (no division).
         i1 = i0 + 1 if i0 + 1 < blen else 0
@@ -54,29 +55,32 @@ def _ten_taps(src, c0, dst, base, o, nout, f, g, first, delay, stride, blen, k):
         i7 = i6 + 1 if i6 + 1 < blen else 0
         i8 = i7 + 1 if i7 + 1 < blen else 0
         i9 = i8 + 1 if i8 + 1 < blen else 0
-        a0, a1, a2 = src[base + i0], src[base + i1], src[base + i2]
-        a3, a4, a5 = src[base + i3], src[base + i4], src[base + i5]
-        a6, a7, a8 = src[base + i6], src[base + i7], src[base + i8]
-        a9 = src[base + i9]
+        # Unsigned 2D indices rather than row views: no negative-index wrapping
+        # to check and no view to build per row (a view per row cost more than
+        # the taps of a short row).
+        u0, u1, u2 = ubase + np.uint64(i0), ubase + np.uint64(i1), ubase + np.uint64(i2)
+        u3, u4, u5 = ubase + np.uint64(i3), ubase + np.uint64(i4), ubase + np.uint64(i5)
+        u6, u7, u8 = ubase + np.uint64(i6), ubase + np.uint64(i7), ubase + np.uint64(i8)
+        u9 = ubase + np.uint64(i9)
         i0 = i0 + stride if i0 + stride < blen else i0 + stride - blen
         if k == 0:
             for j in range(ncols):
                 c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
-                x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-                x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
-                lo[j] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-                         + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-                hi[j] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-                         + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+                x0, x1, x2, x3, x4 = src[u0, c], src[u1, c], src[u2, c], src[u3, c], src[u4, c]
+                x5, x6, x7, x8, x9 = src[u5, c], src[u6, c], src[u7, c], src[u8, c], src[u9, c]
+                dst[ulo, j] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                               + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+                dst[uhi, j] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                               + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
         else:
             for j in range(ncols):
                 c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
-                x0, x1, x2, x3, x4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-                x5, x6, x7, x8, x9 = a5[c], a6[c], a7[c], a8[c], a9[c]
-                lo[j] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-                          + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-                hi[j] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-                          + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+                x0, x1, x2, x3, x4 = src[u0, c], src[u1, c], src[u2, c], src[u3, c], src[u4, c]
+                x5, x6, x7, x8, x9 = src[u5, c], src[u6, c], src[u7, c], src[u8, c], src[u9, c]
+                dst[ulo, j] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                                + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+                dst[uhi, j] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                                + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
 
 
 @kernel(inline="always")
@@ -135,22 +139,23 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen, add):
             m = first[t] % blen
             n = (-(k // 2)) % nout
             e = (n - delay) % nout
-            for n0 in range(nout):
+            for _ in range(nout):  # n0
                 m1 = m + 1 if m + 1 < blen else 0
-                _ten_tap_rows(dst[b * blen + m], dst[b * blen + m1], src, lo0, hi0, n, e, nout,
-                              f, g, k, k == 0 and not add)
+                _ten_tap_rows(dst, np.uint64(b * blen + m), np.uint64(b * blen + m1), src, lo0,
+                              hi0, n, e, nout, f, g, k, k == 0 and not add)
                 m = m1 + 1 if m1 + 1 < blen else 0
                 n = n + 1 if n + 1 < nout else 0
                 e = e + 1 if e + 1 < nout else 0
 
 
 @kernel(fastmath={"contract"}, inline="always")
-def _ten_tap_rows(even, odd, src, lo0, hi0, n0, e0, nout, f, g, k, overwrite):
-    """Two parent rows of :func:`synthesis_level`, taps ``k .. k + 9``: ``even``
-    from taps k, k + 2, ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of
-    low-child rows ``n0, n0 - 1, ..., n0 - 4`` and high-child rows
-    ``e0, ..., e0 - 4`` (periodic), all weights in registers; the rows are
-    set (``overwrite``) or added to."""
+def _ten_tap_rows(dst, even, odd, src, lo0, hi0, n0, e0, nout, f, g, k, overwrite):
+    """Two parent rows ``even`` and ``odd`` of ``dst`` (unsigned indices) in
+    :func:`synthesis_level`, taps ``k .. k + 9``: ``even`` from taps k, k + 2,
+    ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of low-child rows
+    ``n0, n0 - 1, ..., n0 - 4`` and high-child rows ``e0, ..., e0 - 4``
+    (periodic), all weights in registers; the rows are set (``overwrite``) or
+    added to. Unsigned 2D indices, as in :func:`_ten_taps`."""
     w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
     v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
     x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
@@ -159,28 +164,35 @@ def _ten_tap_rows(even, odd, src, lo0, hi0, n0, e0, nout, f, g, k, overwrite):
     n2 = n1 - 1 if n1 > 0 else nout - 1
     n3 = n2 - 1 if n2 > 0 else nout - 1
     n4 = n3 - 1 if n3 > 0 else nout - 1
-    a0, a1, a2, a3, a4 = src[lo0 + n0], src[lo0 + n1], src[lo0 + n2], src[lo0 + n3], src[lo0 + n4]
+    ua0, ua1, ua2 = np.uint64(lo0 + n0), np.uint64(lo0 + n1), np.uint64(lo0 + n2)
+    ua3, ua4 = np.uint64(lo0 + n3), np.uint64(lo0 + n4)
     e1 = e0 - 1 if e0 > 0 else nout - 1
     e2 = e1 - 1 if e1 > 0 else nout - 1
     e3 = e2 - 1 if e2 > 0 else nout - 1
     e4 = e3 - 1 if e3 > 0 else nout - 1
-    b0, b1, b2, b3, b4 = src[hi0 + e0], src[hi0 + e1], src[hi0 + e2], src[hi0 + e3], src[hi0 + e4]
+    ub0, ub1, ub2 = np.uint64(hi0 + e0), np.uint64(hi0 + e1), np.uint64(hi0 + e2)
+    ub3, ub4 = np.uint64(hi0 + e3), np.uint64(hi0 + e4)
+    ncols = np.uint64(dst.shape[1])
     if overwrite:
-        for c in range(even.size):
-            p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-            q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
-            even[c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
-                       + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
-            odd[c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
-                      + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
+        for c in range(ncols):
+            p0, p1, p2 = src[ua0, c], src[ua1, c], src[ua2, c]
+            p3, p4 = src[ua3, c], src[ua4, c]
+            q0, q1, q2 = src[ub0, c], src[ub1, c], src[ub2, c]
+            q3, q4 = src[ub3, c], src[ub4, c]
+            dst[even, c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                            + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+            dst[odd, c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                           + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
     else:
-        for c in range(even.size):
-            p0, p1, p2, p3, p4 = a0[c], a1[c], a2[c], a3[c], a4[c]
-            q0, q1, q2, q3, q4 = b0[c], b1[c], b2[c], b3[c], b4[c]
-            even[c] += (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
-                        + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
-            odd[c] += (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
-                       + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
+        for c in range(ncols):
+            p0, p1, p2 = src[ua0, c], src[ua1, c], src[ua2, c]
+            p3, p4 = src[ua3, c], src[ua4, c]
+            q0, q1, q2 = src[ub0, c], src[ub1, c], src[ub2, c]
+            q3, q4 = src[ub3, c], src[ub4, c]
+            dst[even, c] += (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                             + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+            dst[odd, c] += (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                            + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
 
 
 @kernel(nrt=True, inline="always")  # returns a view when called from Python
