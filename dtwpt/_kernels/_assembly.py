@@ -52,7 +52,8 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
 
 
 @kernel(inner=True, fastmath={"contract"})
-def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo, q, pool):
+def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
+                   q, pool):
     """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`).
 
     ``packet_of[v, u, k]`` is the packet with y-packet ``v``, x-packet ``u``
@@ -65,9 +66,11 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
     shifted rows (along x): whole packets (``K == 1``) wrap the ``q`` samples
     next to their edges periodically, chunks read them from their halo.
 
-    ``ya`` holds the parts ``[a odd | a even | b even]`` of the unit's x-leaves
-    filtered by y-tree a, ``yb`` the parts ``[a even | b even | b odd]``
-    filtered by y-tree b (``x-tree`` letters; see :mod:`._scratch`).
+    ``ya`` holds the parts ``[a odd | a even]`` of the unit's x-leaves
+    filtered by y-tree a (undecimated), ``ya_dec`` the part ``b even`` filtered
+    by y-tree a at the decimated rate (CMod only reads its even rows),
+    ``yb`` the parts ``[b even | b odd]`` filtered by y-tree b and
+    ``yb_dec`` the part ``a even`` (``x-tree`` letters; see :mod:`._scratch`).
     """
     g, chunk = unit // K, unit % K
     pw = cw + 2 * halo  # columns of a part's chunk
@@ -89,7 +92,7 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                 ur0 = np.uint64(r0 + h + (ny - 1) % h)
                 ur1, ur2 = np.uint64(r0 + ny), np.uint64(r0 + h + ny)
                 for ph in range(2):  # x phase: even, odd
-                    ua, ub = np.uint64((1 - ph) * width), np.uint64((1 + ph) * width)
+                    ua, ub = np.uint64((1 - ph) * width), np.uint64(ph * width)
                     plus, minus = vmax[0, ph], vmax[1, ph]
                     for c in range(uwidth):
                         a0, b0 = ya[ur0, ua + c], yb[ur0, ub + c]
@@ -100,7 +103,7 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
             for d in range(-q, q + 1 if q != 1 else -q):  # any other window, row by row
                 ur = np.uint64(r0 + (d % 2) * h + (ny + d // 2) % h)
                 for ph in range(2):  # x phase: even, odd
-                    ua, ub = np.uint64((1 - ph) * width), np.uint64((1 + ph) * width)
+                    ua, ub = np.uint64((1 - ph) * width), np.uint64(ph * width)
                     plus, minus = vmax[0, ph], vmax[1, ph]
                     if d == -q:
                         for c in range(uwidth):
@@ -112,22 +115,22 @@ def pool_rmax_cmod(ya, yb, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
                             a, b = ya[ur, ua + c], yb[ur, ub + c]
                             plus[uq + c] = max(plus[uq + c], a + b)
                             minus[uq + c] = max(minus[uq + c], a - b)
-            urow = np.uint64(r0 + ny)
+            urow, udec = np.uint64(r0 + ny), np.uint64(v * h + ny)  # even rows
             for j in range(G):
                 base = q + j * pw + halo  # the packet's (chunk's) samples in vmax
                 ubase, uprev = np.uint64(base), np.uint64(base - 1)
-                # Its even samples of x-trees a and b: a even and b even in ya
-                # and yb (columns uab), b even in ya (uab + width), a even in yb.
-                uab = np.uint64(width + j * pw + halo)
-                ubb, uaa = uab + uwidth, uab - uwidth
+                # Its even samples of x-trees a and b: a even in ya (columns
+                # ca), b even in yb, ya_dec and a even in yb_dec (columns cb).
+                cb = np.uint64(j * pw + halo)
+                ca = cb + uwidth
                 # CMod of both signs, from one read of the four leaves: the
                 # moduli of the decimated complex packets.
                 p_plus, p_minus = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
                 s = sign[p_plus]  # the other packet's sign is -s
                 mod_plus, mod_minus = cmod[p_plus, ny], cmod[p_minus, ny]
                 for nx in range(ucw):
-                    aa, bb = ya[urow, uab + nx], yb[urow, uab + nx]
-                    ba, ab = yb[urow, uaa + nx], ya[urow, ubb + nx]
+                    aa, bb = ya[urow, ca + nx], yb[urow, cb + nx]
+                    ba, ab = yb_dec[udec, cb + nx], ya_dec[udec, cb + nx]
                     re, im = aa + s * bb, ba - s * ab
                     mod_plus[uo + nx] = np.sqrt(re * re + im * im)
                     re, im = aa - s * bb, ba + s * ab

@@ -10,13 +10,15 @@ function runs the x-pass strips and the y-pass units as jobs of one loop with
 one call of the filter (or synthesis) tree, whose code is then compiled once.
 """
 
+import numpy as np
+
 from ._assembly import (
     assemble_coefficients,
     pair_norms,
     pool_rmax_cmod,
     split_coefficients,
 )
-from ._filtering import transpose_rows, tree_analysis, tree_synthesis
+from ._filtering import analysis_level, transpose_rows, tree_analysis, tree_synthesis
 from ._jit import kernel
 
 
@@ -142,23 +144,43 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, t
                 r = r0 + job * R
                 u = u0 + job - nstrips
                 src = _transposed_strip(image, r, min(r + R, r1), xt) if on_x else z[u]
-                ya = yb = src
+                ya = yb = ya_dec = yb_dec = src
                 for t in range(2):
                     buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
                     buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
+                    # The y-trees stop a level short: their last level follows.
                     leaves = tree_analysis(src, 0 if on_x else t * part,
                                            src.shape[1] if on_x else 3 * part, types[t], filt,
-                                           first, ntaps, shift, level, 1, buf0, buf1)
+                                           first, ntaps, shift, level if on_x else level - 1,
+                                           1 if on_x else 2, buf0, buf1)
                     if on_x:
                         _scatter_rmax_units(leaves, t, z, r, min(r + R, r1), level, G, K, cw,
                                             halo)
-                    elif t == 0:
-                        ya = leaves
+                        continue
+                    # The last y level: undecimated on the two parts whose RMax is
+                    # pooled (x-tree a's for y-tree a, x-tree b's for y-tree b),
+                    # decimated on the part only CMod reads (y-tree a on x-tree b's
+                    # even samples, y-tree b on x-tree a's): the even outputs of
+                    # an undecimated level are the decimated level's outputs.
+                    last = buf0 if (level - 1) % 2 == 0 else buf1
+                    H = src.shape[0]
+                    und = last[: 4 * H * part].reshape(2 * H, 2 * part)
+                    dec = last[4 * H * part : 5 * H * part].reshape(H, part)
+                    col = t * part if level == 1 else 0  # where the level's input columns start
+                    one = 1 + 0 * level  # strides 1 and 2 at run time: literals would compile
+                    # two more copies of analysis_level
+                    analysis_level(leaves, np.uint64(col + t * part), und, types[t][level - 1],
+                                   filt, first, ntaps, shift, H >> (level - 1), one)
+                    analysis_level(leaves, np.uint64(col + 2 * part * (1 - t)), dec,
+                                   types[t][level - 1], filt, first, ntaps, shift,
+                                   H >> (level - 1), 2 * one)
+                    if t == 0:
+                        ya, ya_dec = und, dec
                     else:
-                        yb = leaves
+                        yb, yb_dec = und, dec
                 if not on_x:
-                    pool_rmax_cmod(ya, yb, rmax[o], cmod[o], packet_of, sign, h, u, G, K, cw,
-                                   halo, q, pool)
+                    pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of, sign, h,
+                                   u, G, K, cw, halo, q, pool)
         if pairs:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
 

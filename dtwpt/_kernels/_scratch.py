@@ -12,7 +12,8 @@ when ``G == 1``. In the RMax/CMod layout a unit's columns are four parts,
 ``[x-tree a odd | x-tree a even | x-tree b even | x-tree b odd]``, each over
 the ``G`` packets in turn: y-tree a filters the first three, y-tree b the last
 three (``ycols`` columns each), so the even parts that both y-trees need are
-stored once. Each part of a chunk also carries ``halo`` samples on each side
+stored once. Their last level is undecimated on the two parts whose RMax is
+pooled and decimated on the third, which only CMod reads (at even rows). Each part of a chunk also carries ``halo`` samples on each side
 (periodic within the packet) for the pooling window.
 
 Scratch is a 2D array with one row per thread that works on its own images
