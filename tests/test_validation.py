@@ -89,6 +89,36 @@ def test_as_real_array_dtypes_and_layouts():
     assert v.as_real_array(x.astype(np.float16), 2).dtype == np.float64
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bad, words", [(np.nan, "NaN or infinite"), (-np.inf, "NaN or infinite"),
+                                        (-7.5, "values up to 7.5 ")])
+def test_large_arrays_are_checked_in_one_pass_with_the_same_verdicts(dtype, bad, words):
+    """Arrays of at least SPLIT_ELEMENTS values are checked by one counting
+    pass; a failure is then reported with the exact extremes."""
+    from dtwpt import _kernels
+
+    x = np.random.default_rng(0).uniform(-1, 1, v.SPLIT_ELEMENTS + 3).astype(dtype)
+    assert _kernels.all_within(x, 1.0) and not _kernels.all_within(x, 0.5)
+    assert v.check_values(x, "x", limit=5.0) is x
+    x[12345] = bad
+    assert not _kernels.all_within(x, 5.0)
+    with pytest.raises(ValueError, match=words):
+        v.check_values(x, "x", limit=5.0)
+
+
+def test_one_pass_bound_is_rounded_down_to_the_dtype():
+    """A float32 bound just under 1 rounds up to 1.0f: the pass must round it
+    down, or 1.0 (above the bound) would pass."""
+    from dtwpt import _kernels
+
+    bound = 1 - 1e-9
+    x = np.full(v.SPLIT_ELEMENTS, 1.0, dtype=np.float32)
+    assert not _kernels.all_within(x, bound)
+    with pytest.raises(ValueError, match="values up to 1 "):
+        v.check_values(x, "x", limit=bound)
+    assert _kernels.all_within(x, 1.0)
+
+
 def test_check_values_bound_is_computed_from_the_gain():
     x = np.full(3, 1e30, dtype=np.float32)
     v.check_values(x, "x", gain=1e8)  # 1e38 < float32 max

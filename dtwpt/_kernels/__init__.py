@@ -26,6 +26,7 @@ the threads share the x-pass by strips of rows, then the y-pass by units.
 import numpy as np
 
 from . import _passes
+from ._checks import count_outside
 from ._filtering import tree_analysis, tree_synthesis
 from ._notice import compiling_notice, silence_compiling_notice
 from ._scratch import (
@@ -51,6 +52,7 @@ __all__ = [
     "RMAX_CMOD",
     "STRIP_BYTES",
     "UNDECIMATED",
+    "all_within",
     "compiling_notice",
     "extremes",
     "silence_compiling_notice",
@@ -71,12 +73,28 @@ __all__ = [
 SPLIT_PIXELS = 128 * 128
 
 
-#: Arrays of at least this many elements are shared by all threads in :func:`extremes`.
+#: Arrays of at least this many elements are shared by all threads in :func:`extremes`
+#: and :func:`all_within`.
 SPLIT_ELEMENTS = 1 << 16
 
 
 def _extremes(a):
     return a.min(), a.max()
+
+
+def all_within(a, bound):
+    """Whether every element of the 1D array ``a`` is at most ``bound`` in
+    magnitude (so none is NaN or infinite): one vectorised pass, every thread
+    taking a share. ``bound`` is rounded down to ``a``'s dtype, so a True is
+    exact; a False may come from a value within ``bound`` but above the
+    rounded bound, which the caller checks exactly."""
+    limit = a.dtype.type(bound)
+    if float(limit) > bound:  # (compared as Python floats: NumPy would compare in a's dtype)
+        limit = np.nextafter(limit, a.dtype.type(0))
+    n = workers() if a.size >= SPLIT_ELEMENTS else 1
+    shares = [(a[start:stop], limit) for start, stop in ranges(a.size, n)]
+    compiling_notice(count_outside, shares[0])
+    return sum(spread(count_outside, shares)) == 0
 
 
 def extremes(a):

@@ -13,8 +13,9 @@ when ``G == 1``. In the RMax/CMod layout a unit's columns are four parts,
 the ``G`` packets in turn: y-tree a filters the first three, y-tree b the last
 three (``ycols`` columns each), so the even parts that both y-trees need are
 stored once. Their last level is undecimated on the two parts whose RMax is
-pooled and decimated on the third, which only CMod reads (at even rows). Each part of a chunk also carries ``halo`` samples on each side
-(periodic within the packet) for the pooling window.
+pooled and decimated on the third, which only CMod reads (at even rows).
+Each part of a chunk also carries ``halo`` samples on each side (periodic
+within the packet) for the pooling window.
 
 Scratch is a 2D array with one row per thread that works on its own images
 (or a single row when threads share an image). A row is the per-image storage
