@@ -31,10 +31,15 @@ import numpy as np
 DECIMATED, UNDECIMATED, RMAX_CMOD = 0, 1, 2
 #: Bytes of one row of a unit (both parts): a unit's whole y-pass stays in L2.
 STRIP_BYTES = 2048
-#: Bytes of the x-pass buffers of one row strip.
+#: Bytes of the x-pass buffers of a whole image, at most: a larger image is
+#: filtered along x in strips of STRIP_ROWS rows.
 XPASS_BYTES = 4 << 20
-#: Bytes of a thread's y-tree buffers, at most: tall images get narrower units.
-YPASS_BYTES = 8 << 20
+STRIP_ROWS = 80
+#: Bytes of a thread's y-tree buffers, at most: tall images get narrower units,
+#: down to MIN_UNIT_ROW bytes per packet chunk (narrower rows cost more per
+#: output row than the cache misses they save: measured at 2048^2 and 4096^2).
+YPASS_BYTES = 4 << 20
+MIN_UNIT_ROW = 512
 #: Fewest columns a chunk of a wide packet keeps (for vectorisation).
 MIN_CHUNK = 16
 #: RMax/CMod chunks carry this many x samples of each phase on each side, so
@@ -83,8 +88,9 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
     while G < (1 << level) and G * unit_row <= STRIP_BYTES:
         G *= 2
     # Wide packets are cut into K chunks so that a unit row stays within half
-    # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES.
-    budget = min(STRIP_BYTES // 2, YPASS_BYTES // (3 * H * nph))
+    # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES
+    # (or their rows at MIN_UNIT_ROW).
+    budget = min(STRIP_BYTES // 2, max(MIN_UNIT_ROW, YPASS_BYTES // (3 * H * nph)))
     K = 1
     if chunked and unit_row // 2 > budget:
         # RMax/CMod chunks also compute their halo: keep it a small share.
@@ -101,7 +107,7 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
     xrows = W * nph
     R = H
     if (W + 2 * xrows) * H * itemsize > XPASS_BYTES:
-        R = max(MIN_CHUNK, XPASS_BYTES // ((W + 2 * xrows) * itemsize) // 16 * 16)
+        R = STRIP_ROWS
     R = min(R, H)
     return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols, ycols,
                     ((1 << level) // G) * K, R, xrows, H * nph)
