@@ -193,8 +193,10 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
         ``axes=(-2, -1)`` explicitly to transform the last two axes anyway.
     out : ndarray, keyword-only
         Where to write the coefficients: a writeable C-contiguous complex array
-        of the result's shape and dtype (``coeffs`` is then ``out``). Batch
-        callers that reuse it avoid the cost of fresh pages.
+        of the result's shape and dtype (``coeffs`` is then ``out``). Without
+        it, the result goes into a new array, or into the memory of an earlier
+        result that nothing references any more (already mapped, so a loop of
+        calls does not pay for fresh pages; see the Performance page).
 
     Returns
     -------
@@ -288,7 +290,8 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
         fields must be those :func:`dtcwpt2` returned.
     out : ndarray, keyword-only
         Where to write the image(s): a writeable C-contiguous real array of the
-        result's shape and dtype, returned.
+        result's shape and dtype, returned. Without it, as in
+        :func:`dtwpt.dtcwpt2`.
 
     Returns
     -------

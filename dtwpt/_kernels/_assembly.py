@@ -88,33 +88,32 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit,
     for v in range(nv):
         r0 = v * 2 * h
         for ny in range(h):
-            if q == 1:  # the default window: rows odd ny - 1, even ny, odd ny, in one sweep
-                ur0 = np.uint64(r0 + h + (ny - 1) % h)
-                ur1, ur2 = np.uint64(r0 + ny), np.uint64(r0 + h + ny)
+            # The window's 2q + 1 rows (undecimated offsets d = -q .. q, row
+            # n + d // 2 of phase d % 2): the first three set the maxima in one
+            # sweep (all of the default q = 1), then two at a time update them
+            # (q = 0: the one row three times).
+            for k in range(max(q, 1)):
+                d0 = -q if k == 0 else 2 * k - q
+                d1, d2 = min(d0 + 1, q), min(d0 + 2, q)
+                ur0 = np.uint64(r0 + (d0 % 2) * h + (ny + d0 // 2) % h)
+                ur1 = np.uint64(r0 + (d1 % 2) * h + (ny + d1 // 2) % h)
+                ur2 = np.uint64(r0 + (d2 % 2) * h + (ny + d2 // 2) % h)
                 for ph in range(2):  # x phase: even, odd
                     ua, ub = np.uint64((1 - ph) * width), np.uint64(ph * width)
                     plus, minus = vmax[0, ph], vmax[1, ph]
-                    for c in range(uwidth):
-                        a0, b0 = ya[ur0, ua + c], yb[ur0, ub + c]
-                        a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
-                        a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
-                        plus[uq + c] = max(max(a0 + b0, a1 + b1), a2 + b2)
-                        minus[uq + c] = max(max(a0 - b0, a1 - b1), a2 - b2)
-            for d in range(-q, q + 1 if q != 1 else -q):  # any other window, row by row
-                ur = np.uint64(r0 + (d % 2) * h + (ny + d // 2) % h)
-                for ph in range(2):  # x phase: even, odd
-                    ua, ub = np.uint64((1 - ph) * width), np.uint64(ph * width)
-                    plus, minus = vmax[0, ph], vmax[1, ph]
-                    if d == -q:
+                    if k == 0:
                         for c in range(uwidth):
-                            a, b = ya[ur, ua + c], yb[ur, ub + c]
-                            plus[uq + c] = a + b
-                            minus[uq + c] = a - b
-                    else:
+                            a0, b0 = ya[ur0, ua + c], yb[ur0, ub + c]
+                            a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
+                            a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
+                            plus[uq + c] = max(max(a0 + b0, a1 + b1), a2 + b2)
+                            minus[uq + c] = max(max(a0 - b0, a1 - b1), a2 - b2)
+                    else:  # rows d1 and d2
                         for c in range(uwidth):
-                            a, b = ya[ur, ua + c], yb[ur, ub + c]
-                            plus[uq + c] = max(plus[uq + c], a + b)
-                            minus[uq + c] = max(minus[uq + c], a - b)
+                            a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
+                            a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
+                            plus[uq + c] = max(max(plus[uq + c], a1 + b1), a2 + b2)
+                            minus[uq + c] = max(max(minus[uq + c], a1 - b1), a2 - b2)
             urow, udec = np.uint64(r0 + ny), np.uint64(v * h + ny)  # even rows
             for j in range(G):
                 base = q + j * pw + halo  # the packet's (chunk's) samples in vmax
