@@ -7,8 +7,9 @@ batch's time. So :func:`dtwpt.dtcwpt2`, :func:`dtwpt.idtcwpt2` and
 :func:`dtwpt.rmax_cmod` take their outputs from here: an output that nothing
 references any more (no array, view or object holds it) is handed out again,
 its pages already mapped, by the next call that needs the same number of
-bytes. The arrays are ordinary NumPy arrays; their contents are overwritten
-in full. At most :data:`OUTPUT_POOL_BYTES` of outputs are tracked (the least
+bytes. The arrays are NumPy arrays viewing that memory (``base`` is the
+pooled buffer, ``flags.owndata`` is False); their contents are overwritten in
+full. At most :data:`OUTPUT_POOL_BYTES` of outputs are tracked (the least
 recently used are let go first); a larger output is never kept, and
 ``out=`` does not use the pool. Under a free-threaded Python (no GIL), whose
 reference counts cannot be read this way, every output is a fresh array.
