@@ -113,3 +113,28 @@ def test_output_pool_is_bounded(monkeypatch):
     dtwpt.dtcwpt2(big, 2)  # 1 MB: a plain array, never tracked
     assert _outputs.pooled_bytes() <= 200_000
     assert all(np.array_equal(h, held[0]) for h in held)
+
+
+def test_recycled_outputs_under_concurrent_callers():
+    """Python threads calling at once never receive memory another caller holds."""
+    import concurrent.futures
+
+    rng = np.random.default_rng(5)
+    images = [rng.standard_normal((2, 32, 48)).astype(np.float32) for _ in range(4)]
+    references = [_fresh_reference(x, 2) for x in images]
+
+    def worker(k):
+        held = []
+        for _ in range(8):
+            c = dtwpt.dtcwpt2(images[k], 2).coeffs
+            np.testing.assert_array_equal(c, references[k])
+            held = held[-1:] + [c]  # keep the previous result alive while computing
+        return held
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = [a for held in pool.map(worker, range(4)) for a in held]
+    for i, a in enumerate(results):
+        assert not any(np.shares_memory(a, b) for b in results[i + 1 :])
+    for k, held in enumerate(results[j : j + 2] for j in range(0, 8, 2)):
+        for a in held:
+            np.testing.assert_array_equal(a, references[k])
