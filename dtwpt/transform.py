@@ -314,8 +314,10 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
         coefficients of fewer than 3 dimensions or with a number or size of
         packets that does not match level, shape and pad, axes that are not
         two distinct negative axes of the output); NaN, infinite or too large
-        coefficients; an ``out`` of the wrong shape or dtype, not writeable
-        and C-contiguous, or sharing memory with the coefficients.
+        coefficients (checked while the kernels read them, so ``out`` may
+        have been written when this error is raised); an ``out`` of the wrong
+        shape or dtype, not writeable and C-contiguous, or sharing memory with
+        the coefficients.
 
     See Also
     --------
@@ -334,7 +336,7 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     >>> bool(np.allclose(idtcwpt2(p), x))
     True
     """
-    plan, c, pad = _check_packets2d(packets)
+    plan, c, pad = _check_packets2d(packets, values=False)
     level = packets.level
     P, h, w = c.shape[-3:]
     real = np.float32 if c.dtype == np.complex64 else np.float64
@@ -354,8 +356,14 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp, level, c.itemsize // 2),
                         real)
     lay = plan.layout
-    _kernels.inverse_batch(c, image, plan.types, *plan.bank(real), level, lay.iv,
-                           lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf)
+    # The coefficients' values are checked while the kernels read them; the
+    # exact check below only runs to report (or clear) what they counted.
+    gain = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
+    outside = _kernels.inverse_batch(c, image, plan.types, *plan.bank(real), level, lay.iv,
+                                     lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf,
+                                     float(np.finfo(real).max) / gain)
+    if outside:
+        _check_coeff_values(c, gain)
     (top, _), (left, _) = pad
     if direct:
         return out
@@ -400,8 +408,9 @@ def _check_coeff_values(c, gain):
     check_values(c.imag, "packets.coeffs", gain)
 
 
-def _check_packets2d(packets):
-    """``(plan, coeffs, pad)`` of a Packets2D that :func:`dtcwpt2` could have returned."""
+def _check_packets2d(packets, *, values=True):
+    """``(plan, coeffs, pad)`` of a Packets2D that :func:`dtcwpt2` could have returned
+    (``values=False``: the coefficients' values are left to the caller)."""
     if not isinstance(packets, Packets2D):
         raise TypeError(f"idtcwpt2 needs a Packets2D, got {type(packets).__name__}")
     if check_bool(packets.decimated, "packets.decimated") is not True:
@@ -433,8 +442,9 @@ def _check_packets2d(packets):
         raise ValueError(f"packets.axes must be two negative axes of a {ndim}-D output, "
                          f"got {axes!r}")
     plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
-    g = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
-    _check_coeff_values(c, g)
+    if values:
+        _check_coeff_values(c, _plan.gain(packets.wavelet, packets.packet_wavelet, level,
+                                          inverse=True))
     return plan, c, pad
 
 

@@ -4,7 +4,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from dtwpt import dtcwpt2, idtcwpt2
+from dtwpt import _plan, dtcwpt2, idtcwpt2
 
 
 def _perturbed(shape, level, mode, seed):
@@ -44,3 +44,25 @@ def test_imaginary_parts_are_checked(bad, contiguous, size):
     np.testing.assert_allclose(idtcwpt2(dataclasses.replace(p, coeffs=c)),
                                idtcwpt2(dataclasses.replace(p, coeffs=c.copy(order="C"))),
                                rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(6, 32, 48), (256, 256)])
+def test_coefficient_values_are_checked_while_the_inverse_reads_them(dtype, shape):
+    """idtcwpt2 counts NaN and too-large coefficient parts in its kernels (batch
+    split by images, or one image shared by threads) and reports them with the
+    exact check's message; coefficients up to the bound are accepted."""
+    x = np.random.default_rng(3).standard_normal(shape).astype(dtype)
+    packets = dtcwpt2(x, 2)
+    np.testing.assert_allclose(idtcwpt2(packets), x, atol=1e-4)
+    bound = float(np.finfo(dtype).max) / _plan.gain(packets.wavelet, None, 2, inverse=True)
+    for value, words in ((np.nan, "NaN or infinite"), (np.inf, "NaN or infinite"),
+                         (2 * bound, "values up to")):
+        bad = packets.coeffs.copy()
+        bad.flat[-1] = complex(0.0, value)  # the last image's last packet: read last
+        with pytest.raises(ValueError, match=words):
+            idtcwpt2(dataclasses.replace(packets, coeffs=bad))
+    edge = packets.coeffs / np.abs(packets.coeffs).max() * np.float64(bound) / 2
+    edge.flat[0] = complex(float(np.nextafter(dtype(bound), dtype(0))), 0.0)
+    out = idtcwpt2(dataclasses.replace(packets, coeffs=edge.astype(packets.coeffs.dtype)))
+    assert out.shape == x.shape

@@ -54,6 +54,7 @@ __all__ = [
     "UNDECIMATED",
     "all_within",
     "compiling_notice",
+    "dtype_bound",
     "extremes",
     "silence_compiling_notice",
     "forward_batch",
@@ -82,19 +83,24 @@ def _extremes(a):
     return a.min(), a.max()
 
 
+def dtype_bound(bound, dtype):
+    """The largest value of the float ``dtype`` that is at most ``bound`` (>= 0)."""
+    limit = np.dtype(dtype).type(bound)
+    if float(limit) > bound:  # (compared as Python floats: NumPy would compare in dtype)
+        limit = np.nextafter(limit, limit.dtype.type(0))
+    return limit
+
+
 def all_within(a, bound):
     """Whether every element of the 1D array ``a`` is at most ``bound`` in
     magnitude (so none is NaN or infinite): one vectorised pass, every thread
     taking a share. ``bound`` is rounded down to ``a``'s dtype, so a True is
     exact; a False may come from a value within ``bound`` but above the
     rounded bound, which the caller checks exactly."""
-    limit = a.dtype.type(bound)
-    if float(limit) > bound:  # (compared as Python floats: NumPy would compare in a's dtype)
-        limit = np.nextafter(limit, a.dtype.type(0))
     n = workers() if a.size >= SPLIT_ELEMENTS else 1
+    limit = dtype_bound(bound, a.dtype)
     shares = [(a[start:stop], limit) for start, stop in ranges(a.size, n)]
-    compiling_notice(count_outside, shares[0])
-    return sum(spread(count_outside, shares)) == 0
+    return sum(run(count_outside, shares)) == 0
 
 
 def extremes(a):
@@ -232,18 +238,26 @@ def output_pair_norms(ymax, ymod, n):
 
 
 def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
-                  scratch):
+                  scratch, bound):
     """Images ``x (B, H, W)`` from complex coefficients ``(B, P, h, w)``;
-    ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`."""
+    ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`.
+
+    Returns how many real and imaginary parts of the coefficients are NaN or
+    beyond ``bound`` in magnitude (rounded down to the dtype): the caller's
+    value check, made while reading them.
+    """
     B, H, W = x.shape
     geo = geometry(H, W, level, DECIMATED, x.itemsize)
     bank = (filt, first, ntaps, shift)
-    packets = (_packet_table(iv, ih, sign, level), conj, x.dtype.type(0.125))
+    packets = (_packet_table(iv, ih, sign, level), conj, x.dtype.type(0.125),
+               dtype_bound(bound, x.dtype))
 
     def call(row, slot, images, rows, units):
         v = carve_inverse(scratch[row], geo, slot)
         return (coeffs, x, *images, *units, *rows, bank, types, level, packets,
                 (geo.G, geo.K, geo.cw, geo.R), *v)
 
+    outside = 0
     for calls in _schedule(B, geo, scratch.shape[0], call, rows_first=False):
-        run(_passes.inverse_work, calls)
+        outside += sum(run(_passes.inverse_work, calls))
+    return outside

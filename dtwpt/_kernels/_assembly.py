@@ -160,11 +160,13 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit,
 
 
 @kernel(inner=True)
-def split_coefficients(coeffs, ya, yb, packet_of, conj, half, unit, G, K, cw, h):
+def split_coefficients(coeffs, ya, yb, packet_of, conj, half, bound, unit, G, K, cw, h):
     """Adjoint of :func:`assemble_coefficients` (decimated), scaled by ``2 * half``:
     the y-leaves of ``unit`` from the complex packets ``coeffs (P, h, w)``.
-    ``half`` is in the coefficients' real dtype (a literal would turn float32
-    arithmetic into float64).
+    ``half`` and ``bound`` are in the coefficients' real dtype (a literal would
+    turn float32 arithmetic into float64). Returns how many real and imaginary
+    parts it read are NaN or beyond ``bound`` in magnitude (an integer count:
+    the check stays vectorised).
 
     The packets ``p`` (sign +) and ``m`` (sign -) of a (y-packet, x-packet)
     pair share their four leaves: ``aa = (Re p + Re m) / 2``,
@@ -176,6 +178,7 @@ def split_coefficients(coeffs, ya, yb, packet_of, conj, half, unit, G, K, cw, h)
     """
     g, k = unit // K, unit % K
     uo, ucw = np.uint64(k * cw), np.uint64(cw)
+    outside = 0
     for v in range(packet_of.shape[0]):
         for j in range(G):
             p, m = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
@@ -187,12 +190,15 @@ def split_coefficients(coeffs, ya, yb, packet_of, conj, half, unit, G, K, cw, h)
                 prow, mrow = coeffs[p, ny], coeffs[m, ny]
                 for nx in range(ucw):
                     zp, zm = prow[uo + nx], mrow[uo + nx]
+                    outside += ((not abs(zp.real) <= bound) + (not abs(zp.imag) <= bound)
+                                + (not abs(zm.real) <= bound) + (not abs(zm.imag) <= bound))
                     rp, rm = half * zp.real, half * zm.real
                     ip, im = cp * zp.imag, cm * zm.imag
                     ya[ur, ua + nx] = rp + rm  # aa
                     yb[ur, ub + nx] = rp - rm  # bb
                     yb[ur, ua + nx] = ip + im  # ba
                     ya[ur, ub + nx] = im - ip  # ab
+    return outside
 
 
 @kernel(inner=True)

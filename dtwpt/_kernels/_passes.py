@@ -195,17 +195,20 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
     storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
     synthesised along x and summed into ``x``. The x-sum's factor 1/4 is
     applied with the split's 1/2 (a power of two scales every rounding
-    exactly). ``packets = (packet_of, conj, eighth)`` (see
-    :func:`split_coefficients`; 0.125 in the dtype of ``x``);
-    ``geo = (G, K, cw, R)``; ``ytmp`` is y-tree a's second buffer.
+    exactly). ``packets = (packet_of, conj, eighth, bound)`` (see
+    :func:`split_coefficients`; 0.125 and the value bound in the dtype of
+    ``x``); ``geo = (G, K, cw, R)``; ``ytmp`` is y-tree a's second buffer.
+    Returns how many coefficient parts its units read are NaN or beyond
+    ``bound`` (see :func:`split_coefficients`).
     """
     filt, first, ntaps, shift = bank
-    packet_of, conj, eighth = packets
+    packet_of, conj, eighth, bound = packets
     G, K, cw, R = geo
     H, W = x.shape[1:]
     h = H >> level
     w = K * cw
     nunits, nstrips = u1 - u0, (r1 - r0 + R - 1) // R
+    outside = 0
     for i in range(i0, i1, di):
         # y-pass units, then x-pass strips: one loop with one call of the
         # synthesis tree, whose code is then compiled once.
@@ -217,7 +220,8 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
             leaves = xleaves[: W * n].reshape(W, n)
             image = xr[: W * n].reshape(W, n)  # the x-trees' sum
             if on_y:
-                split_coefficients(coeffs[i], ya, yb, packet_of, conj, eighth, u, G, K, cw, h)
+                outside += split_coefficients(coeffs[i], ya, yb, packet_of, conj, eighth, bound,
+                                              u, G, K, cw, h)
             for t in range(2):
                 if not on_y:  # x-tree t's leaves, gathered from the units
                     for ih in range(1 << level):
@@ -233,6 +237,7 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, pack
                                t == 1)
             if not on_y:
                 transpose_rows(image, x[i, r : r + n], 0 * r)  # 0 * r: see _transposed_strip
+    return outside
 
 
 @kernel()

@@ -18,10 +18,12 @@ def _executor(n):
 
 
 def run(kernel, calls):
-    """``kernel(*args)`` for every ``args`` in ``calls``, concurrently; returns when all end."""
-    if calls:
-        compiling_notice(kernel, calls[0])
-        spread(kernel, calls)
+    """``kernel(*args)`` for every ``args`` in ``calls``, concurrently; returns their
+    results when all end."""
+    if not calls:
+        return []
+    compiling_notice(kernel, calls[0])
+    return spread(kernel, calls)
 
 
 def spread(func, calls):
