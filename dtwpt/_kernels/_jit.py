@@ -49,8 +49,11 @@ def _compilers():
         def pre_lower(self):
             super().pre_lower()
             # llvmlite accepts only its list of keyword attributes: a string
-            # attribute goes straight into the (set-based) attribute set.
-            set.add(self.function.attributes, WIDE_VECTORS)
+            # attribute goes straight into the (set-based) attribute set. A
+            # Numba or llvmlite whose classes differ compiles without it.
+            attributes = getattr(getattr(self, "function", None), "attributes", None)
+            if isinstance(attributes, set):
+                set.add(attributes, WIDE_VECTORS)
 
     def make(noalias):
         @register_pass(mutates_CFG=True, analysis_only=False)
@@ -62,7 +65,8 @@ def _compilers():
                 return WideVectorLower
 
             def run_pass(self, state):
-                state.flags.noalias = noalias
+                if noalias and hasattr(state.flags, "noalias"):
+                    state.flags.noalias = True
                 return super().run_pass(state)
 
         class KernelCompiler(CompilerBase):
