@@ -10,9 +10,11 @@ Layout of the package:
   the four real trees;
 - :mod:`._passes`: the x-pass of a row strip, the y-pass of a unit, and one
   work function per purpose (coefficients, RMax/CMod and pair norms, inverse);
+- :mod:`._checks`: the one-pass value check of the validators;
 - :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
   message when kernels are compiled;
-- :mod:`._jit`: the Numba options of every kernel.
+- :mod:`._jit`: the Numba options of every kernel, and the lowering pass that
+  asks LLVM for 512-bit vectors and ``noalias`` arguments.
 
 Numba's on-disk cache checks the source file of each compiled function only:
 a kernel compiled with code from another module keeps that code until its
