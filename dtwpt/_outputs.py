@@ -25,16 +25,17 @@ from ._kernels import page_aligned_empty
 OUTPUT_POOL_BYTES = 256 * 2 ** 20
 
 _lock = threading.Lock()
-_pool = []  # (owner, nbytes): page-aligned uint8 owners, least recently used first
+_pool = []  # (buffer, nbytes): page-aligned uint8 buffers, least recently used first
 
 
 def _refs(pool, i):
-    """References to the owner of ``pool[i]`` (the pool's own, and this call's)."""
-    return sys.getrefcount(pool[i][0])
+    """References to the array that owns the memory of ``pool[i]``: the pooled
+    buffer's and every handed-out view's (NumPy points views at the owner)."""
+    return sys.getrefcount(pool[i][0].base)
 
 
-# An owner that only the pool references, counted the same way as in the pool.
-_UNUSED = _refs([(np.empty(0), 0)], 0)
+# A buffer that only the pool references, counted the same way as in the pool.
+_UNUSED = _refs([(page_aligned_empty(1, np.uint8), 1)], 0)
 
 
 def _gil_enabled():
@@ -51,19 +52,17 @@ def empty(shape, dtype):
     with _lock:
         for i in range(len(_pool)):
             if _pool[i][1] == nbytes and _refs(_pool, i) == _UNUSED:
-                owner = _pool.pop(i)[0]
+                buf = _pool.pop(i)[0]
                 break
         else:
             buf = page_aligned_empty(nbytes, np.uint8)
-            owner = buf.base  # what every view of buf references
             # Stop tracking the least recently used outputs (freed now if
             # dropped, else when their holders drop them) to make room.
             total = sum(n for _, n in _pool) + nbytes
             while _pool and total > OUTPUT_POOL_BYTES:
                 total -= _pool.pop(0)[1]
-        _pool.append((owner, nbytes))
-    start = -owner.ctypes.data % 4096
-    return owner[start : start + nbytes].view(dtype).reshape(shape)
+        _pool.append((buf, nbytes))
+    return buf.view(dtype).reshape(shape)
 
 
 def pooled_bytes():

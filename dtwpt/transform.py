@@ -336,7 +336,7 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     >>> bool(np.allclose(idtcwpt2(p), x))
     True
     """
-    plan, c, pad = _check_packets2d(packets, values=False)
+    plan, c, pad = _check_packets2d(packets)
     level = packets.level
     P, h, w = c.shape[-3:]
     real = np.float32 if c.dtype == np.complex64 else np.float64
@@ -408,9 +408,10 @@ def _check_coeff_values(c, gain):
     check_values(c.imag, "packets.coeffs", gain)
 
 
-def _check_packets2d(packets, *, values=True):
+def _check_packets2d(packets):
     """``(plan, coeffs, pad)`` of a Packets2D that :func:`dtcwpt2` could have returned
-    (``values=False``: the coefficients' values are left to the caller)."""
+    (the coefficients' values are left to the caller: :func:`idtcwpt2` checks
+    them while its kernels read them)."""
     if not isinstance(packets, Packets2D):
         raise TypeError(f"idtcwpt2 needs a Packets2D, got {type(packets).__name__}")
     if check_bool(packets.decimated, "packets.decimated") is not True:
@@ -442,9 +443,6 @@ def _check_packets2d(packets, *, values=True):
         raise ValueError(f"packets.axes must be two negative axes of a {ndim}-D output, "
                          f"got {axes!r}")
     plan = _plan.plan(packets.wavelet, packets.packet_wavelet, level)
-    if values:
-        _check_coeff_values(c, _plan.gain(packets.wavelet, packets.packet_wavelet, level,
-                                          inverse=True))
     return plan, c, pad
 
 

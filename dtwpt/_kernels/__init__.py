@@ -85,6 +85,12 @@ def _extremes(a):
     return a.min(), a.max()
 
 
+def _shares(a):
+    """Contiguous shares of the 1D array ``a``, one per thread (one if ``a`` is small)."""
+    n = workers() if a.size >= SPLIT_ELEMENTS else 1
+    return [a[start:stop] for start, stop in ranges(a.size, n)]
+
+
 def dtype_bound(bound, dtype):
     """The largest value of the float ``dtype`` that is at most ``bound`` (>= 0)."""
     limit = np.dtype(dtype).type(bound)
@@ -99,18 +105,15 @@ def all_within(a, bound):
     taking a share. ``bound`` is rounded down to ``a``'s dtype, so a True is
     exact; a False may come from a value within ``bound`` but above the
     rounded bound, which the caller checks exactly."""
-    n = workers() if a.size >= SPLIT_ELEMENTS else 1
     limit = dtype_bound(bound, a.dtype)
-    shares = [(a[start:stop], limit) for start, stop in ranges(a.size, n)]
-    return sum(run(count_outside, shares)) == 0
+    return sum(run(count_outside, [(share, limit) for share in _shares(a)])) == 0
 
 
 def extremes(a):
     """The minimum and maximum of each share of a non-empty 1D array ``a``, as an
     array of its dtype (their own extremes are ``a``'s, NaN if ``a`` has one):
     every thread takes a share (numpy's reductions release the GIL)."""
-    n = workers() if a.size >= SPLIT_ELEMENTS else 1
-    found = spread(_extremes, [(a[start:stop],) for start, stop in ranges(a.size, n)])
+    found = spread(_extremes, [(share,) for share in _shares(a)])
     return np.array(found, dtype=a.dtype)
 
 
