@@ -140,9 +140,9 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
             raise ValueError("out[0] and out[1] must not share memory")
     ymax, ymod = (array.reshape(shape) for array in out)
     lay = plan.layout
+    geo, scratch = _rmax_scratch(batch, plan, q)
     _kernels.rmax_cmod_batch(batch, ymax, ymod, plan.types, *plan.bank(batch.dtype), level, q,
-                             lay.iv, lay.ih, lay.sign.astype(batch.dtype),
-                             _rmax_scratch(batch, level, q))
+                             lay.iv, lay.ih, lay.sign.astype(batch.dtype), scratch, geo)
     return out
 
 
@@ -170,14 +170,15 @@ def _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, axes, *, func, n
     return plan, batch, lead, q
 
 
-def _rmax_scratch(batch, level, q, planes=0):
-    """Per-thread scratch of the RMax/CMod kernels, plus ``planes`` output planes."""
+def _rmax_scratch(batch, plan, q, planes=0):
+    """Geometry and per-thread scratch of the RMax/CMod kernels, plus ``planes``
+    output planes (no bands then: the planes hold whole images)."""
     B, H, W = batch.shape
     threads = max(1, min(numba.get_num_threads(), B))
-    size = (_kernels.scratch_size(H, W, level, _kernels.RMAX_CMOD, batch.itemsize)
-            + _kernels.rmax_scratch_size(W, q)
-            + planes * 2 * 4 ** level * (H >> level) * (W >> level))
-    return _plan.scratch(threads, size, batch.dtype)
+    geo = _kernels.rmax_geometry(B, H, W, plan.level, batch.itemsize, q,
+                                 plan.bank(batch.dtype), plan.types, bands=planes == 0)
+    extra = planes * 2 * 4 ** plan.level * (H >> plan.level) * (W >> plan.level)
+    return geo, _plan.scratch(threads, _kernels.rmax_row_size(geo, q, extra), batch.dtype)
 
 
 def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
@@ -247,9 +248,10 @@ def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
                               packet_wavelet, mode, q, axes, func="pair_squared_norms",
                               name="x_shifted", pairs=True)[1]
     lay = plan.layout
+    geo, scratch = _rmax_scratch(batch, plan, q, planes=4)
     norms = _kernels.pair_norms_batch(batch, shifted, plan.types, *plan.bank(batch.dtype),
                                       plan.level, q, lay.iv, lay.ih, lay.sign.astype(batch.dtype),
-                                      _rmax_scratch(batch, plan.level, q, planes=4))
+                                      scratch, geo)
     return np.moveaxis(norms, -1, 0).reshape((4,) + lead + norms.shape[1:2])
 
 

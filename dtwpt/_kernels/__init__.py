@@ -37,6 +37,7 @@ from ._scratch import (
     RMAX_CMOD,
     STRIP_BYTES,
     UNDECIMATED,
+    band_halo,
     carve,
     carve_inverse,
     geometry,
@@ -66,6 +67,8 @@ __all__ = [
     "output_pair_norms",
     "pair_norms_batch",
     "rmax_cmod_batch",
+    "rmax_geometry",
+    "rmax_row_size",
     "rmax_scratch_size",
     "scratch_size",
     "tree_analysis",
@@ -118,23 +121,29 @@ def extremes(a):
 
 
 def _schedule(B, geo, nrows, call, rows_first=True):
-    """Argument tuples of the work function: ``call(row, slot, images, rows, units)``
-    (scratch row, working-buffer slot, and ``(start, stop[, step])`` ranges).
+    """Argument tuples of the work function: ``call(row, slot, images, rows,
+    units, bands)`` (scratch row, working-buffer slot, and ``(start, stop[,
+    step])`` ranges; rows are those of a band's units).
 
     Returns a list of rounds (each a list of concurrent calls). Threads that
-    share an image run its rows, then its units (the reverse with
+    share an image run each band's rows, then its units (the reverse with
     ``rows_first=False``).
     """
     n = workers()
     if B >= n or n == 1 or geo.H * geo.W < SPLIT_PIXELS:
         k = max(1, min(n, B, nrows))
-        return [[call(w, 0, (w, B, k), (0, geo.H), (0, geo.nunits)) for w in range(k)]]
+        return [[call(w, 0, (w, B, k), (0, geo.L), (0, geo.nunits), (0, geo.nbands))
+                 for w in range(k)]]
     rounds = []
     for i in range(B):
         image = (i, i + 1, 1)
-        by_rows = [call(0, w, image, r, (0, 0)) for w, r in enumerate(ranges(geo.H, n))]
-        by_units = [call(0, w, image, (0, 0), u) for w, u in enumerate(ranges(geo.nunits, n))]
-        rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
+        for b in range(geo.nbands):
+            band = (b, b + 1)
+            by_rows = [call(0, w, image, r, (0, 0), band)
+                       for w, r in enumerate(ranges(geo.band_rows(b), n))]
+            by_units = [call(0, w, image, (0, 0), u, band)
+                        for w, u in enumerate(ranges(geo.nunits, n))]
+            rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
     return rounds
 
 
@@ -150,7 +159,7 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, layout, iv, i
     bank, packets = (filt, first, ntaps, shift), (iv, ih, sign, conj)
     sizes = (geo.G, geo.K, geo.cw, geo.nph, geo.R)
 
-    def call(row, slot, images, rows, units):
+    def call(row, slot, images, rows, units, bands):
         v = carve(scratch[row], geo, slot)
         return (x, out, *images, *rows, *units, bank, types, level, packets, sizes, v.z, v.xt,
                 v.xbuf0, v.xbuf1, v.ybuf)
@@ -168,66 +177,97 @@ def _packet_table(iv, ih, sign, level):
     return table
 
 
-def _rmax_layout(x, level, q, scratch, extra=0):
-    """Geometry and scratch of the RMax/CMod drivers.
+#: RMax/CMod of images whose units and working buffers take more than this many
+#: bytes may run in bands (see :mod:`._scratch`) ...
+BAND_MIN_BYTES = 32 << 20
+#: ... so that they take at most this share of the call's input plus output,
+BAND_SHARE = 0.4
+#: ... with at least this many rows per band for each row they add above and below.
+BAND_MIN_RATIO = 4
+
+
+def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
+    """The :class:`._scratch.Geometry` of RMax/CMod for a batch of ``B`` images.
 
     Chunked packets keep a halo of ``HALO`` samples, enough for ``q <= 2 * HALO``;
-    a wider window takes whole packets, in scratch of its own (rows hold
-    :func:`scratch_size`, :func:`rmax_scratch_size`, then ``extra`` elements).
+    a wider window takes whole packets. With ``bands``, an image whose scratch
+    would take more than :data:`BAND_MIN_BYTES` and more than
+    :data:`BAND_SHARE` of the input plus output runs in the fewest bands that
+    bring it within that share, as long as a band has at least as many rows as
+    it adds above and below it (else in as many bands as allowed).
     """
-    H, W = x.shape[1:]
-    geo = geometry(H, W, level, RMAX_CMOD, x.itemsize)
-    if geo.K > 1 and q > 2 * HALO:
-        geo = geometry(H, W, level, RMAX_CMOD, x.itemsize, chunked=False)
-        size = geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q) + extra
-        scratch = page_aligned_empty((scratch.shape[0], size), x.dtype)
-    used = geo.zsize + workers() * geo.slot_size + rmax_scratch_size(W, q)
-    return geo, scratch, used
+    chunked = q <= 2 * HALO
+    geo = geometry(H, W, level, RMAX_CMOD, itemsize, chunked)
+    nrows = max(1, min(workers(), B))
+
+    def size(g):
+        return nrows * (g.zsize + workers() * g.slot_size) * itemsize
+
+    if not bands or size(geo) <= BAND_MIN_BYTES:
+        return geo
+    budget = BAND_SHARE * B * 5 * H * W * itemsize  # input, then RMax and CMod: 4 H W
+    _, first, ntaps, shift = bank
+    top, bottom = band_halo(first, ntaps, shift, types, level, q)
+    step = 1 << level
+    best = geo
+    for n in range(2, H // step + 1):
+        rows = -(-H // (n * step)) * step
+        if rows < BAND_MIN_RATIO * (top + bottom):
+            break
+        best = geometry(H, W, level, RMAX_CMOD, itemsize, chunked, (rows, top, bottom))
+        if size(best) <= budget:
+            break
+    return best if size(best) < size(geo) else geo
+
+
+def rmax_row_size(geo, q, extra=0):
+    """Elements of a scratch row of the RMax/CMod drivers for ``geo``: the
+    units, a slot per thread, the pooling buffers, then ``extra`` elements."""
+    return geo.zsize + workers() * geo.slot_size + rmax_scratch_size(geo.W, q) + extra
 
 
 def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, iv, ih, sign,
-                    scratch):
-    """RMax and CMod ``(B, P, h, w)`` of every packet for a batch ``x (B, H, W)``.
-
-    ``scratch`` rows hold :func:`scratch_size` (RMAX_CMOD) plus
-    :func:`rmax_scratch_size` elements.
+                    scratch, geo):
+    """RMax and CMod ``(B, P, h, w)`` of every packet for a batch ``x (B, H, W)``
+    with geometry ``geo`` (:func:`rmax_geometry`); ``scratch`` rows hold
+    :func:`rmax_row_size` elements.
     """
-    B, P = x.shape[0], iv.size
-    geo, scratch, _ = _rmax_layout(x, level, q, scratch)
+    P = iv.size
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
-    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R, geo.band, geo.top, geo.bottom)
     no_pairs = np.empty((0, P, 4))
 
-    def call(row, slot, images, rows, units):
+    def call(row, slot, images, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, x, rmax, cmod, no_pairs, *images, *rows, *units, bank, types, level, q, table,
-                sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+        return (x, x, rmax, cmod, no_pairs, *images, *rows, *units, *bands, bank, types, level,
+                q, table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q))
 
-    for calls in _schedule(B, geo, scratch.shape[0], call):
+    for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):
         run(_passes.rmax_cmod_work, calls)
 
 
-def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, sign, scratch):
+def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, sign, scratch,
+                     geo):
     """Pair norms ``(n, P, 4)`` of the pairs ``(x[b], xs[b])`` without storing RMax and CMod.
 
-    Each thread keeps RMax and CMod of its current pair (``Ymax, Ymax'`` then
-    ``Ymod, Ymod'``) in its scratch row, after :func:`scratch_size` and
-    :func:`rmax_scratch_size`.
+    ``geo`` is :func:`rmax_geometry` without bands. Each thread keeps RMax and
+    CMod of its current pair (``Ymax, Ymax'`` then ``Ymod, Ymod'``) in its
+    scratch row, after :func:`rmax_row_size` elements.
     """
     n, H, W = x.shape
     P, h, w = iv.size, H >> level, W >> level
-    geo, scratch, used = _rmax_layout(x, level, q, scratch, extra=4 * P * h * w)
+    used = rmax_row_size(geo, q)
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
-    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R, geo.band, geo.top, geo.bottom)
     norms = np.empty((n, P, 4))
     k = max(1, min(workers(), n, scratch.shape[0]))
     calls = []
     for worker in range(k):
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
-        calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, H, 0, geo.nunits,
-                      bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
+        calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, geo.L, 0, geo.nunits,
+                      0, 1, bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
                       v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q)))
     run(_passes.rmax_cmod_work, calls)
     return norms
@@ -257,7 +297,7 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
     packets = (_packet_table(iv, ih, sign, level), conj, x.dtype.type(0.125),
                dtype_bound(bound, x.dtype))
 
-    def call(row, slot, images, rows, units):
+    def call(row, slot, images, rows, units, bands):
         v = carve_inverse(scratch[row], geo, slot)
         return (coeffs, x, *images, *units, *rows, bank, types, level, packets,
                 (geo.G, geo.K, geo.cw, geo.R), *v)

@@ -52,9 +52,12 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
 
 
 @kernel(inner=True, fastmath={"contract"})
-def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit, G, K, cw, halo,
-                   q, pool):
-    """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`).
+def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows, unit, G, K, cw,
+                   halo, q, pool):
+    """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`):
+    output rows ``ny0 + oy .. ny1 + oy`` from rows ``ny0 .. ny1`` of the
+    y-packets, which have ``h`` rows each (``rows = (ny0, ny1, oy)``: a band
+    of the image, or all of it).
 
     ``packet_of[v, u, k]`` is the packet with y-packet ``v``, x-packet ``u``
     and sign ``+`` (``k = 0``) or ``-`` (``k = 1``). The real part of packet
@@ -85,9 +88,10 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit,
     # they vectorise.
     uwidth, ucw, uq = np.uint64(width), np.uint64(cw), np.uint64(q)
     uo = np.uint64(chunk * cw)  # first output column of the unit's packets
+    ny0, ny1, oy = rows
     for v in range(nv):
         r0 = v * 2 * h
-        for ny in range(h):
+        for ny in range(ny0, ny1):
             # The window's 2q + 1 rows (undecimated offsets d = -q .. q, row
             # n + d // 2 of phase d % 2): the first three set the maxima in one
             # sweep (all of the default q = 1), then two at a time update them
@@ -126,7 +130,7 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit,
                 # moduli of the decimated complex packets.
                 p_plus, p_minus = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
                 s = sign[p_plus]  # the other packet's sign is -s
-                mod_plus, mod_minus = cmod[p_plus, ny], cmod[p_minus, ny]
+                mod_plus, mod_minus = cmod[p_plus, ny + oy], cmod[p_minus, ny + oy]
                 for nx in range(ucw):
                     aa, bb = ya[urow, ca + nx], yb[urow, cb + nx]
                     ba, ab = yb_dec[udec, cb + nx], ya_dec[udec, cb + nx]
@@ -138,7 +142,7 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, unit,
                     p = packet_of[v, g * G + j, k]
                     even, odd = vmax[k, 0], vmax[k, 1]
                     # RMax: the max along x over the window of each output.
-                    orow = rmax[p, ny]
+                    orow = rmax[p, ny + oy]
                     if q == 1:  # odd samples n - 1 and n, even sample n
                         for n in range(np.uint64(left), ucw):
                             left_odd, centre = odd[uprev + n], even[ubase + n]

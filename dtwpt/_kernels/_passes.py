@@ -118,69 +118,81 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
 
 
 @kernel(fastmath={"contract"})
-def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, bank, types, level, q,
-                   packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool):
-    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``;
-    ``geo = (G, K, cw, halo, R)``.
+def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1, bank, types,
+                   level, q, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool):
+    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1``;
+    ``geo = (G, K, cw, halo, R, band, top, bottom)`` (see :mod:`._scratch`);
+    ``r0:r1`` are rows of a band's units (clipped to the band).
 
     With pairs (``norms`` of ``n > 0`` rows), ``norms[i]`` (see :func:`pair_norms`)
     of the pairs ``(x[i], xs[i])`` instead, RMax and CMod of the current pair
     in ``rmax (2, P, h, w)`` and ``cmod (2, P, h, w)``: one kernel (one
     compilation) serves both uses.
     """
-    G, K, cw, halo, R = geo
+    G, K, cw, halo, R, band, top, bottom = geo
     filt, first, ntaps, shift = bank
-    h = x.shape[1] >> level
+    H = x.shape[1]
     part = G * (cw + 2 * halo)  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
-    nstrips = (r1 - r0 + R - 1) // R
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
     pairs = norms.shape[0] > 0
     for i in range(i0, i1, di):
         for s in range(2 if pairs else 1):
             image = x[i] if s == 0 else xs[i]
             o = s if pairs else i
-            for job in range(nstrips + u1 - u0):  # x-pass strips, then y-pass units
-                on_x = job < nstrips
-                r = r0 + job * R
-                u = u0 + job - nstrips
-                src = _transposed_strip(image, r, min(r + R, r1), xt) if on_x else z[u]
-                ya = yb = ya_dec = yb_dec = src
-                for t in range(2):
-                    buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
-                    buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
-                    # The y-trees stop a level short: their last level follows.
-                    leaves = tree_analysis(src, 0 if on_x else t * part,
-                                           src.shape[1] if on_x else 3 * part, types[t], filt,
-                                           first, ntaps, shift, level if on_x else level - 1,
-                                           1 if on_x else 2, buf0, buf1)
+            for b in range(b0, b1):
+                # The band's units hold image rows start .. start + rows
+                # (periodic); its output rows are those of y-packet rows
+                # ny0 .. ny1, moved by oy.
+                start = b * band - top
+                rows = min(band, H - b * band) + top + bottom
+                out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
+                r, u, last = r0, u0, min(r1, rows)
+                while r < last or u < u1:  # x-pass strips, then y-pass units
+                    on_x = r < last
+                    first_row = (start + r) % H
+                    n = min(R, last - r, H - first_row)  # a strip stops at the image's end
+                    src = _transposed_strip(image, first_row, first_row + n, xt) if on_x \
+                        else z[u, :rows]
+                    ya = yb = ya_dec = yb_dec = src
+                    for t in range(2):
+                        buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
+                        buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
+                        # The y-trees stop a level short: their last level follows.
+                        leaves = tree_analysis(src, 0 if on_x else t * part,
+                                               src.shape[1] if on_x else 3 * part, types[t],
+                                               filt, first, ntaps, shift,
+                                               level if on_x else level - 1, 1 if on_x else 2,
+                                               buf0, buf1)
+                        if on_x:
+                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo)
+                            continue
+                        # The last y level: undecimated on the two parts whose RMax is
+                        # pooled (x-tree a's for y-tree a, x-tree b's for y-tree b),
+                        # decimated on the part only CMod reads (y-tree a on x-tree b's
+                        # even samples, y-tree b on x-tree a's): the even outputs of
+                        # an undecimated level are the decimated level's outputs.
+                        last_buf = buf0 if (level - 1) % 2 == 0 else buf1
+                        und = last_buf[: 4 * rows * part].reshape(2 * rows, 2 * part)
+                        dec = last_buf[4 * rows * part : 5 * rows * part].reshape(rows, part)
+                        col = t * part if level == 1 else 0  # where the level's input starts
+                        one = 1 + 0 * level  # strides 1 and 2 at run time: literals would
+                        # compile two more copies of analysis_level
+                        analysis_level(leaves, np.uint64(col + t * part), und,
+                                       types[t][level - 1], filt, first, ntaps, shift,
+                                       rows >> (level - 1), one)
+                        analysis_level(leaves, np.uint64(col + 2 * part * (1 - t)), dec,
+                                       types[t][level - 1], filt, first, ntaps, shift,
+                                       rows >> (level - 1), 2 * one)
+                        if t == 0:
+                            ya, ya_dec = und, dec
+                        else:
+                            yb, yb_dec = und, dec
                     if on_x:
-                        _scatter_rmax_units(leaves, t, z, r, min(r + R, r1), level, G, K, cw,
-                                            halo)
-                        continue
-                    # The last y level: undecimated on the two parts whose RMax is
-                    # pooled (x-tree a's for y-tree a, x-tree b's for y-tree b),
-                    # decimated on the part only CMod reads (y-tree a on x-tree b's
-                    # even samples, y-tree b on x-tree a's): the even outputs of
-                    # an undecimated level are the decimated level's outputs.
-                    last = buf0 if (level - 1) % 2 == 0 else buf1
-                    H = src.shape[0]
-                    und = last[: 4 * H * part].reshape(2 * H, 2 * part)
-                    dec = last[4 * H * part : 5 * H * part].reshape(H, part)
-                    col = t * part if level == 1 else 0  # where the level's input columns start
-                    one = 1 + 0 * level  # strides 1 and 2 at run time: literals would compile
-                    # two more copies of analysis_level
-                    analysis_level(leaves, np.uint64(col + t * part), und, types[t][level - 1],
-                                   filt, first, ntaps, shift, H >> (level - 1), one)
-                    analysis_level(leaves, np.uint64(col + 2 * part * (1 - t)), dec,
-                                   types[t][level - 1], filt, first, ntaps, shift,
-                                   H >> (level - 1), 2 * one)
-                    if t == 0:
-                        ya, ya_dec = und, dec
+                        r += n
                     else:
-                        yb, yb_dec = und, dec
-                if not on_x:
-                    pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of, sign, h,
-                                   u, G, K, cw, halo, q, pool)
+                        pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
+                                       sign, rows >> level, out_rows, u, G, K, cw, halo, q, pool)
+                        u += 1
         if pairs:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
 

@@ -17,6 +17,14 @@ pooled and decimated on the third, which only CMod reads (at even rows).
 Each part of a chunk also carries ``halo`` samples on each side (periodic
 within the packet) for the pooling window.
 
+A large image's RMax/CMod may run in *bands* of ``band`` image rows, so that
+the units hold a band rather than the whole image (the call's memory stays
+near its input plus output). A band's units hold its rows plus ``top`` rows
+above and ``bottom`` below (periodic over the image), enough for every output
+row of the band to be computed from the rows it needs without the periodic
+wrap of the filter levels reaching it (:func:`band_halo`): each output is then
+the same sum of the same values as from the whole image.
+
 Scratch is a 2D array with one row per thread that works on its own images
 (or a single row when threads share an image). A row is the per-image storage
 (the units, ``zsize`` elements) followed by one
@@ -66,10 +74,22 @@ class Geometry(NamedTuple):
     R: int  # image rows per x-pass strip
     xrows: int  # rows of the x-leaves of one tree
     yrows: int  # rows of the y-leaves of one tree
+    band: int  # image rows per band (H: one band)
+    top: int  # rows above a band in its units (a multiple of 2**level)
+    bottom: int  # rows below it
+    L: int  # rows of the units: the longest band with its top and bottom rows
 
     @property
     def zsize(self):
-        return self.nunits * self.H * self.scols
+        return self.nunits * self.L * self.scols
+
+    @property
+    def nbands(self):
+        return -(-self.H // self.band)
+
+    def band_rows(self, b):
+        """Rows of band ``b`` in the units, ``top`` and ``bottom`` included."""
+        return min(self.band, self.H - b * self.band) + self.top + self.bottom
 
     @property
     def slot_size(self):
@@ -77,8 +97,11 @@ class Geometry(NamedTuple):
         return self.W * self.R + 2 * self.xrows * self.R + 3 * self.yrows * self.ycols
 
 
-def geometry(H, W, level, layout, itemsize, chunked=True):
-    """The :class:`Geometry` of an ``H x W`` image (``chunked=False``: ``K = 1``)."""
+def geometry(H, W, level, layout, itemsize, chunked=True, band=None):
+    """The :class:`Geometry` of an ``H x W`` image (``chunked=False``: ``K = 1``),
+    in bands if ``band = (rows, top, bottom)`` (multiples of ``2**level``)."""
+    band, top, bottom = (H, 0, 0) if band is None else band
+    L = min(band, H) + top + bottom
     w = W >> level
     nph = 1 if layout == DECIMATED else 2
     # Bytes of a unit row per packet, twice: a unit's row takes at most half of
@@ -90,7 +113,7 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
     # Wide packets are cut into K chunks so that a unit row stays within half
     # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES
     # (or their rows at MIN_UNIT_ROW).
-    budget = min(STRIP_BYTES // 2, max(MIN_UNIT_ROW, YPASS_BYTES // (3 * H * nph)))
+    budget = min(STRIP_BYTES // 2, max(MIN_UNIT_ROW, YPASS_BYTES // (3 * L * nph)))
     K = 1
     if chunked and unit_row // 2 > budget:
         # RMax/CMod chunks also compute their halo: keep it a small share.
@@ -106,11 +129,46 @@ def geometry(H, W, level, layout, itemsize, chunked=True):
         scols = ycols = 2 * G * nph * cw
     xrows = W * nph
     R = H
-    if (W + 2 * xrows) * H * itemsize > XPASS_BYTES:
+    if (W + 2 * xrows) * L * itemsize > XPASS_BYTES:
         R = STRIP_ROWS
-    R = min(R, H)
+    R = min(R, L)
     return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols, ycols,
-                    ((1 << level) // G) * K, R, xrows, H * nph)
+                    ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom, L)
+
+
+def band_halo(first, ntaps, shift, types, level, q):
+    """Rows ``(top, bottom)`` that a band of RMax/CMod needs above and below it
+    (multiples of ``2**level``), for the filter tables of the kernels, the
+    node types of the trees ``types (2, level, 2**(level-1))`` and pooling
+    half-width ``q``.
+
+    Output row ``n`` of a level of stride ``s`` reads its input rows
+    ``s n + first + shift_h + k``, ``k < ntaps`` (``shift_h`` 0 for the
+    low-pass, ``shift`` for the high-pass); the y-trees run ``level - 1``
+    levels of stride 2, then one of stride 1, whose samples ``2 n - q .. 2 n
+    + q`` the pooling of output row ``n`` reads. Following these reaches down
+    the tree gives, at each level, the rows that the first and the last output
+    row of a band need: they must lie inside the band's storage at that level
+    (no periodic wrap).
+    """
+    def reach(j):  # (lowest, highest) input row offset of level j's filter pairs
+        used = np.unique(types[:, j - 1])
+        used = used[used >= 0]
+        return (int(np.min(first[used] + np.minimum(shift[used], 0))),
+                int(np.max(first[used] + np.maximum(shift[used], 0) + ntaps[used] - 1)))
+
+    # (resolution j, rows a..b at level j that output row 0 needs), top down
+    lo, hi = reach(level)
+    a, b = -q + lo, q + hi
+    needs = [(level - 1, -q, q), (level - 1, a, b)]
+    for j in range(level - 1, 0, -1):
+        lo, hi = reach(j)
+        a, b = 2 * a + lo, 2 * b + hi
+        needs.append((j - 1, a, b))
+    step = 1 << level
+    top = max(max(-a * (1 << j) for j, a, _ in needs), 0)
+    bottom = max(max((b - (step >> j) + 1) << j for j, _, b in needs), 0)
+    return -(-top // step) * step, -(-bottom // step) * step
 
 
 #: Scratch starts on a memory page: the buffers' offsets to each other are then the
@@ -161,7 +219,7 @@ class Views(NamedTuple):
 def carve(row, geo, slot):
     """:class:`Views` of scratch ``row`` for the thread using slot ``slot``."""
     zsize = geo.zsize
-    z = row[:zsize].reshape(geo.nunits, geo.H, geo.scols)
+    z = row[:zsize].reshape(geo.nunits, geo.L, geo.scols)
     off = zsize + slot * geo.slot_size
     xn, bn, yn = geo.W * geo.R, geo.xrows * geo.R, geo.yrows * geo.ycols
     xt = row[off : off + xn]
