@@ -25,64 +25,6 @@ import numpy as np
 from ._jit import kernel
 
 
-@kernel(fastmath={"contract"}, inline="always")
-def _ten_taps(src, c0, dst, base, o, nout, f, g, first, delay, stride, blen, k):
-    """Taps ``k .. k + 9`` of :func:`analysis_level` for one block, weights in
-    registers: they set the outputs (``k == 0``) or are added to them."""
-    w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
-    w5, w6, w7, w8, w9 = f[k + 5], f[k + 6], f[k + 7], f[k + 8], f[k + 9]
-    v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
-    v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
-    ncols = np.uint64(dst.shape[1])
-    # The high-pass output row m = (n - delay) % nout and the first input row
-    # i0 = (stride * n + first + k) % blen advance with n without a division
-    # (a 64-bit division per row cost about as much as 64 columns of taps).
-    m = (-delay) % nout
-    i0 = (first + k) % blen
-    ubase = np.uint64(base)
-    for n in range(nout):
-        # Output rows (see output_row; written out: each inlined call costs compile time).
-        ulo = np.uint64(o + (n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)))
-        uhi = np.uint64(o + nout + (m if stride == 2 else (m & 1) * (nout >> 1) + (m >> 1)))
-        m = m + 1 if m + 1 < nout else 0
-        # Input rows i0, i0 + 1, ..., i0 + 9 of the block, periodic (no division).
-        i1 = i0 + 1 if i0 + 1 < blen else 0
-        i2 = i1 + 1 if i1 + 1 < blen else 0
-        i3 = i2 + 1 if i2 + 1 < blen else 0
-        i4 = i3 + 1 if i3 + 1 < blen else 0
-        i5 = i4 + 1 if i4 + 1 < blen else 0
-        i6 = i5 + 1 if i5 + 1 < blen else 0
-        i7 = i6 + 1 if i6 + 1 < blen else 0
-        i8 = i7 + 1 if i7 + 1 < blen else 0
-        i9 = i8 + 1 if i8 + 1 < blen else 0
-        # Unsigned 2D indices rather than row views: no negative-index wrapping
-        # to check and no view to build per row (a view per row cost more than
-        # the taps of a short row).
-        u0, u1, u2 = ubase + np.uint64(i0), ubase + np.uint64(i1), ubase + np.uint64(i2)
-        u3, u4, u5 = ubase + np.uint64(i3), ubase + np.uint64(i4), ubase + np.uint64(i5)
-        u6, u7, u8 = ubase + np.uint64(i6), ubase + np.uint64(i7), ubase + np.uint64(i8)
-        u9 = ubase + np.uint64(i9)
-        i0 = i0 + stride if i0 + stride < blen else i0 + stride - blen
-        if k == 0:
-            for j in range(ncols):
-                c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
-                x0, x1, x2, x3, x4 = src[u0, c], src[u1, c], src[u2, c], src[u3, c], src[u4, c]
-                x5, x6, x7, x8, x9 = src[u5, c], src[u6, c], src[u7, c], src[u8, c], src[u9, c]
-                dst[ulo, j] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-                               + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-                dst[uhi, j] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-                               + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
-        else:
-            for j in range(ncols):
-                c = c0 + j  # unsigned: no negative-index wrapping, so the loop vectorises
-                x0, x1, x2, x3, x4 = src[u0, c], src[u1, c], src[u2, c], src[u3, c], src[u4, c]
-                x5, x6, x7, x8, x9 = src[u5, c], src[u6, c], src[u7, c], src[u8, c], src[u9, c]
-                dst[ulo, j] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
-                                + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
-                dst[uhi, j] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
-                                + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
-
-
 @kernel(inline="always")
 def output_row(n, nout, stride):
     """Row of output ``n`` in its block: stride 1 stores even outputs, then odd ones."""
@@ -97,18 +39,78 @@ def analysis_level(src, c0, dst, types, filt, first, ntaps, shift, blen, stride)
     Both children of an output row are computed in one sweep over the input
     rows, so each input row is read once per output pair, ten taps at a time
     (the Q-shift default: all of them) with the weights and partial sums in
-    registers.
+    registers: taps ``k .. k + 9`` set the outputs (``k == 0``) or are added
+    to them. (The ten-tap step is written out here rather than in an inlined
+    helper: Numba's inlining of it took a quarter of this kernel's compile
+    time.)
     """
     nblocks = src.shape[0] // blen
     nout = blen // stride
+    ncols = np.uint64(dst.shape[1])
     for b in range(nblocks):
         t = types[b]
-        base = b * blen
+        ubase = np.uint64(b * blen)
+        o = 2 * b * nout
         f = filt[t, 0]
         g = filt[t, 1]
+        delay = shift[t] // stride
         for k in range(0, ntaps[t], 10):
-            _ten_taps(src, c0, dst, base, 2 * b * nout, nout, f, g, first[t], shift[t] // stride,
-                      stride, blen, k)
+            w0, w1, w2, w3, w4 = f[k], f[k + 1], f[k + 2], f[k + 3], f[k + 4]
+            w5, w6, w7, w8, w9 = f[k + 5], f[k + 6], f[k + 7], f[k + 8], f[k + 9]
+            v0, v1, v2, v3, v4 = g[k], g[k + 1], g[k + 2], g[k + 3], g[k + 4]
+            v5, v6, v7, v8, v9 = g[k + 5], g[k + 6], g[k + 7], g[k + 8], g[k + 9]
+            # The high-pass output row m = (n - delay) % nout and the first input
+            # row i0 = (stride * n + first + k) % blen advance with n without a
+            # division (a 64-bit division per row cost about as much as 64
+            # columns of taps).
+            m = (-delay) % nout
+            i0 = (first[t] + k) % blen
+            for n in range(nout):
+                # Output rows (see output_row; written out: each inlined call costs
+                # compile time).
+                ulo = np.uint64(o + (n if stride == 2 else (n & 1) * (nout >> 1) + (n >> 1)))
+                uhi = np.uint64(o + nout
+                                + (m if stride == 2 else (m & 1) * (nout >> 1) + (m >> 1)))
+                m = m + 1 if m + 1 < nout else 0
+                # Input rows i0, i0 + 1, ..., i0 + 9 of the block, periodic (no division).
+                i1 = i0 + 1 if i0 + 1 < blen else 0
+                i2 = i1 + 1 if i1 + 1 < blen else 0
+                i3 = i2 + 1 if i2 + 1 < blen else 0
+                i4 = i3 + 1 if i3 + 1 < blen else 0
+                i5 = i4 + 1 if i4 + 1 < blen else 0
+                i6 = i5 + 1 if i5 + 1 < blen else 0
+                i7 = i6 + 1 if i6 + 1 < blen else 0
+                i8 = i7 + 1 if i7 + 1 < blen else 0
+                i9 = i8 + 1 if i8 + 1 < blen else 0
+                # Unsigned 2D indices rather than row views: no negative-index
+                # wrapping to check and no view to build per row (a view per row
+                # cost more than the taps of a short row).
+                u0, u1 = ubase + np.uint64(i0), ubase + np.uint64(i1)
+                u2, u3 = ubase + np.uint64(i2), ubase + np.uint64(i3)
+                u4, u5 = ubase + np.uint64(i4), ubase + np.uint64(i5)
+                u6, u7 = ubase + np.uint64(i6), ubase + np.uint64(i7)
+                u8, u9 = ubase + np.uint64(i8), ubase + np.uint64(i9)
+                i0 = i0 + stride if i0 + stride < blen else i0 + stride - blen
+                if k == 0:
+                    for j in range(ncols):
+                        c = c0 + j  # unsigned: no negative-index wrapping, so it vectorises
+                        x0, x1, x2 = src[u0, c], src[u1, c], src[u2, c]
+                        x3, x4, x5 = src[u3, c], src[u4, c], src[u5, c]
+                        x6, x7, x8, x9 = src[u6, c], src[u7, c], src[u8, c], src[u9, c]
+                        dst[ulo, j] = (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                                       + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+                        dst[uhi, j] = (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                                       + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
+                else:
+                    for j in range(ncols):
+                        c = c0 + j
+                        x0, x1, x2 = src[u0, c], src[u1, c], src[u2, c]
+                        x3, x4, x5 = src[u3, c], src[u4, c], src[u5, c]
+                        x6, x7, x8, x9 = src[u6, c], src[u7, c], src[u8, c], src[u9, c]
+                        dst[ulo, j] += (w0 * x0 + w1 * x1 + w2 * x2 + w3 * x3 + w4 * x4
+                                        + w5 * x5 + w6 * x6 + w7 * x7 + w8 * x8 + w9 * x9)
+                        dst[uhi, j] += (v0 * x0 + v1 * x1 + v2 * x2 + v3 * x3 + v4 * x4
+                                        + v5 * x5 + v6 * x6 + v7 * x7 + v8 * x8 + v9 * x9)
 
 
 @kernel(inner=True, fastmath={"contract"})
@@ -155,7 +157,7 @@ def _ten_tap_rows(dst, even, odd, src, lo0, hi0, n0, e0, nout, f, g, k, overwrit
     ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of low-child rows
     ``n0, n0 - 1, ..., n0 - 4`` and high-child rows ``e0, ..., e0 - 4``
     (periodic), all weights in registers; the rows are set (``overwrite``) or
-    added to. Unsigned 2D indices, as in :func:`_ten_taps`."""
+    added to. Unsigned 2D indices, as in :func:`analysis_level`."""
     w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
     v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
     x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
@@ -202,7 +204,7 @@ def tree_analysis(src, c0, ncols, types, filt, first, ntaps, shift, level, last_
     of ``src``; returns the view holding the leaves."""
     rows = src.shape[0]
     cur = src
-    col = np.uint64(c0)  # (unsigned: see _ten_taps)
+    col = np.uint64(c0)  # (unsigned: see analysis_level)
     for j in range(level):
         stride = last_stride if j == level - 1 else 2
         out_rows = rows if stride == 2 else 2 * rows

@@ -23,12 +23,16 @@ from ._jit import kernel
 
 
 @kernel(inline="always")
-def _transposed_strip(x, r0, r1, xt):
-    """Rows ``r0:r1`` of ``x`` transposed into ``xt``: a ``(W, r1 - r0)`` view."""
-    W = x.shape[1]
-    strip = xt[: W * (r1 - r0)].reshape(W, r1 - r0)
+def _transposed_strip(x, r0, n, xt):
+    """Rows ``r0 .. r0 + n`` of ``x``, periodic (past the last row come the
+    first ones), transposed into ``xt``: a ``(W, n)`` view."""
+    H, W = x.shape
+    strip = xt[: W * n].reshape(W, n)
+    m = min(n, H - r0)
     origin = 0 * r0  # a run-time zero: a literal 0 would compile another transpose
-    transpose_rows(x[r0:r1], strip, origin)
+    transpose_rows(x[r0 : r0 + m], strip, origin)
+    if m < n:
+        transpose_rows(x[: n - m], strip, m)
     return strip
 
 
@@ -100,7 +104,7 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, pac
             on_x = job < nstrips
             r = r0 + job * R
             u = u0 + job - nstrips
-            src = _transposed_strip(x[i], r, min(r + R, r1), xt) if on_x else z[u]
+            src = _transposed_strip(x[i], r, min(R, r1 - r), xt) if on_x else z[u]
             ya = yb = src
             for t in range(2):
                 buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
@@ -146,12 +150,14 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                 start = b * band - top
                 rows = min(band, H - b * band) + top + bottom
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
-                r, u, last = r0, u0, min(r1, rows)
-                while r < last or u < u1:  # x-pass strips, then y-pass units
-                    on_x = r < last
-                    first_row = (start + r) % H
-                    n = min(R, last - r, H - first_row)  # a strip stops at the image's end
-                    src = _transposed_strip(image, first_row, first_row + n, xt) if on_x \
+                last = min(r1, rows)
+                nstrips = max(0, (last - r0 + R - 1) // R)
+                for job in range(nstrips + u1 - u0):  # x-pass strips, then y-pass units
+                    on_x = job < nstrips
+                    r = r0 + job * R
+                    u = u0 + job - nstrips
+                    n = min(R, last - r)  # rows of the strip
+                    src = _transposed_strip(image, (start + r + H) % H, n, xt) if on_x \
                         else z[u, :rows]
                     ya = yb = ya_dec = yb_dec = src
                     for t in range(2):
@@ -187,12 +193,9 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                             ya, ya_dec = und, dec
                         else:
                             yb, yb_dec = und, dec
-                    if on_x:
-                        r += n
-                    else:
+                    if not on_x:
                         pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
                                        sign, rows >> level, out_rows, u, G, K, cw, halo, q, pool)
-                        u += 1
         if pairs:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
 
