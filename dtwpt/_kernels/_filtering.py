@@ -125,6 +125,7 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen, add):
     """
     nblocks = dst.shape[0] // blen
     nout = blen // 2
+    ncols = np.uint64(dst.shape[1])
     for b in range(nblocks):
         t = types[b]
         lo0 = 2 * b * nout  # first row of the low child; the high child follows
@@ -138,63 +139,57 @@ def synthesis_level(src, dst, types, filt, first, ntaps, shift, blen, add):
         # The rows m = (2 n0 + first) % blen, n = (n0 - k / 2) % nout and
         # e = (n - delay) % nout advance with n0 without a division.
         for k in range(0, ntaps[t], 10):
+            # The even parent row takes taps k, k + 2, ..., k + 8, the odd one
+            # taps k + 1, ..., k + 9, of low-child rows n, n - 1, ..., n - 4 and
+            # high-child rows e, ..., e - 4 (periodic), all weights in registers.
+            # (Written out here rather than in an inlined helper: Numba's
+            # inlining of it took a sixth of this kernel's compile time.)
+            w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
+            v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
+            x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
+            y0, y1, y2, y3, y4 = g[k + 1], g[k + 3], g[k + 5], g[k + 7], g[k + 9]
+            overwrite = k == 0 and not add
             m = first[t] % blen
             n = (-(k // 2)) % nout
             e = (n - delay) % nout
             for _ in range(nout):  # n0
                 m1 = m + 1 if m + 1 < blen else 0
-                _ten_tap_rows(dst, np.uint64(b * blen + m), np.uint64(b * blen + m1), src, lo0,
-                              hi0, n, e, nout, f, g, k, k == 0 and not add)
+                even, odd = np.uint64(b * blen + m), np.uint64(b * blen + m1)
+                n1 = n - 1 if n > 0 else nout - 1
+                n2 = n1 - 1 if n1 > 0 else nout - 1
+                n3 = n2 - 1 if n2 > 0 else nout - 1
+                n4 = n3 - 1 if n3 > 0 else nout - 1
+                ua0, ua1, ua2 = np.uint64(lo0 + n), np.uint64(lo0 + n1), np.uint64(lo0 + n2)
+                ua3, ua4 = np.uint64(lo0 + n3), np.uint64(lo0 + n4)
+                e1 = e - 1 if e > 0 else nout - 1
+                e2 = e1 - 1 if e1 > 0 else nout - 1
+                e3 = e2 - 1 if e2 > 0 else nout - 1
+                e4 = e3 - 1 if e3 > 0 else nout - 1
+                ub0, ub1, ub2 = np.uint64(hi0 + e), np.uint64(hi0 + e1), np.uint64(hi0 + e2)
+                ub3, ub4 = np.uint64(hi0 + e3), np.uint64(hi0 + e4)
+                if overwrite:
+                    for c in range(ncols):
+                        p0, p1, p2 = src[ua0, c], src[ua1, c], src[ua2, c]
+                        p3, p4 = src[ua3, c], src[ua4, c]
+                        q0, q1, q2 = src[ub0, c], src[ub1, c], src[ub2, c]
+                        q3, q4 = src[ub3, c], src[ub4, c]
+                        dst[even, c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                                        + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+                        dst[odd, c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                                       + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
+                else:
+                    for c in range(ncols):
+                        p0, p1, p2 = src[ua0, c], src[ua1, c], src[ua2, c]
+                        p3, p4 = src[ua3, c], src[ua4, c]
+                        q0, q1, q2 = src[ub0, c], src[ub1, c], src[ub2, c]
+                        q3, q4 = src[ub3, c], src[ub4, c]
+                        dst[even, c] += (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
+                                         + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
+                        dst[odd, c] += (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
+                                        + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
                 m = m1 + 1 if m1 + 1 < blen else 0
                 n = n + 1 if n + 1 < nout else 0
                 e = e + 1 if e + 1 < nout else 0
-
-
-@kernel(fastmath={"contract"}, inline="always")
-def _ten_tap_rows(dst, even, odd, src, lo0, hi0, n0, e0, nout, f, g, k, overwrite):
-    """Two parent rows ``even`` and ``odd`` of ``dst`` (unsigned indices) in
-    :func:`synthesis_level`, taps ``k .. k + 9``: ``even`` from taps k, k + 2,
-    ..., k + 8 and ``odd`` from taps k + 1, ..., k + 9 of low-child rows
-    ``n0, n0 - 1, ..., n0 - 4`` and high-child rows ``e0, ..., e0 - 4``
-    (periodic), all weights in registers; the rows are set (``overwrite``) or
-    added to. Unsigned 2D indices, as in :func:`analysis_level`."""
-    w0, w1, w2, w3, w4 = f[k], f[k + 2], f[k + 4], f[k + 6], f[k + 8]
-    v0, v1, v2, v3, v4 = g[k], g[k + 2], g[k + 4], g[k + 6], g[k + 8]
-    x0, x1, x2, x3, x4 = f[k + 1], f[k + 3], f[k + 5], f[k + 7], f[k + 9]
-    y0, y1, y2, y3, y4 = g[k + 1], g[k + 3], g[k + 5], g[k + 7], g[k + 9]
-    n1 = n0 - 1 if n0 > 0 else nout - 1
-    n2 = n1 - 1 if n1 > 0 else nout - 1
-    n3 = n2 - 1 if n2 > 0 else nout - 1
-    n4 = n3 - 1 if n3 > 0 else nout - 1
-    ua0, ua1, ua2 = np.uint64(lo0 + n0), np.uint64(lo0 + n1), np.uint64(lo0 + n2)
-    ua3, ua4 = np.uint64(lo0 + n3), np.uint64(lo0 + n4)
-    e1 = e0 - 1 if e0 > 0 else nout - 1
-    e2 = e1 - 1 if e1 > 0 else nout - 1
-    e3 = e2 - 1 if e2 > 0 else nout - 1
-    e4 = e3 - 1 if e3 > 0 else nout - 1
-    ub0, ub1, ub2 = np.uint64(hi0 + e0), np.uint64(hi0 + e1), np.uint64(hi0 + e2)
-    ub3, ub4 = np.uint64(hi0 + e3), np.uint64(hi0 + e4)
-    ncols = np.uint64(dst.shape[1])
-    if overwrite:
-        for c in range(ncols):
-            p0, p1, p2 = src[ua0, c], src[ua1, c], src[ua2, c]
-            p3, p4 = src[ua3, c], src[ua4, c]
-            q0, q1, q2 = src[ub0, c], src[ub1, c], src[ub2, c]
-            q3, q4 = src[ub3, c], src[ub4, c]
-            dst[even, c] = (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
-                            + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
-            dst[odd, c] = (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
-                           + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
-    else:
-        for c in range(ncols):
-            p0, p1, p2 = src[ua0, c], src[ua1, c], src[ua2, c]
-            p3, p4 = src[ua3, c], src[ua4, c]
-            q0, q1, q2 = src[ub0, c], src[ub1, c], src[ub2, c]
-            q3, q4 = src[ub3, c], src[ub4, c]
-            dst[even, c] += (w0 * p0 + w1 * p1 + w2 * p2 + w3 * p3 + w4 * p4
-                             + v0 * q0 + v1 * q1 + v2 * q2 + v3 * q3 + v4 * q4)
-            dst[odd, c] += (x0 * p0 + x1 * p1 + x2 * p2 + x3 * p3 + x4 * p4
-                            + y0 * q0 + y1 * q1 + y2 * q2 + y3 * q3 + y4 * q4)
 
 
 @kernel(nrt=True, inline="always")  # returns a view when called from Python
