@@ -265,11 +265,12 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     out = out.reshape((B, lay.iv.size, h, w))
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
     threads = max(1, min(numba.get_num_threads(), B))
-    size = _kernels.scratch_size(Hp, Wp, level, kind, batch.itemsize)
-    buf = _plan.scratch(threads, size, batch.dtype)
-    _kernels.forward_batch(batch, out, plan.types, *plan.bank(batch.dtype),
-                           level, kind, lay.iv, lay.ih,
-                           lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype), buf)
+    geo = _kernels.forward_geometry(B, Hp, Wp, level, kind, batch.itemsize,
+                                    plan.bank(batch.dtype), plan.types)
+    buf = _plan.scratch(threads, _kernels.forward_row_size(geo), batch.dtype)
+    _kernels.forward_batch(batch, out, plan.types, *plan.bank(batch.dtype), level, lay.iv,
+                           lay.ih, lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype),
+                           buf, geo)
     return Packets2D(
         coeffs=out.reshape(lead + out.shape[1:]),
         theta=tree.tile_centres(level),
@@ -353,15 +354,16 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
     direct = out is not None and (Hp, Wp) == (H, W) and packets.axes == (-2, -1)
     image = out.reshape((B, Hp, Wp)) if direct else _outputs.empty((B, Hp, Wp), real)
     threads = max(1, min(numba.get_num_threads(), B))
-    buf = _plan.scratch(threads, _kernels.inverse_scratch_size(Hp, Wp, level, c.itemsize // 2),
-                        real)
+    geo = _kernels.inverse_geometry(B, Hp, Wp, level, c.itemsize // 2, plan.bank(real),
+                                    plan.types)
+    buf = _plan.scratch(threads, _kernels.inverse_row_size(geo), real)
     lay = plan.layout
     # The coefficients' values are checked while the kernels read them; the
     # exact check below only runs to report (or clear) what they counted.
     gain = _plan.gain(packets.wavelet, packets.packet_wavelet, level, inverse=True)
     outside = _kernels.inverse_batch(c, image, plan.types, *plan.bank(real), level, lay.iv,
                                      lay.ih, lay.sign.astype(real), lay.conj.astype(real), buf,
-                                     float(np.finfo(real).max) / gain)
+                                     float(np.finfo(real).max) / gain, geo)
     if outside:
         _check_coeff_values(c, gain)
     (top, _), (left, _) = pad

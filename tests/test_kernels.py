@@ -1,5 +1,6 @@
 """The kernel drivers: threads sharing one image agree with one thread per image,
 and the one-time compile message."""
+import contextlib
 import importlib
 import sys
 
@@ -9,6 +10,7 @@ import pytest
 from numba import njit
 
 import dtwpt
+import dtwpt._plan
 from dtwpt import _kernels
 from dtwpt._kernels import _jit, _notice
 
@@ -63,30 +65,48 @@ def test_rmax_cmod_peak_memory_on_one_large_image():
     assert (peak + x.nbytes) / (x.nbytes + ymax.nbytes + ymod.nbytes) <= 1.5
 
 
-def _rmax_cmod(x, level, bands, **options):
-    """RMax/CMod of ``x`` with bands wherever allowed (``bands=True``) or never,
-    and the geometry of the call."""
-    import dtwpt._plan
+@contextlib.contextmanager
+def _bands(on):
+    """Bands as narrow as the rows they add, even on small images (``on``), or none."""
+    names = ("BAND_MIN_BYTES", "BAND_ROWS", "BAND_MIN_RATIO")
+    old = [getattr(_kernels, name) for name in names]
+    for name, value in zip(names, (0, 8, 1) if on else (1 << 62, 1 << 62, 1)):
+        setattr(_kernels, name, value)
+    try:
+        yield
+    finally:
+        for name, value in zip(names, old):
+            setattr(_kernels, name, value)
 
+
+def _run(op, x, level, bands, **options):
+    """``op`` ("rmax_cmod", "forward", "undecimated" or "inverse") of ``x`` with
+    bands or without, as a tuple of arrays, and the geometry of the call."""
     plan = dtwpt._plan.plan(options.get("wavelet", "qshift_a"), options.get("packet_wavelet"),
                             level)
-    x = np.asarray(x)
-    old = _kernels.BAND_MIN_BYTES, _kernels.BAND_MIN_RATIO
-    # Bands as narrow as their added rows, even for small images (or none).
-    _kernels.BAND_MIN_BYTES, _kernels.BAND_MIN_RATIO = (0, 1) if bands else (1 << 62, 1)
-    try:
-        out = tuple(a.copy() for a in dtwpt.rmax_cmod(x, level, **options))
-        geo = _kernels.rmax_geometry(x.reshape((-1,) + x.shape[-2:]).shape[0], *x.shape[-2:],
-                                     level, x.itemsize, options.get("q", 1),
-                                     plan.bank(x.dtype), plan.types)
-    finally:
-        _kernels.BAND_MIN_BYTES, _kernels.BAND_MIN_RATIO = old
-    return out, geo
+    B, (H, W) = x.reshape((-1,) + x.shape[-2:]).shape[0], x.shape[-2:]
+    bank = plan.bank(x.dtype)
+    packets = dtwpt.dtcwpt2(x, level, **options) if op == "inverse" else None
+    with _bands(bands):
+        if op == "rmax_cmod":
+            out = dtwpt.rmax_cmod(x, level, **options)
+            geo = _kernels.rmax_geometry(B, H, W, level, x.itemsize, options.get("q", 1), bank,
+                                         plan.types)
+        elif op == "inverse":
+            out = (dtwpt.idtcwpt2(packets),)
+            geo = _kernels.inverse_geometry(B, H, W, level, x.itemsize, bank, plan.types)
+        else:
+            decimated = op == "forward"
+            out = (dtwpt.dtcwpt2(x, level, decimated=decimated, **options).coeffs,)
+            layout = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
+            geo = _kernels.forward_geometry(B, H, W, level, layout, x.itemsize, bank,
+                                            plan.types)
+    return tuple(a.copy() for a in out), geo
 
 
 BAND_CASES = [  # shape, level, options
     ((256, 192), 3, {}),
-    ((200, 64), 3, {"q": 2}),  # a shorter last band
+    ((204, 64), 2, {"q": 2}),  # a shorter last band
     ((128, 1024), 2, {}),  # chunked packets
     ((256, 64), 1, {"q": 0}),
     ((512, 96), 3, {"q": 3, "wavelet": "qshift_b", "packet_wavelet": "db4"}),
@@ -95,39 +115,55 @@ BAND_CASES = [  # shape, level, options
 ]
 
 
+@pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, level, options", BAND_CASES)
-def test_rmax_cmod_in_bands_matches_whole_images(shape, level, options, dtype, batch):
-    """RMax/CMod in bands of rows (each with the rows above and below that its
-    outputs need) equals the whole-image computation bit for bit: one image
-    shared by the threads, or whole images per thread."""
+def test_bands_match_whole_images(shape, level, options, dtype, batch, op):
+    """RMax/CMod, the forward and the inverse transforms in bands of rows (each
+    with the rows above and below that its outputs need) equal the whole-image
+    computation bit for bit: one image shared by the threads, or whole images
+    per thread."""
+    if op != "rmax_cmod":
+        options = {k: v for k, v in options.items() if k != "q"}
     x = np.random.default_rng(level).standard_normal((batch,) + shape).astype(dtype)
-    whole, geo = _rmax_cmod(x, level, bands=False, **options)
+    whole, geo = _run(op, x, level, False, **options)
     assert geo.nbands == 1
-    banded, geo = _rmax_cmod(x, level, bands=True, **options)
+    banded, geo = _run(op, x, level, True, **options)
     assert geo.nbands > 1 and geo.L < shape[0]
-    if shape == (200, 64):
+    if shape == (204, 64):
         assert shape[0] % geo.band
     for a, b in zip(whole, banded):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("level, q", [(1, 1), (2, 2), (3, 1)])
-def test_band_rows_are_all_needed(monkeypatch, level, q):
-    """One row-step fewer above or below a band changes the outputs: the rows
-    that :func:`band_halo` adds are needed (and the comparison above can fail)."""
+@pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
+@pytest.mark.parametrize("level", [1, 2, 3])
+def test_band_rows_are_all_needed(monkeypatch, level, op):
+    """One row-step fewer above or below a band (where it adds any) changes the
+    outputs: the rows that :func:`band_halo` and :func:`synthesis_halo` add are
+    needed (and the comparison above can fail)."""
     x = np.random.default_rng(2).standard_normal((1, 256, 64))
-    whole, _ = _rmax_cmod(x, level, bands=False, q=q)
-    halo, step = _kernels.band_halo, 1 << level
+    whole, _ = _run(op, x, level, False)
+    name = "synthesis_halo" if op == "inverse" else "band_halo"
+    halo, step = getattr(_kernels, name), 1 << level
+    checked = 0
     for less in [(step, 0), (0, step)]:
-        def fewer(*args, less=less):
-            return tuple(rows - fewer_rows for rows, fewer_rows in zip(halo(*args), less))
+        changed = []
 
-        monkeypatch.setattr(_kernels, "band_halo", fewer)
-        banded, geo = _rmax_cmod(x, level, bands=True, q=q)
+        def fewer(*args, less=less, changed=changed):
+            rows = halo(*args)
+            reduced = tuple(max(n - fewer_rows, 0) for n, fewer_rows in zip(rows, less))
+            changed.append(reduced != rows)  # (a side that adds no rows cannot lose one)
+            return reduced
+
+        monkeypatch.setattr(_kernels, name, fewer)
+        banded, geo = _run(op, x, level, True)
         assert geo.nbands > 1
-        assert not all(np.array_equal(a, b) for a, b in zip(whole, banded))
+        if changed[-1]:
+            checked += 1
+            assert not all(np.array_equal(a, b) for a, b in zip(whole, banded))
+    assert checked
 
 
 @pytest.mark.parametrize("shape, dtype", [((3, 1000), np.float32), ((1, 7), np.float64),

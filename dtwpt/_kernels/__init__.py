@@ -41,11 +41,12 @@ from ._scratch import (
     carve,
     carve_inverse,
     geometry,
-    inverse_scratch_size,
+    inverse_row_size,
+    inverse_slot_size,
     page_aligned_empty,
     pool_view,
     rmax_scratch_size,
-    scratch_size,
+    synthesis_halo,
     workers,
 )
 from ._threads import ranges, run, spread
@@ -61,8 +62,11 @@ __all__ = [
     "extremes",
     "silence_compiling_notice",
     "forward_batch",
+    "forward_geometry",
+    "forward_row_size",
     "inverse_batch",
-    "inverse_scratch_size",
+    "inverse_geometry",
+    "inverse_row_size",
     "page_aligned_empty",
     "output_pair_norms",
     "pair_norms_batch",
@@ -70,7 +74,6 @@ __all__ = [
     "rmax_geometry",
     "rmax_row_size",
     "rmax_scratch_size",
-    "scratch_size",
     "tree_analysis",
     "tree_synthesis",
 ]
@@ -127,7 +130,8 @@ def _schedule(B, geo, nrows, call, rows_first=True):
 
     Returns a list of rounds (each a list of concurrent calls). Threads that
     share an image run each band's rows, then its units (the reverse with
-    ``rows_first=False``).
+    ``rows_first=False``: the inverse, whose rows are the band's own rows,
+    without those above and below).
     """
     n = workers()
     if B >= n or n == 1 or geo.H * geo.W < SPLIT_PIXELS:
@@ -139,32 +143,32 @@ def _schedule(B, geo, nrows, call, rows_first=True):
         image = (i, i + 1, 1)
         for b in range(geo.nbands):
             band = (b, b + 1)
-            by_rows = [call(0, w, image, r, (0, 0), band)
-                       for w, r in enumerate(ranges(geo.band_rows(b), n))]
+            own = geo.band_rows(b) - geo.top - geo.bottom
+            first = 0 if rows_first else geo.top
+            split = ranges(own + geo.top + geo.bottom if rows_first else own, n)
+            by_rows = [call(0, w, image, (first + r0, first + r1), (0, 0), band)
+                       for w, (r0, r1) in enumerate(split)]
             by_units = [call(0, w, image, (0, 0), u, band)
                         for w, u in enumerate(ranges(geo.nunits, n))]
             rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
     return rounds
 
 
-def forward_batch(x, out, types, filt, first, ntaps, shift, level, layout, iv, ih, sign, conj,
-                  scratch):
-    """Complex coefficients ``out (B, P, h', w')`` of a batch ``x (B, H, W)``.
-
-    ``layout`` is DECIMATED or UNDECIMATED; ``scratch`` has ``min(threads, B)``
-    rows of :func:`scratch_size` elements.
+def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
+                  scratch, geo):
+    """Complex coefficients ``out (B, P, h', w')`` of a batch ``x (B, H, W)``
+    with geometry ``geo`` (:func:`forward_geometry`); ``scratch`` has
+    ``min(threads, B)`` rows of :func:`forward_row_size` elements.
     """
-    B, H, W = x.shape
-    geo = geometry(H, W, level, layout, x.itemsize)
     bank, packets = (filt, first, ntaps, shift), (iv, ih, sign, conj)
-    sizes = (geo.G, geo.K, geo.cw, geo.nph, geo.R)
+    sizes = (geo.G, geo.K, geo.cw, geo.nph, geo.R, geo.band, geo.top, geo.bottom)
 
     def call(row, slot, images, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, out, *images, *rows, *units, bank, types, level, packets, sizes, v.z, v.xt,
-                v.xbuf0, v.xbuf1, v.ybuf)
+        return (x, out, *images, *rows, *units, *bands, bank, types, level, packets, sizes, v.z,
+                v.xt, v.xbuf0, v.xbuf1, v.ybuf)
 
-    for calls in _schedule(B, geo, scratch.shape[0], call):
+    for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):
         run(_passes.coefficient_work, calls)
 
 
@@ -177,12 +181,13 @@ def _packet_table(iv, ih, sign, level):
     return table
 
 
-#: RMax/CMod of an image taller than twice this many rows runs in bands of at
-#: most this many rows (see :mod:`._scratch`): a band's units and y-tree
-#: buffers stay in faster caches (single 1536² to 4096² float32 images ran
-#: 1.1-1.2x faster than without bands, a 1024² one as fast);
+#: An image taller than twice this many rows runs in bands of at most this
+#: many rows (see :mod:`._scratch`): a band's units and y-tree buffers stay in
+#: faster caches (single 1536² to 4096² float32 images ran 1.1-1.4x faster than
+#: without bands, a 1024² one as fast);
 BAND_ROWS = 512
-#: images whose units and working buffers take more than this many bytes ...
+#: RMax/CMod images whose units and working buffers take more than this many
+#: bytes ...
 BAND_MIN_BYTES = 32 << 20
 #: ... run in bands that take at most this share of the call's input plus output,
 BAND_SHARE = 0.4
@@ -190,34 +195,30 @@ BAND_SHARE = 0.4
 BAND_MIN_RATIO = 4
 
 
-def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
-    """The :class:`._scratch.Geometry` of RMax/CMod for a batch of ``B`` images.
-
-    Chunked packets keep a halo of ``HALO`` samples, enough for ``q <= 2 * HALO``;
-    a wider window takes whole packets. With ``bands``, an image taller than
-    ``2 * BAND_ROWS`` runs in bands of at most :data:`BAND_ROWS` rows, and an
-    image whose scratch would take more than :data:`BAND_MIN_BYTES` in enough
-    bands for it to take at most :data:`BAND_SHARE` of the input plus output;
-    but a band keeps at least :data:`BAND_MIN_RATIO` rows per row it adds.
+def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=None):
+    """The :class:`._scratch.Geometry` of a batch of ``B`` images: in bands of
+    at most :data:`BAND_ROWS` rows if taller than ``2 * BAND_ROWS``; with a
+    ``budget`` (bytes), in enough bands for the scratch of an image whose
+    scratch would take more than :data:`BAND_MIN_BYTES` to fit it; but a band
+    keeps at least :data:`BAND_MIN_RATIO` rows per row it adds. ``halo()``
+    gives the rows ``(top, bottom)`` a band adds; ``slot(geo)`` the elements of
+    a thread's working buffers (``geo.slot_size`` by default).
     """
-    chunked = q <= 2 * HALO
-    geo = geometry(H, W, level, RMAX_CMOD, itemsize, chunked)
+    geo = geometry(H, W, level, layout, itemsize, chunked)
     nrows = max(1, min(workers(), B))
 
     def size(g):
-        return nrows * (g.zsize + workers() * g.slot_size) * itemsize
+        return nrows * (g.zsize + workers() * (slot(g) if slot else g.slot_size)) * itemsize
 
-    small = size(geo) <= BAND_MIN_BYTES
+    small = budget is None or size(geo) <= BAND_MIN_BYTES
     fast = -(-H // BAND_ROWS) if H > 2 * BAND_ROWS else 1
-    if not bands or (small and fast == 1):
+    if small and fast == 1:
         return geo
-    _, first, ntaps, shift = bank
-    top, bottom = band_halo(first, ntaps, shift, types, level, q)
+    top, bottom = halo()
     step = 1 << level
-    budget = BAND_SHARE * B * 5 * H * W * itemsize  # input, then RMax and CMod: 4 H W
 
     def banded(n):  # n bands (or fewer, of the same rows)
-        return geometry(H, W, level, RMAX_CMOD, itemsize, chunked,
+        return geometry(H, W, level, layout, itemsize, chunked,
                         (-(-H // (n * step)) * step, top, bottom))
 
     # The most bands allowed: n bands have at least H / n rows each.
@@ -228,6 +229,46 @@ def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
             enough += 1
     n = min(max(enough, fast), most)
     return banded(n) if n > 1 else geo
+
+
+def forward_geometry(B, H, W, level, layout, itemsize, bank, types):
+    """The :class:`._scratch.Geometry` of :func:`forward_batch` (DECIMATED or
+    UNDECIMATED ``layout``)."""
+    _, first, ntaps, shift = bank
+    decimated = layout == DECIMATED
+    return _banded(B, H, W, level, layout, itemsize, True,
+                   lambda: band_halo(first, ntaps, shift, types, level, 2 if decimated else 1,
+                                     (0, 0) if decimated else (0, 1)))
+
+
+def inverse_geometry(B, H, W, level, itemsize, bank, types):
+    """The :class:`._scratch.Geometry` of :func:`inverse_batch`."""
+    _, first, ntaps, shift = bank
+    return _banded(B, H, W, level, DECIMATED, itemsize, True,
+                   lambda: synthesis_halo(first, ntaps, shift, types, level),
+                   slot=inverse_slot_size)
+
+
+def forward_row_size(geo):
+    """Elements of a scratch row of :func:`forward_batch` for ``geo``."""
+    return geo.zsize + workers() * geo.slot_size
+
+
+def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
+    """The :class:`._scratch.Geometry` of RMax/CMod for a batch of ``B`` images.
+
+    Chunked packets keep a halo of ``HALO`` samples, enough for ``q <= 2 * HALO``;
+    a wider window takes whole packets. With ``bands``, the image may run in
+    bands (:func:`_banded`), enough of them for its scratch to take at most
+    :data:`BAND_SHARE` of the input plus output.
+    """
+    chunked = q <= 2 * HALO
+    if not bands:
+        return geometry(H, W, level, RMAX_CMOD, itemsize, chunked)
+    budget = BAND_SHARE * B * 5 * H * W * itemsize  # input, then RMax and CMod: 4 H W
+    _, first, ntaps, shift = bank
+    return _banded(B, H, W, level, RMAX_CMOD, itemsize, chunked,
+                   lambda: band_halo(first, ntaps, shift, types, level, 1, (-q, q)), budget)
 
 
 def rmax_row_size(geo, q, extra=0):
@@ -293,26 +334,25 @@ def output_pair_norms(ymax, ymod, n):
 
 
 def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
-                  scratch, bound):
-    """Images ``x (B, H, W)`` from complex coefficients ``(B, P, h, w)``;
-    ``scratch`` has ``min(threads, B)`` rows of :func:`inverse_scratch_size`.
+                  scratch, bound, geo):
+    """Images ``x (B, H, W)`` from complex coefficients ``(B, P, h, w)`` with
+    geometry ``geo`` (:func:`inverse_geometry`); ``scratch`` has ``min(threads,
+    B)`` rows of :func:`inverse_row_size` elements.
 
     Returns how many real and imaginary parts of the coefficients are NaN or
     beyond ``bound`` in magnitude (rounded down to the dtype): the caller's
     value check, made while reading them.
     """
-    B, H, W = x.shape
-    geo = geometry(H, W, level, DECIMATED, x.itemsize)
     bank = (filt, first, ntaps, shift)
     packets = (_packet_table(iv, ih, sign, level), conj, x.dtype.type(0.125),
                dtype_bound(bound, x.dtype))
+    sizes = (geo.G, geo.K, geo.cw, geo.R, geo.band, geo.top, geo.bottom)
 
     def call(row, slot, images, rows, units, bands):
         v = carve_inverse(scratch[row], geo, slot)
-        return (coeffs, x, *images, *units, *rows, bank, types, level, packets,
-                (geo.G, geo.K, geo.cw, geo.R), *v)
+        return (coeffs, x, *images, *units, *rows, *bands, bank, types, level, packets, sizes, *v)
 
     outside = 0
-    for calls in _schedule(B, geo, scratch.shape[0], call, rows_first=False):
+    for calls in _schedule(x.shape[0], geo, scratch.shape[0], call, rows_first=False):
         outside += sum(run(_passes.inverse_work, calls))
     return outside

@@ -12,18 +12,21 @@ from ._jit import kernel
 
 
 @kernel(inline="always")
-def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h):
-    """Complex packets ``out (P, h', w')`` from the y-leaves of ``unit``.
+def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h, rows):
+    """Complex packets ``out (P, h', w')`` from the y-leaves of ``unit``: output
+    rows ``ny0 + oy .. ny1 + oy`` from rows ``ny0 .. ny1`` of the y-packets
+    (``rows = (ny0, ny1, oy)``: a band of the image, or all of it).
 
     ``ya`` and ``yb`` hold the y-tree a and b leaves of the unit's columns
-    (see :mod:`._scratch`); ``h`` is the rows of a y-packet (``2h`` stored
-    polyphase when ``nph == 2``, put back in natural order here). Writing
+    (see :mod:`._scratch`); ``h`` is the rows of a y-packet (stored polyphase
+    when ``nph == 2``, put back in natural order here). Writing
     complex values, rather than interleaving into a real view, lets the store
     vectorise in float32.
     """
     g, k = unit // K, unit % K
     part = nph * cw
     poly = nph == 2
+    ny0, ny1, oy = rows
     # Unsigned indices (names starting with u): no negative-index wrapping to
     # check and no view to build per short row, so the loops vectorise.
     upart = np.uint64(part)
@@ -35,9 +38,9 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
         cs = conj[p]
         ua = np.uint64((ih[p] % G) * part)  # x-tree a's columns; x-tree b's follow
         ub = ua + np.uint64(G * part)
-        for ny in range(h):
+        for ny in range(ny0, ny1):
             ur = np.uint64(iv[p] * h + (output_row(ny, h, 1) if poly else ny))
-            orow = out[p, ny]
+            orow = out[p, ny + oy]
             if poly:
                 for nx in range(part):
                     j = np.uint64(output_row(nx, part, 1))
@@ -164,9 +167,11 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
 
 
 @kernel(inner=True)
-def split_coefficients(coeffs, ya, yb, packet_of, conj, half, bound, unit, G, K, cw, h):
+def split_coefficients(coeffs, ya, yb, packet_of, conj, half, bound, unit, G, K, cw, h, oy):
     """Adjoint of :func:`assemble_coefficients` (decimated), scaled by ``2 * half``:
-    the y-leaves of ``unit`` from the complex packets ``coeffs (P, h, w)``.
+    the y-leaves of ``unit`` from the complex packets ``coeffs (P, h', w)``,
+    ``h`` rows per y-packet from coefficient row ``oy`` on (periodic: a band
+    of the image and the rows around it, or all of it).
     ``half`` and ``bound`` are in the coefficients' real dtype (a literal would
     turn float32 arithmetic into float64). Returns how many real and imaginary
     parts it read are NaN or beyond ``bound`` in magnitude (an integer count:
@@ -191,7 +196,8 @@ def split_coefficients(coeffs, ya, yb, packet_of, conj, half, bound, unit, G, K,
             ub = ua + np.uint64(G * cw)
             for ny in range(h):
                 ur = np.uint64(v * h + ny)
-                prow, mrow = coeffs[p, ny], coeffs[m, ny]
+                row = (ny + oy) % coeffs.shape[1]
+                prow, mrow = coeffs[p, row], coeffs[m, row]
                 for nx in range(ucw):
                     zp, zm = prow[uo + nx], mrow[uo + nx]
                     outside += ((not abs(zp.real) <= bound) + (not abs(zp.imag) <= bound)

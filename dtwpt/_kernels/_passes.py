@@ -83,42 +83,54 @@ def _scatter_periodic(phase, start, length, dst, col0):
 
 
 @kernel()
-def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, bank, types, level, packets, geo,
-                     z, xt, xbuf0, xbuf1, ybuf):
-    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``.
+def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, bank, types, level, packets,
+                     geo, z, xt, xbuf0, xbuf1, ybuf):
+    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``, bands ``b0:b1``.
 
-    ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R)``. The
-    x-pass strips and the y-pass units are jobs of one loop, so that the
-    tree's code is compiled once (one call site).
+    ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R, band, top,
+    bottom)`` (see :mod:`._scratch`); ``r0:r1`` are rows of a band's units
+    (clipped to the band). The x-pass strips and the y-pass units are jobs of
+    one loop, so that the tree's code is compiled once (one call site).
     """
     iv, ih, sign, conj = packets
-    G, K, cw, nph, R = geo
+    G, K, cw, nph, R, band, top, bottom = geo
     filt, first, ntaps, shift = bank
-    h = (x.shape[1] >> level) * nph
-    nstrips = (r1 - r0 + R - 1) // R
+    H = x.shape[1]
     # Three y-buffers suffice: y-tree a ends in ybuf[(level - 1) % 2], and y-tree b
     # uses ybuf[2] and the other one.
     spare = 1 if (level - 1) % 2 == 0 else 0
     for i in range(i0, i1, di):
-        for job in range(nstrips + u1 - u0):
-            on_x = job < nstrips
-            r = r0 + job * R
-            u = u0 + job - nstrips
-            src = _transposed_strip(x[i], r, min(R, r1 - r), xt) if on_x else z[u]
-            ya = yb = src
-            for t in range(2):
-                buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
-                buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
-                leaves = tree_analysis(src, 0, src.shape[1], types[t], filt, first, ntaps,
-                                       shift, level, 3 - nph, buf0, buf1)
-                if on_x:
-                    _scatter_units(leaves, t, z, r, min(r + R, r1), level, G, K, cw, nph)
-                elif t == 0:
-                    ya = leaves
-                else:
-                    yb = leaves
-            if not on_x:
-                assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph, h)
+        for b in range(b0, b1):
+            # The band's units hold image rows start .. start + rows (periodic);
+            # its output rows are the y-packets' rows ny0 .. ny1, moved by oy.
+            start = b * band - top
+            rows = min(band, H - b * band) + top + bottom
+            out_rows = (nph * (top >> level), nph * ((rows - bottom) >> level),
+                        nph * (start >> level))
+            last = min(r1, rows)
+            nstrips = max(0, (last - r0 + R - 1) // R)
+            for job in range(nstrips + u1 - u0):
+                on_x = job < nstrips
+                r = r0 + job * R
+                u = u0 + job - nstrips
+                n = min(R, last - r)  # rows of the strip
+                src = _transposed_strip(x[i], (start + r + H) % H, n, xt) if on_x \
+                    else z[u, :rows]
+                ya = yb = src
+                for t in range(2):
+                    buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
+                    buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
+                    leaves = tree_analysis(src, 0, src.shape[1], types[t], filt, first, ntaps,
+                                           shift, level, 3 - nph, buf0, buf1)
+                    if on_x:
+                        _scatter_units(leaves, t, z, r, r + n, level, G, K, cw, nph)
+                    elif t == 0:
+                        ya = leaves
+                    else:
+                        yb = leaves
+                if not on_x:
+                    assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph,
+                                          (rows >> level) * nph, out_rows)
 
 
 @kernel(fastmath={"contract"})
@@ -201,57 +213,67 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
 
 
 @kernel()
-def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, bank, types, level, packets, geo, z,
-                 ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
-    """Images ``x[i]`` from complex coefficients ``(B, P, h, w)``, ``i`` in ``i0:i1:di``.
+def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, bank, types, level, packets,
+                 geo, z, ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
+    """Images ``x[i]`` from complex coefficients ``(B, P, h, w)``, ``i`` in
+    ``i0:i1:di``, bands ``b0:b1``.
 
     The forward passes run backwards: units ``u0:u1`` are split into y-leaves
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
-    storage ``z``; then rows ``r0:r1`` are gathered from the units per x-tree,
-    synthesised along x and summed into ``x``. The x-sum's factor 1/4 is
-    applied with the split's 1/2 (a power of two scales every rounding
-    exactly). ``packets = (packet_of, conj, eighth, bound)`` (see
-    :func:`split_coefficients`; 0.125 and the value bound in the dtype of
-    ``x``); ``geo = (G, K, cw, R)``; ``ytmp`` is y-tree a's second buffer.
-    Returns how many coefficient parts its units read are NaN or beyond
-    ``bound`` (see :func:`split_coefficients`).
+    storage ``z``; then rows ``r0:r1`` of the units (clipped to the band's
+    own rows) are gathered per x-tree, synthesised along x and summed into
+    ``x``. The x-sum's factor 1/4 is applied with the split's 1/2 (a power of
+    two scales every rounding exactly). ``packets = (packet_of, conj, eighth,
+    bound)`` (see :func:`split_coefficients`; 0.125 and the value bound in the
+    dtype of ``x``); ``geo = (G, K, cw, R, band, top, bottom)``; ``ytmp`` is
+    y-tree a's second buffer. Returns how many coefficient parts its units
+    read are NaN or beyond ``bound`` (see :func:`split_coefficients`).
     """
     filt, first, ntaps, shift = bank
     packet_of, conj, eighth, bound = packets
-    G, K, cw, R = geo
+    G, K, cw, R, band, top, bottom = geo
     H, W = x.shape[1:]
-    h = H >> level
     w = K * cw
-    nunits, nstrips = u1 - u0, (r1 - r0 + R - 1) // R
+    nunits = u1 - u0
     outside = 0
     for i in range(i0, i1, di):
-        # y-pass units, then x-pass strips: one loop with one call of the
-        # synthesis tree, whose code is then compiled once.
-        for job in range(nunits + nstrips):
-            on_y = job < nunits
-            u = u0 + job
-            r = r0 + (job - nunits) * R
-            n = min(r + R, r1) - r if not on_y else 0  # rows of the strip
-            leaves = xleaves[: W * n].reshape(W, n)
-            image = xr[: W * n].reshape(W, n)  # the x-trees' sum
-            if on_y:
-                outside += split_coefficients(coeffs[i], ya, yb, packet_of, conj, eighth, bound,
-                                              u, G, K, cw, h)
-            for t in range(2):
-                if not on_y:  # x-tree t's leaves, gathered from the units
-                    for ih in range(1 << level):
-                        col = (t * G + ih % G) * cw
-                        for k in range(K):
-                            rows = z[(ih // G) * K + k, r : r + n, col : col + cw]
-                            transpose_rows(rows, leaves[ih * w + k * cw : ih * w + (k + 1) * cw],
-                                           0 * r)
-                tree_synthesis((ya if t == 0 else yb) if on_y else leaves,
-                               z[u] if on_y else image, types[t], filt, first, ntaps, shift,
-                               level, ybuf if on_y else xbuf0,
-                               (ytmp if t == 0 else ya).reshape(ya.size) if on_y else xbuf1,
-                               t == 1)
-            if not on_y:
-                transpose_rows(image, x[i, r : r + n], 0 * r)  # 0 * r: see _transposed_strip
+        for b in range(b0, b1):
+            # The band's units hold image rows start .. start + rows (periodic),
+            # exact in rows top .. rows - bottom.
+            start = b * band - top
+            rows = min(band, H - b * band) + top + bottom
+            lo, hi = max(r0, top), min(r1, rows - bottom)
+            nstrips = max(0, (hi - lo + R - 1) // R)
+            ya_b, yb_b, ytmp_b = ya[:rows], yb[:rows], ytmp[:rows]
+            # y-pass units, then x-pass strips: one loop with one call of the
+            # synthesis tree, whose code is then compiled once.
+            for job in range(nunits + nstrips):
+                on_y = job < nunits
+                u = u0 + job
+                r = lo + (job - nunits) * R
+                n = min(R, hi - r) if not on_y else 0  # rows of the strip
+                leaves = xleaves[: W * n].reshape(W, n)
+                image = xr[: W * n].reshape(W, n)  # the x-trees' sum
+                if on_y:
+                    outside += split_coefficients(coeffs[i], ya_b, yb_b, packet_of, conj, eighth,
+                                                  bound, u, G, K, cw, rows >> level,
+                                                  start >> level)
+                for t in range(2):
+                    if not on_y:  # x-tree t's leaves, gathered from the units
+                        for ih in range(1 << level):
+                            col = (t * G + ih % G) * cw
+                            for k in range(K):
+                                unit = z[(ih // G) * K + k, r : r + n, col : col + cw]
+                                transpose_rows(unit,
+                                               leaves[ih * w + k * cw : ih * w + (k + 1) * cw],
+                                               0 * r)
+                    tree_synthesis((ya_b if t == 0 else yb_b) if on_y else leaves,
+                                   z[u, :rows] if on_y else image, types[t], filt, first, ntaps,
+                                   shift, level, ybuf if on_y else xbuf0,
+                                   (ytmp_b if t == 0 else ya_b).reshape(ya_b.size) if on_y
+                                   else xbuf1, t == 1)
+                if not on_y:  # 0 * r: see _transposed_strip
+                    transpose_rows(image, x[i, start + r : start + r + n], 0 * r)
     return outside
 
 

@@ -17,9 +17,9 @@ pooled and decimated on the third, which only CMod reads (at even rows).
 Each part of a chunk also carries ``halo`` samples on each side (periodic
 within the packet) for the pooling window.
 
-A large image's RMax/CMod may run in *bands* of ``band`` image rows, so that
-the units hold a band rather than the whole image (the call's memory stays
-near its input plus output). A band's units hold its rows plus ``top`` rows
+A large image may run in *bands* of ``band`` image rows, so that the units
+hold a band rather than the whole image (its y-pass stays in faster caches,
+and RMax/CMod's memory near its input plus output). A band's units hold its rows plus ``top`` rows
 above and ``bottom`` below (periodic over the image), enough for every output
 row of the band to be computed from the rows it needs without the periodic
 wrap of the filter levels reaching it (:func:`band_halo`): each output is then
@@ -136,20 +136,21 @@ def geometry(H, W, level, layout, itemsize, chunked=True, band=None):
                     ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom, L)
 
 
-def band_halo(first, ntaps, shift, types, level, q):
-    """Rows ``(top, bottom)`` that a band of RMax/CMod needs above and below it
-    (multiples of ``2**level``), for the filter tables of the kernels, the
-    node types of the trees ``types (2, level, 2**(level-1))`` and pooling
-    half-width ``q``.
+def band_halo(first, ntaps, shift, types, level, last_stride, samples):
+    """Rows ``(top, bottom)`` that a band needs above and below it (multiples
+    of ``2**level``), for the filter tables of the kernels and the node types
+    of the trees ``types (2, level, 2**(level-1))``.
 
-    Output row ``n`` of a level of stride ``s`` reads its input rows
-    ``s n + first + shift_h + k``, ``k < ntaps`` (``shift_h`` 0 for the
-    low-pass, ``shift`` for the high-pass); the y-trees run ``level - 1``
-    levels of stride 2, then one of stride 1, whose samples ``2 n - q .. 2 n
-    + q`` the pooling of output row ``n`` reads. Following these reaches down
-    the tree gives, at each level, the rows that the first and the last output
-    row of a band need: they must lie inside the band's storage at that level
-    (no periodic wrap).
+    The y-trees run ``level - 1`` levels of stride 2, then one of stride
+    ``last_stride``, whose output samples ``samples = (a, b)`` the first output
+    row of an image needs: ``(0, 0)`` for decimated coefficients, ``(0, 1)``
+    for undecimated ones (the two rows of each decimated row) and ``(-q, q)``
+    for RMax/CMod's pooling window (undecimated). Output ``n`` of a level of
+    stride ``s`` reads its input rows ``s n + first + shift_h + k``, ``k <
+    ntaps`` (``shift_h`` 0 for the low-pass, ``shift`` for the high-pass).
+    Following these reaches down the tree gives, at each level, the rows that
+    the first and the last output row of a band need: they must lie inside
+    the band's storage at that level (no periodic wrap).
     """
     def reach(j):  # (lowest, highest) input row offset of level j's filter pairs
         used = np.unique(types[:, j - 1])
@@ -158,16 +159,41 @@ def band_halo(first, ntaps, shift, types, level, q):
                 int(np.max(first[used] + np.maximum(shift[used], 0) + ntaps[used] - 1)))
 
     # (resolution j, rows a..b at level j that output row 0 needs), top down
-    lo, hi = reach(level)
-    a, b = -q + lo, q + hi
-    needs = [(level - 1, -q, q), (level - 1, a, b)]
-    for j in range(level - 1, 0, -1):
+    a, b = samples
+    needs = [(level if last_stride == 2 else level - 1, a, b)]
+    for j in range(level, 0, -1):
         lo, hi = reach(j)
-        a, b = 2 * a + lo, 2 * b + hi
+        stride = last_stride if j == level else 2
+        a, b = stride * a + lo, stride * b + hi
         needs.append((j - 1, a, b))
     step = 1 << level
     top = max(max(-a * (1 << j) for j, a, _ in needs), 0)
     bottom = max(max((b - (step >> j) + 1) << j for j, _, b in needs), 0)
+    return -(-top // step) * step, -(-bottom // step) * step
+
+
+def synthesis_halo(first, ntaps, shift, types, level):
+    """Rows ``(top, bottom)`` that a band of the inverse needs above and below
+    it (multiples of ``2**level``), as :func:`band_halo` for the synthesis:
+    parent row ``m`` of a level receives low-child rows ``n`` with ``2 n +
+    first + k = m`` and high-child rows ``e`` with ``2 e + shift + first + k
+    = m`` (``k < ntaps``), so the rows that image row ``m`` needs at each
+    level follow from ``m``; they must lie inside the band's storage.
+    """
+    def reach(j):  # as in band_halo
+        used = np.unique(types[:, j - 1])
+        used = used[used >= 0]
+        return (int(np.min(first[used] + np.minimum(shift[used], 0))),
+                int(np.max(first[used] + np.maximum(shift[used], 0) + ntaps[used] - 1)))
+
+    # Rows at each level that image rows 0 (lowest) and -1 (highest) need.
+    a, b = 0, -1
+    top = bottom = 0
+    for j in range(1, level + 1):
+        lo, hi = reach(j)
+        a, b = -((hi - a) // 2), (b - lo) // 2  # ceil((a - hi) / 2), floor((b - lo) / 2)
+        top, bottom = max(top, -a << j), max(bottom, (b + 1) << j)
+    step = 1 << level
     return -(-top // step) * step, -(-bottom // step) * step
 
 
@@ -191,14 +217,8 @@ def workers():
     return numba.get_num_threads()
 
 
-def scratch_size(H, W, level, layout, itemsize):
-    """Elements of a scratch row of the forward drivers (storage + one slot per thread)."""
-    geo = geometry(H, W, level, layout, itemsize)
-    return geo.zsize + workers() * geo.slot_size
-
-
 def rmax_scratch_size(W, q):
-    """Elements of the pooling buffers (one per thread) after :func:`scratch_size`."""
+    """Elements of the pooling buffers (one per thread) after the units and the slots."""
     return workers() * pool_size(W, q)
 
 
@@ -230,29 +250,30 @@ def carve(row, geo, slot):
 
 
 def pool_view(row, geo, slot, q):
-    """Pooling buffer of slot ``slot`` (after :func:`scratch_size`)."""
+    """Pooling buffer of slot ``slot`` (after the units and the slots)."""
     start = geo.zsize + workers() * geo.slot_size + slot * pool_size(geo.W, q)
     return row[start : start + pool_size(geo.W, q)]
 
 
-def inverse_scratch_size(H, W, level, itemsize):
-    """Elements of a scratch row of the inverse (storage + one slot per thread)."""
-    geo = geometry(H, W, level, DECIMATED, itemsize)
-    return geo.zsize + workers() * _inverse_slot_size(geo)
+def inverse_row_size(geo):
+    """Elements of a scratch row of the inverse for ``geo`` (storage + one slot
+    per thread)."""
+    return geo.zsize + workers() * inverse_slot_size(geo)
 
 
-def _inverse_slot_size(geo):
-    return 4 * geo.W * geo.R + 4 * geo.H * geo.scols
+def inverse_slot_size(geo):
+    """Elements of one thread's working buffers in the inverse."""
+    return 4 * geo.W * geo.R + 4 * geo.L * geo.scols
 
 
 class InverseViews(NamedTuple):
     """Named views of a scratch row of the inverse for one thread."""
 
-    z: object  # (nunits, H, scols): the units, synthesised along y
-    ya: object  # (H, scols): y-leaves of y-tree a of the current unit
-    yb: object  # (H, scols): the same for y-tree b
-    ytmp: object  # (H, scols): y-tree b's synthesis
-    ybuf: object  # (H * scols,): y-tree buffer
+    z: object  # (nunits, L, scols): the units, synthesised along y
+    ya: object  # (L, scols): y-leaves of y-tree a of the current unit
+    yb: object  # (L, scols): the same for y-tree b
+    ytmp: object  # (L, scols): y-tree b's synthesis
+    ybuf: object  # (L * scols,): y-tree buffer
     xleaves: object  # (W * R,): x-leaves of a row strip, gathered from the units
     xbuf0: object  # x-tree buffers, (W * R,) each
     xbuf1: object
@@ -261,9 +282,9 @@ class InverseViews(NamedTuple):
 
 def carve_inverse(row, geo, slot):
     """:class:`InverseViews` of scratch ``row`` for the thread using slot ``slot``."""
-    z = row[: geo.zsize].reshape(geo.nunits, geo.H, geo.scols)
-    off = geo.zsize + slot * _inverse_slot_size(geo)
-    yn, xn = geo.H * geo.scols, geo.W * geo.R
-    y = row[off : off + 4 * yn].reshape(4, geo.H, geo.scols)
+    z = row[: geo.zsize].reshape(geo.nunits, geo.L, geo.scols)
+    off = geo.zsize + slot * inverse_slot_size(geo)
+    yn, xn = geo.L * geo.scols, geo.W * geo.R
+    y = row[off : off + 4 * yn].reshape(4, geo.L, geo.scols)
     x = row[off + 4 * yn : off + 4 * yn + 4 * xn].reshape(4, xn)
     return InverseViews(z, y[0], y[1], y[2], y[3].reshape(-1), x[0], x[1], x[2], x[3])
