@@ -16,7 +16,6 @@ References
    invariance of max pooling feature maps in convolutional neural networks",
    arXiv:2209.11740.
 """
-import numba
 import numpy as np
 import pywt
 from numpy.typing import ArrayLike
@@ -174,11 +173,11 @@ def _rmax_scratch(batch, plan, q, planes=0):
     """Geometry and per-thread scratch of the RMax/CMod kernels, plus ``planes``
     output planes (no bands then: the planes hold whole images)."""
     B, H, W = batch.shape
-    threads = max(1, min(numba.get_num_threads(), B))
     geo = _kernels.rmax_geometry(B, H, W, plan.level, batch.itemsize, q,
                                  plan.bank(batch.dtype), plan.types, bands=planes == 0)
     extra = planes * 2 * 4 ** plan.level * (H >> plan.level) * (W >> plan.level)
-    return geo, _plan.scratch(threads, _kernels.rmax_row_size(geo, q, extra), batch.dtype)
+    rows = _kernels.scratch_rows(B, geo, own_bands=False)
+    return geo, _plan.scratch(rows, _kernels.rmax_row_size(geo, q, extra), batch.dtype)
 
 
 def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,

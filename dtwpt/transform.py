@@ -40,7 +40,6 @@ References
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 import pywt
 from numpy.typing import ArrayLike
@@ -264,10 +263,10 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
         check_out(out, coeffs_shape, complex_dtype, inputs=(x,))
     out = out.reshape((B, lay.iv.size, h, w))
     kind = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
-    threads = max(1, min(numba.get_num_threads(), B))
     geo = _kernels.forward_geometry(B, Hp, Wp, level, kind, batch.itemsize,
                                     plan.bank(batch.dtype), plan.types)
-    buf = _plan.scratch(threads, _kernels.forward_row_size(geo), batch.dtype)
+    buf = _plan.scratch(_kernels.scratch_rows(B, geo), _kernels.forward_row_size(geo),
+                        batch.dtype)
     _kernels.forward_batch(batch, out, plan.types, *plan.bank(batch.dtype), level, lay.iv,
                            lay.ih, lay.sign.astype(batch.dtype), lay.conj.astype(batch.dtype),
                            buf, geo)
@@ -353,10 +352,9 @@ def idtcwpt2(packets: Packets2D, *, out: np.ndarray | None = None) -> np.ndarray
         check_out(out, shape, real, inputs=(packets.coeffs,))
     direct = out is not None and (Hp, Wp) == (H, W) and packets.axes == (-2, -1)
     image = out.reshape((B, Hp, Wp)) if direct else _outputs.empty((B, Hp, Wp), real)
-    threads = max(1, min(numba.get_num_threads(), B))
     geo = _kernels.inverse_geometry(B, Hp, Wp, level, c.itemsize // 2, plan.bank(real),
                                     plan.types)
-    buf = _plan.scratch(threads, _kernels.inverse_row_size(geo), real)
+    buf = _plan.scratch(_kernels.scratch_rows(B, geo), _kernels.inverse_row_size(geo), real)
     lay = plan.layout
     # The coefficients' values are checked while the kernels read them; the
     # exact check below only runs to report (or clear) what they counted.

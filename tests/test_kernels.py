@@ -116,16 +116,22 @@ BAND_CASES = [  # shape, level, options
 
 
 @pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
-@pytest.mark.parametrize("batch", [1, 3])
+@pytest.mark.parametrize("batch, own_bands", [(1, True), (1, False), (3, True)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, level, options", BAND_CASES)
-def test_bands_match_whole_images(shape, level, options, dtype, batch, op):
+def test_bands_match_whole_images(monkeypatch, shape, level, options, dtype, batch, own_bands,
+                                  op):
     """RMax/CMod, the forward and the inverse transforms in bands of rows (each
     with the rows above and below that its outputs need) equal the whole-image
-    computation bit for bit: one image shared by the threads, or whole images
+    computation bit for bit: one image whose bands the threads take in turn
+    (the transforms) or share (RMax/CMod, or one scratch row), or whole images
     per thread."""
     if op != "rmax_cmod":
         options = {k: v for k, v in options.items() if k != "q"}
+    if not own_bands:
+        rows = _kernels.scratch_rows
+        monkeypatch.setattr(_kernels, "scratch_rows", lambda B, geo, own_bands=True:
+                            rows(B, geo, own_bands=False))
     x = np.random.default_rng(level).standard_normal((batch,) + shape).astype(dtype)
     whole, geo = _run(op, x, level, False, **options)
     assert geo.nbands == 1

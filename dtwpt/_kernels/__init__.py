@@ -23,7 +23,9 @@ own file changes. After editing one of these modules, delete the cache files
 
 The drivers below split a batch over threads image by image; a batch smaller
 than the thread count (one large image) is split inside each image instead:
-the threads share the x-pass by strips of rows, then the y-pass by units.
+by bands of rows (see :mod:`._scratch`) if it runs in bands, each thread
+taking whole bands in its own units; otherwise the threads share the x-pass
+by strips of rows, then the y-pass by units.
 """
 import numpy as np
 
@@ -40,12 +42,13 @@ from ._scratch import (
     band_halo,
     carve,
     carve_inverse,
+    forward_row_size,
     geometry,
     inverse_row_size,
     inverse_slot_size,
     page_aligned_empty,
     pool_view,
-    rmax_scratch_size,
+    rmax_row_size,
     synthesis_halo,
     workers,
 )
@@ -73,7 +76,7 @@ __all__ = [
     "rmax_cmod_batch",
     "rmax_geometry",
     "rmax_row_size",
-    "rmax_scratch_size",
+    "scratch_rows",
     "tree_analysis",
     "tree_synthesis",
 ]
@@ -123,31 +126,53 @@ def extremes(a):
     return np.array(found, dtype=a.dtype)
 
 
+def _shared(B, geo):
+    """Whether threads share the images of a batch of ``B``: fewer images than
+    threads, each large enough."""
+    n = workers()
+    return B < n and n > 1 and geo.H * geo.W >= SPLIT_PIXELS
+
+
+def scratch_rows(B, geo, own_bands=True):
+    """Rows of scratch (one per thread working on its own images or bands) that
+    the drivers use for a batch of ``B`` images with geometry ``geo``
+    (``own_bands``: threads sharing an image take whole bands, see
+    :func:`_schedule`)."""
+    if not _shared(B, geo):
+        return max(1, min(workers(), B))
+    return min(workers(), geo.nbands) if own_bands else 1
+
+
 def _schedule(B, geo, nrows, call, rows_first=True):
     """Argument tuples of the work function: ``call(row, slot, images, rows,
     units, bands)`` (scratch row, working-buffer slot, and ``(start, stop[,
     step])`` ranges; rows are those of a band's units).
 
-    Returns a list of rounds (each a list of concurrent calls). Threads that
-    share an image run each band's rows, then its units (the reverse with
+    Returns a list of rounds (each a list of concurrent calls). Threads take
+    whole images; with fewer images than threads, whole bands of each image
+    if there are scratch rows for them (each thread in its own row); else
+    they share each band: its rows, then its units (the reverse with
     ``rows_first=False``: the inverse, whose rows are the band's own rows,
     without those above and below).
     """
     n = workers()
-    if B >= n or n == 1 or geo.H * geo.W < SPLIT_PIXELS:
+    if not _shared(B, geo):
         k = max(1, min(n, B, nrows))
-        return [[call(w, 0, (w, B, k), (0, geo.L), (0, geo.nunits), (0, geo.nbands))
+        return [[call(w, 0, (w, B, k), (0, geo.L), (0, geo.nunits), (0, geo.nbands, 1))
+                 for w in range(k)]]
+    if geo.nbands > 1 and nrows > 1:
+        k = min(n, geo.nbands, nrows)
+        return [[call(w, 0, (0, B, 1), (0, geo.L), (0, geo.nunits), (w, geo.nbands, k))
                  for w in range(k)]]
     rounds = []
     for i in range(B):
         image = (i, i + 1, 1)
         for b in range(geo.nbands):
-            band = (b, b + 1)
-            own = geo.band_rows(b) - geo.top - geo.bottom
-            first = 0 if rows_first else geo.top
-            split = ranges(own + geo.top + geo.bottom if rows_first else own, n)
+            band = (b, b + 1, 1)
+            stored = geo.band_rows(b)
+            first, count = (0, stored) if rows_first else (geo.top, stored - geo.top - geo.bottom)
             by_rows = [call(0, w, image, (first + r0, first + r1), (0, 0), band)
-                       for w, (r0, r1) in enumerate(split)]
+                       for w, (r0, r1) in enumerate(ranges(count, n))]
             by_units = [call(0, w, image, (0, 0), u, band)
                         for w, u in enumerate(ranges(geo.nunits, n))]
             rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
@@ -195,20 +220,22 @@ BAND_SHARE = 0.4
 BAND_MIN_RATIO = 4
 
 
-def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=None):
+def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=None,
+            own_bands=True):
     """The :class:`._scratch.Geometry` of a batch of ``B`` images: in bands of
     at most :data:`BAND_ROWS` rows if taller than ``2 * BAND_ROWS``; with a
     ``budget`` (bytes), in enough bands for the scratch of an image whose
     scratch would take more than :data:`BAND_MIN_BYTES` to fit it; but a band
     keeps at least :data:`BAND_MIN_RATIO` rows per row it adds. ``halo()``
     gives the rows ``(top, bottom)`` a band adds; ``slot(geo)`` the elements of
-    a thread's working buffers (``geo.slot_size`` by default).
+    a thread's working buffers (``geo.slot_size`` by default); ``own_bands``:
+    see :func:`scratch_rows` (then as many bands per thread, where allowed).
     """
     geo = geometry(H, W, level, layout, itemsize, chunked)
-    nrows = max(1, min(workers(), B))
 
     def size(g):
-        return nrows * (g.zsize + workers() * (slot(g) if slot else g.slot_size)) * itemsize
+        slots = workers() * (slot(g) if slot else g.slot_size)
+        return scratch_rows(B, g, own_bands) * (g.zsize + slots) * itemsize
 
     small = budget is None or size(geo) <= BAND_MIN_BYTES
     fast = -(-H // BAND_ROWS) if H > 2 * BAND_ROWS else 1
@@ -228,6 +255,8 @@ def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=N
         while enough < most and size(banded(enough)) > budget:
             enough += 1
     n = min(max(enough, fast), most)
+    if own_bands and B < workers() and n > 1:  # as many bands per thread
+        n = min(-(-n // workers()) * workers(), most)
     return banded(n) if n > 1 else geo
 
 
@@ -249,11 +278,6 @@ def inverse_geometry(B, H, W, level, itemsize, bank, types):
                    slot=inverse_slot_size)
 
 
-def forward_row_size(geo):
-    """Elements of a scratch row of :func:`forward_batch` for ``geo``."""
-    return geo.zsize + workers() * geo.slot_size
-
-
 def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
     """The :class:`._scratch.Geometry` of RMax/CMod for a batch of ``B`` images.
 
@@ -267,14 +291,10 @@ def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
         return geometry(H, W, level, RMAX_CMOD, itemsize, chunked)
     budget = BAND_SHARE * B * 5 * H * W * itemsize  # input, then RMax and CMod: 4 H W
     _, first, ntaps, shift = bank
+    # Threads share each band (one set of units: the memory bound).
     return _banded(B, H, W, level, RMAX_CMOD, itemsize, chunked,
-                   lambda: band_halo(first, ntaps, shift, types, level, 1, (-q, q)), budget)
-
-
-def rmax_row_size(geo, q, extra=0):
-    """Elements of a scratch row of the RMax/CMod drivers for ``geo``: the
-    units, a slot per thread, the pooling buffers, then ``extra`` elements."""
-    return geo.zsize + workers() * geo.slot_size + rmax_scratch_size(geo.W, q) + extra
+                   lambda: band_halo(first, ntaps, shift, types, level, 1, (-q, q)), budget,
+                   own_bands=False)
 
 
 def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, iv, ih, sign,
@@ -318,7 +338,7 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
         calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, geo.L, 0, geo.nunits,
-                      0, 1, bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
+                      0, 1, 1, bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
                       v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q)))
     run(_passes.rmax_cmod_work, calls)
     return norms

@@ -83,9 +83,9 @@ def _scatter_periodic(phase, start, length, dst, col0):
 
 
 @kernel()
-def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, bank, types, level, packets,
-                     geo, z, xt, xbuf0, xbuf1, ybuf):
-    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``, bands ``b0:b1``.
+def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types, level,
+                     packets, geo, z, xt, xbuf0, xbuf1, ybuf):
+    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``, bands ``b0:b1:db``.
 
     ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R, band, top,
     bottom)`` (see :mod:`._scratch`); ``r0:r1`` are rows of a band's units
@@ -100,7 +100,7 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, bank, types, le
     # uses ybuf[2] and the other one.
     spare = 1 if (level - 1) % 2 == 0 else 0
     for i in range(i0, i1, di):
-        for b in range(b0, b1):
+        for b in range(b0, b1, db):
             # The band's units hold image rows start .. start + rows (periodic);
             # its output rows are the y-packets' rows ny0 .. ny1, moved by oy.
             start = b * band - top
@@ -134,9 +134,9 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, bank, types, le
 
 
 @kernel(fastmath={"contract"})
-def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1, bank, types,
-                   level, q, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool):
-    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1``;
+def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank,
+                   types, level, q, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool):
+    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1:db``;
     ``geo = (G, K, cw, halo, R, band, top, bottom)`` (see :mod:`._scratch`);
     ``r0:r1`` are rows of a band's units (clipped to the band).
 
@@ -155,7 +155,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
         for s in range(2 if pairs else 1):
             image = x[i] if s == 0 else xs[i]
             o = s if pairs else i
-            for b in range(b0, b1):
+            for b in range(b0, b1, db):
                 # The band's units hold image rows start .. start + rows
                 # (periodic); its output rows are those of y-packet rows
                 # ny0 .. ny1, moved by oy.
@@ -213,10 +213,10 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
 
 
 @kernel()
-def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, bank, types, level, packets,
-                 geo, z, ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
+def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types, level,
+                 packets, geo, z, ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
     """Images ``x[i]`` from complex coefficients ``(B, P, h, w)``, ``i`` in
-    ``i0:i1:di``, bands ``b0:b1``.
+    ``i0:i1:di``, bands ``b0:b1:db``.
 
     The forward passes run backwards: units ``u0:u1`` are split into y-leaves
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
@@ -237,7 +237,7 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, bank, types, lev
     nunits = u1 - u0
     outside = 0
     for i in range(i0, i1, di):
-        for b in range(b0, b1):
+        for b in range(b0, b1, db):
             # The band's units hold image rows start .. start + rows (periodic),
             # exact in rows top .. rows - bottom.
             start = b * band - top

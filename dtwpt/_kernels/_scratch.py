@@ -217,9 +217,17 @@ def workers():
     return numba.get_num_threads()
 
 
-def rmax_scratch_size(W, q):
-    """Elements of the pooling buffers (one per thread) after the units and the slots."""
-    return workers() * pool_size(W, q)
+def forward_row_size(geo):
+    """Elements of a scratch row of the forward drivers for ``geo``: the
+    units, then a slot per thread."""
+    return geo.zsize + workers() * geo.slot_size
+
+
+def rmax_row_size(geo, q, extra=0):
+    """Elements of a scratch row of the RMax/CMod drivers for ``geo``: the
+    units, a slot per thread, the pooling buffers (one per thread), then
+    ``extra`` elements."""
+    return geo.zsize + workers() * (geo.slot_size + pool_size(geo.W, q)) + extra
 
 
 def pool_size(W, q):
