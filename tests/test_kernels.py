@@ -87,21 +87,27 @@ def _run(op, x, level, bands, **options):
     B, (H, W) = x.reshape((-1,) + x.shape[-2:]).shape[0], x.shape[-2:]
     bank = plan.bank(x.dtype)
     packets = dtwpt.dtcwpt2(x, level, **options) if op == "inverse" else None
+    # Outputs start as NaN: a row the kernels skip cannot pass for a computed one
+    # (fresh outputs may reuse the memory of the previous call's).
     with _bands(bands):
         if op == "rmax_cmod":
-            out = dtwpt.rmax_cmod(x, level, **options)
+            out = tuple(np.full(x.shape[:-2] + (2 * 4**level, H >> level, W >> level), np.nan,
+                                x.dtype) for _ in range(2))
+            dtwpt.rmax_cmod(x, level, out=out, **options)
             geo = _kernels.rmax_geometry(B, H, W, level, x.itemsize, options.get("q", 1), bank,
                                          plan.types)
         elif op == "inverse":
-            out = (dtwpt.idtcwpt2(packets),)
+            out = (dtwpt.idtcwpt2(packets, out=np.full(x.shape, np.nan, x.dtype)),)
             geo = _kernels.inverse_geometry(B, H, W, level, x.itemsize, bank, plan.types)
         else:
             decimated = op == "forward"
-            out = (dtwpt.dtcwpt2(x, level, decimated=decimated, **options).coeffs,)
+            like = dtwpt.dtcwpt2(x, level, decimated=decimated, **options).coeffs
+            out = (dtwpt.dtcwpt2(x, level, decimated=decimated, out=np.full_like(like, np.nan),
+                                 **options).coeffs,)
             layout = _kernels.DECIMATED if decimated else _kernels.UNDECIMATED
             geo = _kernels.forward_geometry(B, H, W, level, layout, x.itemsize, bank,
                                             plan.types)
-    return tuple(a.copy() for a in out), geo
+    return out, geo
 
 
 BAND_CASES = [  # shape, level, options
