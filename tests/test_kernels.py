@@ -68,9 +68,9 @@ def test_rmax_cmod_peak_memory_on_one_large_image():
 @contextlib.contextmanager
 def _bands(on):
     """Bands as narrow as the rows they add, even on small images (``on``), or none."""
-    names = ("BAND_MIN_BYTES", "BAND_ROWS", "BAND_MIN_RATIO")
+    names = ("BAND_MIN_BYTES", "BAND_BYTES", "BAND_MIN_RATIO")
     old = [getattr(_kernels, name) for name in names]
-    for name, value in zip(names, (0, 8, 1) if on else (1 << 62, 1 << 62, 1)):
+    for name, value in zip(names, (0, 1, 1) if on else (1 << 62, 1 << 62, 1)):
         setattr(_kernels, name, value)
     try:
         yield

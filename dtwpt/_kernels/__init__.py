@@ -206,11 +206,11 @@ def _packet_table(iv, ih, sign, level):
     return table
 
 
-#: An image taller than twice this many rows runs in bands of at most this
-#: many rows (see :mod:`._scratch`): a band's units and y-tree buffers stay in
-#: faster caches (single 1536² to 4096² float32 images ran 1.1-1.4x faster than
-#: without bands, a 1024² one as fast);
-BAND_ROWS = 512
+#: Images run in bands (see :mod:`._scratch`) of at most this many bytes of
+#: image rows, if at least two fit: a band's units and y-tree buffers stay in
+#: faster caches (512 rows of a 2048-wide float32 image; single 1536² to 4096²
+#: float32 images ran 1.1-1.7x faster than without bands, a 1024² one as fast);
+BAND_BYTES = 4 << 20
 #: RMax/CMod images whose units and working buffers take more than this many
 #: bytes ...
 BAND_MIN_BYTES = 32 << 20
@@ -223,7 +223,7 @@ BAND_MIN_RATIO = 4
 def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=None,
             own_bands=True):
     """The :class:`._scratch.Geometry` of a batch of ``B`` images: in bands of
-    at most :data:`BAND_ROWS` rows if taller than ``2 * BAND_ROWS``; with a
+    at most :data:`BAND_BYTES` of image rows if at least two fit; with a
     ``budget`` (bytes), in enough bands for the scratch of an image whose
     scratch would take more than :data:`BAND_MIN_BYTES` to fit it; but a band
     keeps at least :data:`BAND_MIN_RATIO` rows per row it adds. ``halo()``
@@ -238,11 +238,12 @@ def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=N
         return scratch_rows(B, g, own_bands) * (g.zsize + slots) * itemsize
 
     small = budget is None or size(geo) <= BAND_MIN_BYTES
-    fast = -(-H // BAND_ROWS) if H > 2 * BAND_ROWS else 1
+    step = 1 << level
+    rows = max(BAND_BYTES // (W * itemsize), step)
+    fast = -(-H // rows) if H > 2 * rows else 1
     if small and fast == 1:
         return geo
     top, bottom = halo()
-    step = 1 << level
 
     def banded(n):  # n bands (or fewer, of the same rows)
         return geometry(H, W, level, layout, itemsize, chunked,
