@@ -24,16 +24,26 @@ from ._jit import kernel
 
 @kernel(inline="always")
 def _transposed_strip(x, r0, n, xt):
-    """Rows ``r0 .. r0 + n`` of ``x``, periodic (past the last row come the
-    first ones), transposed into ``xt``: a ``(W, n)`` view."""
-    H, W = x.shape
+    """Rows ``r0 .. r0 + n`` of ``x`` transposed into ``xt``: a ``(W, n)`` view."""
+    W = x.shape[1]
     strip = xt[: W * n].reshape(W, n)
-    m = min(n, H - r0)
     origin = 0 * r0  # a run-time zero: a literal 0 would compile another transpose
-    transpose_rows(x[r0 : r0 + m], strip, origin)
-    if m < n:
-        transpose_rows(x[: n - m], strip, m)
+    transpose_rows(x[r0 : r0 + n], strip, origin)
     return strip
+
+
+@kernel(inline="always")
+def _strip_rows(r, last, R, start, H):
+    """Rows of the x-pass strip that starts at row ``r`` of a band's units
+    (image row ``start + r``, periodic): at most ``R``, up to ``last``, and
+    not across image row 0 or ``H``, so that it is contiguous in the image (a
+    band's units hold fewer than ``2 H`` rows)."""
+    n = min(R, last - r)
+    if r < -start < r + n:
+        n = -start - r
+    if r < H - start < r + n:
+        n = H - start - r
+    return n
 
 
 @kernel(inline="always")
@@ -107,13 +117,10 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
             rows = min(band, H - b * band) + top + bottom
             out_rows = (nph * (top >> level), nph * ((rows - bottom) >> level),
                         nph * (start >> level))
-            last = min(r1, rows)
-            nstrips = max(0, (last - r0 + R - 1) // R)
-            for job in range(nstrips + u1 - u0):
-                on_x = job < nstrips
-                r = r0 + job * R
-                u = u0 + job - nstrips
-                n = min(R, last - r)  # rows of the strip
+            r, u, last = r0, u0, min(r1, rows)
+            while r < last or u < u1:  # x-pass strips, then y-pass units
+                on_x = r < last
+                n = _strip_rows(r, last, R, start, H)
                 src = _transposed_strip(x[i], (start + r + H) % H, n, xt) if on_x \
                     else z[u, :rows]
                 ya = yb = src
@@ -128,9 +135,12 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
                         ya = leaves
                     else:
                         yb = leaves
-                if not on_x:
+                if on_x:
+                    r += n
+                else:
                     assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph,
                                           (rows >> level) * nph, out_rows)
+                    u += 1
 
 
 @kernel(fastmath={"contract"})
@@ -162,13 +172,10 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                 start = b * band - top
                 rows = min(band, H - b * band) + top + bottom
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
-                last = min(r1, rows)
-                nstrips = max(0, (last - r0 + R - 1) // R)
-                for job in range(nstrips + u1 - u0):  # x-pass strips, then y-pass units
-                    on_x = job < nstrips
-                    r = r0 + job * R
-                    u = u0 + job - nstrips
-                    n = min(R, last - r)  # rows of the strip
+                r, u, last = r0, u0, min(r1, rows)
+                while r < last or u < u1:  # x-pass strips, then y-pass units
+                    on_x = r < last
+                    n = _strip_rows(r, last, R, start, H)
                     src = _transposed_strip(image, (start + r + H) % H, n, xt) if on_x \
                         else z[u, :rows]
                     ya = yb = ya_dec = yb_dec = src
@@ -205,9 +212,12 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                             ya, ya_dec = und, dec
                         else:
                             yb, yb_dec = und, dec
-                    if not on_x:
+                    if on_x:
+                        r += n
+                    else:
                         pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
                                        sign, rows >> level, out_rows, u, G, K, cw, halo, q, pool)
+                        u += 1
         if pairs:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
 
