@@ -19,14 +19,15 @@ within the packet) for the pooling window.
 
 A large image may run in *bands* of ``band`` image rows, so that the units
 hold a band rather than the whole image (its y-pass stays in faster caches,
-and RMax/CMod's memory near its input plus output). A band's units hold its rows plus ``top`` rows
-above and ``bottom`` below (periodic over the image), enough for every output
-row of the band to be computed from the rows it needs without the periodic
-wrap of the filter levels reaching it (:func:`band_halo`): each output is then
-the same sum of the same values as from the whole image.
+and RMax/CMod's memory near its input plus output). A band's units hold its
+rows plus ``top`` rows above and ``bottom`` below (periodic over the image),
+enough for every output row of the band to be computed from the rows it needs
+without the periodic wrap of the filter levels reaching it
+(:func:`band_halo`, :func:`synthesis_halo`): each output is then the same sum
+of the same values as from the whole image.
 
 Scratch is a 2D array with one row per thread that works on its own images
-(or a single row when threads share an image). A row is the per-image storage
+or bands (or a single row when threads share an image). A row is the per-image storage
 (the units, ``zsize`` elements) followed by one
 *slot* of working buffers per thread: the transposed row strip ``xt``, the
 x-tree ping-pong pair ``xbuf0, xbuf1`` and the three y-tree buffers ``ybuf``.
@@ -136,6 +137,16 @@ def geometry(H, W, level, layout, itemsize, chunked=True, band=None):
                     ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom, L)
 
 
+def _reach(first, ntaps, shift, types, j):
+    """The lowest and highest input row offsets of the filter pairs that level
+    ``j`` (1-based) of either tree uses: output ``n`` of a level of stride
+    ``s`` reads input rows ``s n + lowest .. s n + highest``."""
+    used = np.unique(types[:, j - 1])
+    used = used[used >= 0]
+    return (int(np.min(first[used] + np.minimum(shift[used], 0))),
+            int(np.max(first[used] + np.maximum(shift[used], 0) + ntaps[used] - 1)))
+
+
 def band_halo(first, ntaps, shift, types, level, last_stride, samples):
     """Rows ``(top, bottom)`` that a band needs above and below it (multiples
     of ``2**level``), for the filter tables of the kernels and the node types
@@ -152,17 +163,11 @@ def band_halo(first, ntaps, shift, types, level, last_stride, samples):
     the first and the last output row of a band need: they must lie inside
     the band's storage at that level (no periodic wrap).
     """
-    def reach(j):  # (lowest, highest) input row offset of level j's filter pairs
-        used = np.unique(types[:, j - 1])
-        used = used[used >= 0]
-        return (int(np.min(first[used] + np.minimum(shift[used], 0))),
-                int(np.max(first[used] + np.maximum(shift[used], 0) + ntaps[used] - 1)))
-
     # (resolution j, rows a..b at level j that output row 0 needs), top down
     a, b = samples
     needs = [(level if last_stride == 2 else level - 1, a, b)]
     for j in range(level, 0, -1):
-        lo, hi = reach(j)
+        lo, hi = _reach(first, ntaps, shift, types, j)
         stride = last_stride if j == level else 2
         a, b = stride * a + lo, stride * b + hi
         needs.append((j - 1, a, b))
@@ -180,17 +185,11 @@ def synthesis_halo(first, ntaps, shift, types, level):
     = m`` (``k < ntaps``), so the rows that image row ``m`` needs at each
     level follow from ``m``; they must lie inside the band's storage.
     """
-    def reach(j):  # as in band_halo
-        used = np.unique(types[:, j - 1])
-        used = used[used >= 0]
-        return (int(np.min(first[used] + np.minimum(shift[used], 0))),
-                int(np.max(first[used] + np.maximum(shift[used], 0) + ntaps[used] - 1)))
-
     # Rows at each level that image rows 0 (lowest) and -1 (highest) need.
     a, b = 0, -1
     top = bottom = 0
     for j in range(1, level + 1):
-        lo, hi = reach(j)
+        lo, hi = _reach(first, ntaps, shift, types, j)
         a, b = -((hi - a) // 2), (b - lo) // 2  # ceil((a - hi) / 2), floor((b - lo) / 2)
         top, bottom = max(top, -a << j), max(bottom, (b + 1) << j)
     step = 1 << level
