@@ -36,8 +36,10 @@ from ._notice import compiling_notice, silence_compiling_notice
 from ._scratch import (
     DECIMATED,
     HALO,
+    INVERSE_STRIP_ROWS,
     RMAX_CMOD,
     STRIP_BYTES,
+    STRIP_ROWS,
     UNDECIMATED,
     band_halo,
     carve,
@@ -221,7 +223,7 @@ BAND_MIN_RATIO = 4
 
 
 def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=None,
-            own_bands=True):
+            own_bands=True, strip=STRIP_ROWS):
     """The :class:`._scratch.Geometry` of a batch of ``B`` images: in bands of
     at most :data:`BAND_BYTES` of image rows if at least two fit; with a
     ``budget`` (bytes), in enough bands for the scratch of an image whose
@@ -229,9 +231,10 @@ def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=N
     keeps at least :data:`BAND_MIN_RATIO` rows per row it adds. ``halo()``
     gives the rows ``(top, bottom)`` a band adds; ``slot(geo)`` the elements of
     a thread's working buffers (``geo.slot_size`` by default); ``own_bands``:
-    see :func:`scratch_rows` (then as many bands per thread, where allowed).
+    see :func:`scratch_rows` (then as many bands per thread, where allowed);
+    ``strip``: rows of an x-pass strip (see :func:`._scratch.geometry`).
     """
-    geo = geometry(H, W, level, layout, itemsize, chunked)
+    geo = geometry(H, W, level, layout, itemsize, chunked, strip=strip)
 
     def size(g):
         slots = workers() * (slot(g) if slot else g.slot_size)
@@ -247,7 +250,7 @@ def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=N
 
     def banded(n):  # n bands (or fewer, of the same rows)
         return geometry(H, W, level, layout, itemsize, chunked,
-                        (-(-H // (n * step)) * step, top, bottom))
+                        (-(-H // (n * step)) * step, top, bottom), strip)
 
     # The most bands allowed: n bands have at least H / n rows each.
     most = max(1, H // max(BAND_MIN_RATIO * (top + bottom), step))
@@ -276,7 +279,7 @@ def inverse_geometry(B, H, W, level, itemsize, bank, types):
     _, first, ntaps, shift = bank
     return _banded(B, H, W, level, DECIMATED, itemsize, True,
                    lambda: synthesis_halo(first, ntaps, shift, types, level),
-                   slot=inverse_slot_size)
+                   slot=inverse_slot_size, strip=INVERSE_STRIP_ROWS)
 
 
 def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
