@@ -185,7 +185,7 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign,
                   scratch, geo):
     """Complex coefficients ``out (B, P, h', w')`` of a batch ``x (B, H, W)``
     with geometry ``geo`` (:func:`forward_geometry`); ``scratch`` has
-    ``min(threads, B)`` rows of :func:`forward_row_size` elements.
+    :func:`scratch_rows` rows of :func:`forward_row_size` elements.
     """
     bank, packets = (filt, first, ntaps, shift), (iv, ih, sign, conj)
     sizes = (geo.G, geo.K, geo.cw, geo.nph, geo.R, geo.band, geo.top, geo.bottom)
@@ -360,8 +360,8 @@ def output_pair_norms(ymax, ymod, n):
 def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
                   scratch, bound, geo):
     """Images ``x (B, H, W)`` from complex coefficients ``(B, P, h, w)`` with
-    geometry ``geo`` (:func:`inverse_geometry`); ``scratch`` has ``min(threads,
-    B)`` rows of :func:`inverse_row_size` elements.
+    geometry ``geo`` (:func:`inverse_geometry`); ``scratch`` has
+    :func:`scratch_rows` rows of :func:`inverse_row_size` elements.
 
     Returns how many real and imaginary parts of the coefficients are NaN or
     beyond ``bound`` in magnitude (rounded down to the dtype): the caller's
