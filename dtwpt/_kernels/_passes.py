@@ -33,6 +33,14 @@ def _transposed_strip(x, r0, n, xt):
 
 
 @kernel(inline="always")
+def _band_rows(b, band, top, bottom, H):
+    """The image row of the first row of band ``b``'s units (``top`` rows above
+    the band, periodic: may be negative) and the rows of its units (see
+    :class:`._scratch.Geometry`)."""
+    return b * band - top, min(band, H - b * band) + top + bottom
+
+
+@kernel(inline="always")
 def _strip_rows(r, last, R, start, H):
     """Rows of the x-pass strip that starts at row ``r`` of a band's units
     (image row ``start + r``, periodic): at most ``R``, up to ``last``, and
@@ -113,8 +121,7 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
         for b in range(b0, b1, db):
             # The band's units hold image rows start .. start + rows (periodic);
             # its output rows are the y-packets' rows ny0 .. ny1, moved by oy.
-            start = b * band - top
-            rows = min(band, H - b * band) + top + bottom
+            start, rows = _band_rows(b, band, top, bottom, H)
             out_rows = (nph * (top >> level), nph * ((rows - bottom) >> level),
                         nph * (start >> level))
             r, u, last = r0, u0, min(r1, rows)
@@ -169,8 +176,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                 # The band's units hold image rows start .. start + rows
                 # (periodic); its output rows are those of y-packet rows
                 # ny0 .. ny1, moved by oy.
-                start = b * band - top
-                rows = min(band, H - b * band) + top + bottom
+                start, rows = _band_rows(b, band, top, bottom, H)
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
                 r, u, last = r0, u0, min(r1, rows)
                 while r < last or u < u1:  # x-pass strips, then y-pass units
@@ -250,8 +256,7 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types,
         for b in range(b0, b1, db):
             # The band's units hold image rows start .. start + rows (periodic),
             # exact in rows top .. rows - bottom.
-            start = b * band - top
-            rows = min(band, H - b * band) + top + bottom
+            start, rows = _band_rows(b, band, top, bottom, H)
             lo, hi = max(r0, top), min(r1, rows - bottom)
             nstrips = max(0, (hi - lo + R - 1) // R)
             ya_b, yb_b, ytmp_b = ya[:rows], yb[:rows], ytmp[:rows]

@@ -86,7 +86,11 @@ class Geometry(NamedTuple):
     band: int  # image rows per band (H: one band)
     top: int  # rows above a band in its units (a multiple of 2**level)
     bottom: int  # rows below it
-    L: int  # rows of the units: the longest band with its top and bottom rows
+
+    @property
+    def L(self):
+        """Rows of the units: the longest band with its top and bottom rows."""
+        return self.band_rows(0)
 
     @property
     def zsize(self):
@@ -147,7 +151,7 @@ def geometry(H, W, level, layout, itemsize, chunked=True, band=None, strip=STRIP
         R = strip
     R = min(R, L)
     return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, scols, ycols,
-                    ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom, L)
+                    ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom)
 
 
 def _reach(first, ntaps, shift, types, j):
