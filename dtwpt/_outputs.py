@@ -48,7 +48,7 @@ def empty(shape, dtype):
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if nbytes == 0 or nbytes > OUTPUT_POOL_BYTES or not _gil_enabled():
-        return np.empty(shape, dtype)
+        return page_aligned_empty(shape, dtype)
     with _lock:
         for i in range(len(_pool)):
             if _pool[i][1] == nbytes and _refs(_pool, i) == _UNUSED:

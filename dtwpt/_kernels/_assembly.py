@@ -9,10 +9,11 @@ import numpy as np
 
 from ._filtering import output_row
 from ._jit import kernel
+from ._stream import stream_row
 
 
 @kernel(inline="always")
-def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h, rows):
+def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, h, rows, line):
     """Complex packets ``out (P, h', w')`` from the y-leaves of ``unit``: output
     rows ``ny0 + oy .. ny1 + oy`` from rows ``ny0 .. ny1`` of the y-packets
     (``rows = (ny0, ny1, oy)``: a band of the image, or all of it).
@@ -21,7 +22,9 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
     (see :mod:`._scratch`); ``h`` is the rows of a y-packet (stored polyphase
     when ``nph == 2``, put back in natural order here). Writing
     complex values, rather than interleaving into a real view, lets the store
-    vectorise in float32.
+    vectorise in float32. With a ``line`` (complex, a row of the unit's
+    packets) rather than None, each row is computed there, then streamed
+    (:func:`._stream.stream_row`).
     """
     g, k = unit // K, unit % K
     part = nph * cw
@@ -41,17 +44,20 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
         for ny in range(ny0, ny1):
             ur = np.uint64(iv[p] * h + (output_row(ny, h, 1) if poly else ny))
             orow = out[p, ny + oy]
+            dst, d0 = (orow, uo) if line is None else (line, np.uint64(0))
             if poly:
                 for nx in range(part):
                     j = np.uint64(output_row(nx, part, 1))
                     re = ya[ur, ua + j] + s * yb[ur, ub + j]
                     im = cs * (yb[ur, ua + j] - s * ya[ur, ub + j])
-                    orow[uo + np.uint64(nx)] = complex(re, im)
+                    dst[d0 + np.uint64(nx)] = complex(re, im)
             else:
                 for nx in range(upart):
                     re = ya[ur, ua + nx] + s * yb[ur, ub + nx]
                     im = cs * (yb[ur, ua + nx] - s * ya[ur, ub + nx])
-                    orow[uo + nx] = complex(re, im)
+                    dst[d0 + nx] = complex(re, im)
+            if line is not None:
+                stream_row(orow, uo, line, part)
 
 
 @kernel(inner=True, fastmath={"contract"})

@@ -20,6 +20,7 @@ from ._assembly import (
 )
 from ._filtering import analysis_level, transpose_rows, tree_analysis, tree_synthesis
 from ._jit import kernel
+from ._stream import store_fence
 
 
 @kernel(inline="always")
@@ -102,9 +103,11 @@ def _scatter_periodic(phase, start, length, dst, col0):
 
 @kernel()
 def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types, level,
-                     packets, geo, z, xt, xbuf0, xbuf1, ybuf):
+                     packets, geo, z, xt, xbuf0, xbuf1, ybuf, line):
     """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``, bands ``b0:b1:db``.
 
+    ``line``: None, or a complex buffer of a row of a unit's packets to
+    stream the rows through (see :func:`assemble_coefficients`).
     ``packets = (iv, ih, sign, conj)``; ``geo = (G, K, cw, nph, R, band, top,
     bottom)`` (see :mod:`._scratch`); ``r0:r1`` are rows of a band's units
     (clipped to the band). The x-pass strips and the y-pass units are jobs of
@@ -146,8 +149,10 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
                     r += n
                 else:
                     assemble_coefficients(ya, yb, out[i], iv, ih, sign, conj, u, G, K, cw, nph,
-                                          (rows >> level) * nph, out_rows)
+                                          (rows >> level) * nph, out_rows, line)
                     u += 1
+    if line is not None:
+        store_fence()
 
 
 @kernel(fastmath={"contract"})
