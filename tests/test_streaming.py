@@ -6,7 +6,7 @@ import pytest
 import dtwpt
 from dtwpt import _kernels
 from dtwpt._kernels import page_aligned_empty
-from dtwpt._kernels._stream import LINE, stream_row
+from dtwpt._kernels._memory import LINE, stream_row
 
 
 def _buffer(n, dtype, offset, fill):

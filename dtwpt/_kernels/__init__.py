@@ -10,7 +10,7 @@ Layout of the package:
   the four real trees;
 - :mod:`._passes`: the x-pass of a row strip, the y-pass of a unit, and one
   work function per purpose (coefficients, RMax/CMod and pair norms, inverse);
-- :mod:`._stream`: nontemporal stores of large outputs;
+- :mod:`._memory`: nontemporal stores of large outputs;
 - :mod:`._checks`: the one-pass value check of the validators;
 - :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
   message when kernels are compiled;
@@ -85,7 +85,7 @@ __all__ = [
 ]
 
 #: Coefficient outputs of at least this many bytes are written with streaming
-#: stores (see :mod:`._stream`): larger than the caches, they go to memory
+#: stores (see :mod:`._memory`): larger than the caches, they go to memory
 #: anyway. On the benchmark machine a batch of 64 float64 224² images (102 MB)
 #: ran 1.17x faster streamed, a float32 one (51 MB) 1.2x slower.
 STREAM_BYTES = 64 << 20

@@ -9,7 +9,7 @@ import numpy as np
 
 from ._filtering import output_row
 from ._jit import kernel
-from ._stream import stream_row
+from ._memory import stream_row
 
 
 @kernel(inline="always")
@@ -24,7 +24,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
     complex values, rather than interleaving into a real view, lets the store
     vectorise in float32. With a ``line`` (complex, a row of the unit's
     packets) rather than None, each row is computed there, then streamed
-    (:func:`._stream.stream_row`).
+    (:func:`._memory.stream_row`).
     """
     g, k = unit // K, unit % K
     part = nph * cw

@@ -20,7 +20,7 @@ from ._assembly import (
 )
 from ._filtering import analysis_level, transpose_rows, tree_analysis, tree_synthesis
 from ._jit import kernel
-from ._stream import store_fence
+from ._memory import store_fence
 
 
 @kernel(inline="always")

@@ -1,4 +1,4 @@
-"""Nontemporal ("streaming") stores of output rows.
+"""Memory traffic of large outputs: nontemporal ("streaming") stores of rows.
 
 A large image's outputs (a 4096² float32 image's coefficients take 256 MiB)
 do not fit in any cache, and an ordinary store first reads the cache line it
@@ -82,3 +82,4 @@ def stream_row(dst, d0, src, n):
         _stream_line(dst, d0 + k * per, src, k * per)
     for j in range(lines * per, n):
         dst[d0 + j] = src[j]
+
