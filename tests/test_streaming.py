@@ -33,10 +33,18 @@ def test_stream_row_copies_exactly_its_row(dtype, offset, n):
         np.testing.assert_array_equal(dst, expected)
 
 
-def _forward(x, level, decimated, streamed, out, monkeypatch, **options):
-    monkeypatch.setattr(_kernels, "STREAM_BYTES", 0 if streamed else 1 << 62)
-    out[...] = np.nan
-    return dtwpt.dtcwpt2(x, level, decimated=decimated, out=out, **options).coeffs
+def _streaming(monkeypatch, on):
+    """Streaming for every output (``on``) or none; returns the list of the
+    drivers' decisions (:func:`dtwpt._kernels._streamed`), appended per call."""
+    monkeypatch.setattr(_kernels, "STREAM_BYTES", 0 if on else 1 << 62)
+    decide, seen = _kernels._streamed, []
+
+    def recorded(outputs, chunk):
+        seen.append(decide(outputs, chunk))
+        return seen[-1]
+
+    monkeypatch.setattr(_kernels, "_streamed", recorded)
+    return seen
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -48,18 +56,47 @@ def _forward(x, level, decimated, streamed, out, monkeypatch, **options):
     ((1, 512, 96), 3, {"wavelet": "qshift_b", "packet_wavelet": "sym8"}),
 ])
 def test_streamed_coefficients_match(monkeypatch, shape, level, options, decimated, dtype):
-    """The forward transform streams its rows through a row buffer; its
-    coefficients equal those stored directly, bit for bit, in outputs that
-    start on a cache line or 8, 16 or 48 bytes past one."""
+    """The forward transform streams its rows through a row buffer when they
+    are whole cache lines; its coefficients equal those stored directly, bit
+    for bit, in outputs that start on a cache line or 8, 16 or 48 bytes past
+    one (stored the ordinary way)."""
     x = np.random.default_rng(level).standard_normal(shape).astype(dtype)
     like = dtwpt.dtcwpt2(x, level, decimated=decimated, **options).coeffs
-    direct = _forward(x, level, decimated, False, np.empty_like(like), monkeypatch, **options)
-    itemsize = like.dtype.itemsize
-    for offset in (0, itemsize, 48):
+    _streaming(monkeypatch, False)
+    direct = dtwpt.dtcwpt2(x, level, decimated=decimated, out=np.full_like(like, np.nan),
+                           **options).coeffs
+    seen = _streaming(monkeypatch, True)
+    for offset in (0, like.itemsize, 48):
         out = _buffer(like.size, like.dtype, offset, np.nan).reshape(like.shape)
-        streamed = _forward(x, level, decimated, True, out, monkeypatch, **options)
-        assert streamed.ctypes.data % LINE == offset % LINE
-        np.testing.assert_array_equal(streamed, direct)
+        dtwpt.dtcwpt2(x, level, decimated=decimated, out=out, **options)
+        np.testing.assert_array_equal(out, direct)
+        # Rows of whole cache lines in an aligned output stream, others do not.
+        whole = like.shape[-1] * like.itemsize % LINE == 0
+        assert seen[-1] == (offset == 0 and whole)
+    assert any(seen) or dtype == np.float32 and shape == (1, 512, 96)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, level, q", [
+    ((1, 512, 1024), 2, 1),  # bands, chunks of 128 (float32) or 64 (float64) columns
+    ((1, 256, 512), 2, 2),
+    ((2, 128, 256), 2, 0),  # a batch
+    ((1, 192, 512), 2, 9),  # whole packets
+])
+def test_streamed_rmax_cmod_match(monkeypatch, shape, level, q, dtype):
+    """RMax/CMod stream their rows when they are whole cache lines; the
+    outputs equal those stored directly, bit for bit."""
+    x = np.random.default_rng(q).standard_normal(shape).astype(dtype)
+    _streaming(monkeypatch, False)
+    direct = dtwpt.rmax_cmod(x, level, q=q)
+    direct = tuple(np.array(a) for a in direct)
+    seen = _streaming(monkeypatch, True)
+    for offset in (0, 16):
+        out = tuple(_buffer(a.size, dtype, offset, np.nan).reshape(a.shape) for a in direct)
+        dtwpt.rmax_cmod(x, level, q=q, out=out)
+        assert seen[-1] == (offset == 0)
+        for a, b in zip(out, direct):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_large_outputs_stream_and_start_on_a_page():

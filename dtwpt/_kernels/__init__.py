@@ -33,6 +33,7 @@ import numpy as np
 from . import _passes
 from ._checks import count_outside
 from ._filtering import tree_analysis, tree_synthesis
+from ._memory import LINE
 from ._notice import compiling_notice, silence_compiling_notice
 from ._scratch import (
     DECIMATED,
@@ -84,10 +85,11 @@ __all__ = [
     "tree_synthesis",
 ]
 
-#: Coefficient outputs of at least this many bytes are written with streaming
-#: stores (see :mod:`._memory`): larger than the caches, they go to memory
-#: anyway. On the benchmark machine a batch of 64 float64 224² images (102 MB)
-#: ran 1.17x faster streamed, a float32 one (51 MB) 1.2x slower.
+#: Outputs of at least this many bytes in all are written with streaming
+#: stores (see :mod:`._memory`, :func:`_streamed`): larger than the caches,
+#: they go to memory anyway. On the benchmark machine the coefficients of a
+#: batch of 64 float64 224² images (102 MB) were computed 1.17x faster
+#: streamed, those of a float32 one (51 MB) 1.2x slower.
 STREAM_BYTES = 64 << 20
 
 #: Images of at least this many pixels are shared by all threads when the batch is smaller.
@@ -188,6 +190,17 @@ def _schedule(B, geo, nrows, call, rows_first=True):
     return rounds
 
 
+def _streamed(outputs, chunk):
+    """Whether the kernels stream their rows into ``outputs`` (see
+    :mod:`._memory`): at least :data:`STREAM_BYTES` in all, and every chunk of
+    ``chunk`` elements of a row whole cache lines (each output and its rows
+    start on a line, and a chunk fills its last one). Other rows would be
+    stored the ordinary way after a copy: slower than storing them directly."""
+    return (sum(out.nbytes for out in outputs) >= STREAM_BYTES
+            and all(out.ctypes.data % LINE == 0 and out.strides[-2] % LINE == 0
+                    and chunk * out.itemsize % LINE == 0 for out in outputs))
+
+
 def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign, conj,
                   scratch, geo):
     """Complex coefficients ``out (B, P, h', w')`` of a batch ``x (B, H, W)``
@@ -199,7 +212,7 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign,
     # Streamed rows of packets are computed in xt (idle in the y-pass), then stored;
     # line=None compiles the work function without streaming (Numba prunes the
     # branches on it).
-    stream = out.nbytes >= STREAM_BYTES
+    stream = _streamed((out,), geo.nph * geo.cw)
 
     def call(row, slot, images, rows, units, bands):
         v = carve(scratch[row], geo, slot)
@@ -323,12 +336,14 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
     sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R, geo.band, geo.top, geo.bottom)
     no_pairs = np.empty((0, P, 4))
+    # Streamed rows are computed in xt (idle in the y-pass), then stored.
+    stream = _streamed((rmax, cmod), geo.cw)
 
     def call(row, slot, images, rows, units, bands):
         v = carve(scratch[row], geo, slot)
         return (x, x, rmax, cmod, no_pairs, *images, *rows, *units, *bands, bank, types, level,
                 q, table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
-                pool_view(scratch[row], geo, slot, q))
+                pool_view(scratch[row], geo, slot, q), v.xt[: 2 * geo.cw] if stream else None)
 
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):
         run(_passes.rmax_cmod_work, calls)
@@ -355,7 +370,7 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
         calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, geo.L, 0, geo.nunits,
                       0, 1, 1, bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
-                      v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q)))
+                      v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q), None))
     run(_passes.rmax_cmod_work, calls)
     return norms
 

@@ -62,7 +62,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
 
 @kernel(inner=True, fastmath={"contract"})
 def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows, unit, G, K, cw,
-                   halo, q, pool):
+                   halo, q, pool, line):
     """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`):
     output rows ``ny0 + oy .. ny1 + oy`` from rows ``ny0 .. ny1`` of the
     y-packets, which have ``h`` rows each (``rows = (ny0, ny1, oy)``: a band
@@ -83,6 +83,9 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
     by y-tree a at the decimated rate (CMod only reads its even rows),
     ``yb`` the parts ``[b even | b odd]`` filtered by y-tree b and
     ``yb_dec`` the part ``a even`` (``x-tree`` letters; see :mod:`._scratch`).
+
+    With a ``line`` (two rows of ``cw`` values) rather than None, each output
+    row is computed there, then streamed (:func:`._memory.stream_row`).
     """
     g, chunk = unit // K, unit % K
     pw = cw + 2 * halo  # columns of a part's chunk
@@ -140,28 +143,36 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
                 p_plus, p_minus = packet_of[v, g * G + j, 0], packet_of[v, g * G + j, 1]
                 s = sign[p_plus]  # the other packet's sign is -s
                 mod_plus, mod_minus = cmod[p_plus, ny + oy], cmod[p_minus, ny + oy]
+                if line is None:
+                    dst_plus, dst_minus, d0 = mod_plus, mod_minus, uo
+                else:
+                    dst_plus, dst_minus, d0 = line[:cw], line[cw : 2 * cw], np.uint64(0)
                 for nx in range(ucw):
                     aa, bb = ya[urow, ca + nx], yb[urow, cb + nx]
                     ba, ab = yb_dec[udec, cb + nx], ya_dec[udec, cb + nx]
                     re, im = aa + s * bb, ba - s * ab
-                    mod_plus[uo + nx] = np.sqrt(re * re + im * im)
+                    dst_plus[d0 + nx] = np.sqrt(re * re + im * im)
                     re, im = aa - s * bb, ba + s * ab
-                    mod_minus[uo + nx] = np.sqrt(re * re + im * im)
+                    dst_minus[d0 + nx] = np.sqrt(re * re + im * im)
+                if line is not None:
+                    stream_row(mod_plus, uo, dst_plus, cw)
+                    stream_row(mod_minus, uo, dst_minus, cw)
                 for k in range(2):
                     p = packet_of[v, g * G + j, k]
                     even, odd = vmax[k, 0], vmax[k, 1]
                     # RMax: the max along x over the window of each output.
                     orow = rmax[p, ny + oy]
+                    dst, d0 = (orow, uo) if line is None else (line, np.uint64(0))
                     if q == 1:  # odd samples n - 1 and n, even sample n
                         for n in range(np.uint64(left), ucw):
                             left_odd, centre = odd[uprev + n], even[ubase + n]
-                            orow[uo + n] = max(max(left_odd, centre), odd[ubase + n])
+                            dst[d0 + n] = max(max(left_odd, centre), odd[ubase + n])
                     else:
                         for n in range(left, cw - right):
                             m = even[base + n]
                             for d in range(-q, q + 1):
                                 m = max(m, vmax[k, d % 2, base + n + d // 2])
-                            orow[uo + np.uint64(n)] = m
+                            dst[d0 + np.uint64(n)] = m
                     # The wrapped outputs: n < left and n >= tail.
                     tail = max(cw - right, left)
                     for i in range(left + cw - tail):
@@ -169,7 +180,9 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
                         m = even[base + n]
                         for d in range(-q, q + 1):
                             m = max(m, vmax[k, d % 2, base + (n + d // 2) % cw])
-                        orow[uo + np.uint64(n)] = m
+                        dst[d0 + np.uint64(n)] = m
+                    if line is not None:
+                        stream_row(orow, uo, line, cw)
 
 
 @kernel(inner=True)

@@ -157,7 +157,7 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
 
 @kernel(fastmath={"contract"})
 def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank,
-                   types, level, q, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool):
+                   types, level, q, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool, line):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1:db``;
     ``geo = (G, K, cw, halo, R, band, top, bottom)`` (see :mod:`._scratch`);
     ``r0:r1`` are rows of a band's units (clipped to the band).
@@ -165,7 +165,8 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
     With pairs (``norms`` of ``n > 0`` rows), ``norms[i]`` (see :func:`pair_norms`)
     of the pairs ``(x[i], xs[i])`` instead, RMax and CMod of the current pair
     in ``rmax (2, P, h, w)`` and ``cmod (2, P, h, w)``: one kernel (one
-    compilation) serves both uses.
+    compilation) serves both uses. ``line``: None, or a buffer of two rows of
+    a chunk to stream the output rows through (see :func:`pool_rmax_cmod`).
     """
     G, K, cw, halo, R, band, top, bottom = geo
     filt, first, ntaps, shift = bank
@@ -227,10 +228,13 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                         r += n
                     else:
                         pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
-                                       sign, rows >> level, out_rows, u, G, K, cw, halo, q, pool)
+                                       sign, rows >> level, out_rows, u, G, K, cw, halo, q, pool,
+                                       line)
                         u += 1
         if pairs:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
+    if line is not None:
+        store_fence()
 
 
 @kernel()
