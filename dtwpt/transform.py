@@ -196,7 +196,8 @@ def dtcwpt2(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
         it, the result goes into a new array, or into the memory of an earlier
         result that nothing references any more (already mapped, so a loop of
         calls does not pay for fresh pages; see the Performance page). An
-        ``out`` that starts on a 64-byte boundary is written faster.
+        ``out`` that starts on a 64-byte boundary is written faster, and a
+        large one (64 MiB or more) with streaming stores.
 
     Returns
     -------
