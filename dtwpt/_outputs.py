@@ -44,7 +44,9 @@ def _gil_enabled():
 
 
 def empty(shape, dtype):
-    """``numpy.empty(shape, dtype)``, reusing a dropped output of the same size."""
+    """``numpy.empty(shape, dtype)`` starting on a memory page (so that large
+    outputs can be streamed, see :mod:`._kernels._memory`), reusing a dropped
+    output of the same size."""
     dtype = np.dtype(dtype)
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if nbytes == 0 or nbytes > OUTPUT_POOL_BYTES or not _gil_enabled():

@@ -82,4 +82,3 @@ def stream_row(dst, d0, src, n):
         _stream_line(dst, d0 + k * per, src, k * per)
     for j in range(lines * per, n):
         dst[d0 + j] = src[j]
-
