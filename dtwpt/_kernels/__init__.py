@@ -38,10 +38,10 @@ from ._notice import compiling_notice, silence_compiling_notice
 from ._scratch import (
     DECIMATED,
     HALO,
-    INVERSE_STRIP_ROWS,
+    INVERSE_STRIP_COLUMN_BYTES,
     RMAX_CMOD,
     STRIP_BYTES,
-    STRIP_ROWS,
+    STRIP_COLUMN_BYTES,
     UNDECIMATED,
     band_halo,
     carve,
@@ -248,7 +248,7 @@ BAND_MIN_RATIO = 4
 
 
 def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=None,
-            own_bands=True, strip=STRIP_ROWS):
+            own_bands=True, strip=STRIP_COLUMN_BYTES):
     """The :class:`._scratch.Geometry` of a batch of ``B`` images: in bands of
     at most :data:`BAND_BYTES` of image rows if at least two fit; with a
     ``budget`` (bytes), in enough bands for the scratch of an image whose
@@ -257,7 +257,7 @@ def _banded(B, H, W, level, layout, itemsize, chunked, halo, budget=None, slot=N
     gives the rows ``(top, bottom)`` a band adds; ``slot(geo)`` the elements of
     a thread's working buffers (``geo.slot_size`` by default); ``own_bands``:
     see :func:`scratch_rows` (then as many bands per thread, where allowed);
-    ``strip``: rows of an x-pass strip (see :func:`._scratch.geometry`).
+    ``strip``: bytes per column of an x-pass strip (see :func:`._scratch.geometry`).
     """
     geo = geometry(H, W, level, layout, itemsize, chunked, strip=strip)
 
@@ -304,7 +304,7 @@ def inverse_geometry(B, H, W, level, itemsize, bank, types):
     _, first, ntaps, shift = bank
     return _banded(B, H, W, level, DECIMATED, itemsize, True,
                    lambda: synthesis_halo(first, ntaps, shift, types, level),
-                   slot=inverse_slot_size, strip=INVERSE_STRIP_ROWS)
+                   slot=inverse_slot_size, strip=INVERSE_STRIP_COLUMN_BYTES)
 
 
 def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
