@@ -132,9 +132,10 @@ def geometry(H, W, level, layout, itemsize, chunked=True, band=None,
     # of STRIP_BYTES and the three y-tree buffers of a thread within YPASS_BYTES
     # (or their rows at MIN_UNIT_ROW); RMax/CMod chunks keep RMAX_PART_BYTES
     # per part (its large images run in bands, whose y-trees are short).
-    budget = min(STRIP_BYTES // 2, max(MIN_UNIT_ROW, YPASS_BYTES // (3 * L * nph)))
     if layout == RMAX_CMOD:  # a y-tree filters three parts of a chunk
         budget = 3 * RMAX_PART_BYTES
+    else:
+        budget = min(STRIP_BYTES // 2, max(MIN_UNIT_ROW, YPASS_BYTES // (3 * L * nph)))
     K = 1
     if chunked and unit_row // 2 > budget:
         # RMax/CMod chunks also compute their halo: keep it a small share.
