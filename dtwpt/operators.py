@@ -121,22 +121,30 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
     >>> bool(np.allclose(ymod, np.abs(dtcwpt2(x, 2).coeffs)))
     True
     """
+    if out is not None and (not isinstance(out, tuple) or len(out) != 2):
+        raise TypeError("out must be a tuple (ymax, ymod) of two arrays, got "
+                        f"{type(out).__name__}")
+    return _pooled_maps(x, level, wavelet, packet_wavelet, mode, q, axes,
+                        out or (None, None), ("out[0]", "out[1]"), func="rmax_cmod")
+
+
+def _pooled_maps(x, level, wavelet, packet_wavelet, mode, q, axes, out, names, *, func):
+    """RMax and CMod of ``x`` written into ``out = (ymax, ymod)``, each an
+    array the caller gives (checked under its name in ``names``) or None for
+    an array of the output pool; returns both."""
     plan, batch, lead, q = _prepare_pooled(x, level, wavelet, packet_wavelet, mode, q, axes,
-                                           func="rmax_cmod")
+                                           func=func)
     level = plan.level
     B, H, W = batch.shape
     P = plan.layout.iv.size
     shape = (B, P, H >> level, W >> level)
-    if out is None:
-        out = tuple(_outputs.empty(lead + shape[1:], batch.dtype) for _ in range(2))
-    elif not isinstance(out, tuple) or len(out) != 2:
-        raise TypeError("out must be a tuple (ymax, ymod) of two arrays, got "
-                        f"{type(out).__name__}")
-    else:
-        for name, array in zip(("out[0]", "out[1]"), out):
+    for array, name in zip(out, names):
+        if array is not None:
             check_out(array, lead + shape[1:], batch.dtype, name, inputs=(x,))
-        if np.shares_memory(*out):
-            raise ValueError("out[0] and out[1] must not share memory")
+    if all(array is not None for array in out) and np.shares_memory(*out):
+        raise ValueError(f"{names[0]} and {names[1]} must not share memory")
+    out = tuple(_outputs.empty(lead + shape[1:], batch.dtype) if array is None else array
+                for array in out)
     ymax, ymod = (array.reshape(shape) for array in out)
     lay = plan.layout
     geo, scratch = _rmax_scratch(batch, plan, q)
@@ -257,7 +265,7 @@ def pair_squared_norms(x: ArrayLike, x_shifted: ArrayLike, level: int, *,
 def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
          packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
          mode: str = "periodization", q: int = 1,
-         axes: tuple[int, int] | None = None) -> np.ndarray:
+         axes: tuple[int, int] | None = None, out: np.ndarray | None = None) -> np.ndarray:
     """RMax of every DT-CWPT packet: real convolution, subsampling, max pooling.
 
     With ``m = 2**(J-1)`` and packet ``p``'s complex kernel ``W_p``
@@ -283,6 +291,11 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
         Pooling half-width, as in :func:`rmax_cmod`.
     axes : tuple of int, keyword-only
         As in :func:`dtwpt.dtcwpt2`.
+    out : ndarray, keyword-only
+        Array to write the result into (writeable, C-contiguous, of the
+        result's shape and real dtype), returned. Without it, as in
+        :func:`dtwpt.dtcwpt2`. CMod, computed alongside, goes to a
+        recycled array either way.
 
     Returns
     -------
@@ -292,10 +305,12 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     Raises
     ------
     TypeError
-        As :func:`rmax_cmod` (which has an ``out`` argument this lacks).
+        As :func:`rmax_cmod`; an ``out`` that is not an ndarray.
     ValueError
         As :func:`rmax_cmod`: bad level, mode, wavelet, packet wavelet, axes
-        or ``q``, or values of ``x`` that are not finite or too large.
+        or ``q``, or values of ``x`` that are not finite or too large; an
+        ``out`` of the wrong shape or dtype, not writeable and C-contiguous,
+        or sharing memory with ``x``.
 
     See Also
     --------
@@ -322,13 +337,14 @@ def rmax(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     >>> bool(np.allclose(rmax(x, 1), window))
     True
     """
-    return rmax_cmod(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode, q=q,
-                     axes=axes)[0]
+    return _pooled_maps(x, level, wavelet, packet_wavelet, mode, q, axes, (out, None),
+                        ("out", None), func="rmax")[0]
 
 
 def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
          packet_wavelet: str | pywt.Wavelet | FilterPair | None = None,
-         mode: str = "periodization", axes: tuple[int, int] | None = None) -> np.ndarray:
+         mode: str = "periodization", axes: tuple[int, int] | None = None,
+         out: np.ndarray | None = None) -> np.ndarray:
     """CMod of every DT-CWPT packet: complex convolution, subsampling, modulus.
 
     With ``m = 2**(J-1)``, packet ``p``'s complex kernel ``W_p``
@@ -347,6 +363,10 @@ def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
         J in [1, 8].
     wavelet, packet_wavelet, mode, axes : keyword-only
         As in :func:`dtwpt.dtcwpt2`.
+    out : ndarray, keyword-only
+        Array to write the result into (writeable, C-contiguous, of the
+        result's shape and real dtype), returned. The complex coefficients
+        are computed first, in a recycled array (see :func:`dtwpt.dtcwpt2`).
 
     Returns
     -------
@@ -356,12 +376,13 @@ def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     Raises
     ------
     TypeError
-        As :func:`dtwpt.dtcwpt2` (which has ``decimated`` and ``out``
-        arguments this lacks).
+        As :func:`dtwpt.dtcwpt2` (which has a ``decimated`` argument this
+        lacks); an ``out`` that is not an ndarray.
     ValueError
         As :func:`dtwpt.dtcwpt2`: bad level, mode, wavelet, packet wavelet or
         axes, a size that does not fit the level, or values of ``x`` that are
-        not finite or too large.
+        not finite or too large; an ``out`` of the wrong shape or dtype, not
+        writeable and C-contiguous, or sharing memory with ``x``.
 
     See Also
     --------
@@ -390,8 +411,12 @@ def cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a",
     >>> bool(np.allclose(cmod(x, 1)[p], direct))
     True
     """
-    return np.abs(dtcwpt2(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet,
-                          mode=mode, axes=axes).coeffs)
+    coeffs = dtcwpt2(x, level, wavelet=wavelet, packet_wavelet=packet_wavelet, mode=mode,
+                     axes=axes).coeffs
+    if out is None:
+        return np.abs(coeffs)
+    check_out(out, coeffs.shape, coeffs.real.dtype, inputs=(x,))
+    return np.abs(coeffs, out=out)
 
 
 def packet_kernels(level: int, *, wavelet: str | ArrayLike = "qshift_a",

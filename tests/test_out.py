@@ -39,6 +39,44 @@ def test_rmax_cmod_into_out_reused_across_batches():
         np.testing.assert_array_equal(ymod, expected[1])
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rmax_and_cmod_into_out_equal_fresh_results(dtype):
+    """``rmax(out=)`` and ``cmod(out=)`` return ``out``, holding what the call
+    without it returns; with moved axes too."""
+    x = np.random.default_rng(6).standard_normal((16, 3, 24)).astype(dtype)
+    options = dict(axes=(0, 2))
+    for operator in (dtwpt.rmax, dtwpt.cmod):
+        expected = operator(x, 2, **options)
+        out = np.full_like(expected, np.nan)
+        assert operator(x, 2, out=out, **options) is out
+        np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(dtwpt.rmax(x, 2, q=2, **options),
+                                  dtwpt.rmax_cmod(x, 2, q=2, **options)[0])
+
+
+@pytest.mark.parametrize("operator", [dtwpt.rmax, dtwpt.cmod])
+@pytest.mark.parametrize("make_out, error, words", [
+    (lambda y: np.empty(y.shape, np.float32), ValueError, ["out", "float64"]),
+    (lambda y: np.empty(y.shape[1:], y.dtype), ValueError, ["out", "shape"]),
+    (lambda y: np.empty(y.shape, y.dtype)[..., ::-1], ValueError, ["out", "C-contiguous"]),
+    (lambda y: y.tolist(), TypeError, ["out", "list"]),
+])
+def test_bad_rmax_or_cmod_out_is_refused(operator, make_out, error, words):
+    x = np.zeros((2, 16, 16))
+    with pytest.raises(error) as info:
+        operator(x, 2, out=make_out(operator(x, 2)))
+    assert all(w in str(info.value) for w in words)
+    assert "out[" not in str(info.value)
+
+
+@pytest.mark.parametrize("operator", [dtwpt.rmax, dtwpt.cmod])
+def test_rmax_or_cmod_out_must_not_alias_the_input(operator):
+    memory = np.zeros(32 * 32 * 4 * 4)  # RMax/CMod of 32 images 16 x 16 at J = 2
+    images = memory[: 32 * 16 * 16].reshape(32, 16, 16)
+    with pytest.raises(ValueError, match="must not share memory with the input"):
+        operator(images, 2, out=memory.reshape(32, 32, 4, 4))
+
+
 @pytest.mark.parametrize("make_out, error, words", [
     (lambda c: np.empty(c.shape, np.complex128), ValueError, ["out", "complex64"]),
     (lambda c: np.empty(c.shape[:-1] + (1,), c.dtype), ValueError, ["out", "shape"]),
