@@ -74,8 +74,8 @@ def rmax_cmod(x: ArrayLike, level: int, *, wavelet: str | ArrayLike = "qshift_a"
         As in :func:`dtwpt.dtcwpt2` (a colour-looking image needs ``axes``).
     out : tuple of two ndarray, keyword-only
         ``(ymax, ymod)`` arrays to write into (writeable, C-contiguous, of the
-        result's shape and real dtype), returned. Without it, as in
-        :func:`dtwpt.dtcwpt2`.
+        result's shape and real dtype), returned; either may be None, for an
+        array as without ``out`` (see :func:`dtwpt.dtcwpt2`).
 
     Returns
     -------

@@ -37,6 +37,10 @@ def test_rmax_cmod_into_out_reused_across_batches():
         expected = dtwpt.rmax_cmod(x, 3)
         np.testing.assert_array_equal(ymax, expected[0])
         np.testing.assert_array_equal(ymod, expected[1])
+    first, second = dtwpt.rmax_cmod(x, 3, out=(None, ymod))  # one of them given
+    assert second is ymod and not np.shares_memory(first, ymod)
+    np.testing.assert_array_equal(first, expected[0])
+    np.testing.assert_array_equal(ymod, expected[1])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
