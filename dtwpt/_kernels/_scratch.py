@@ -53,6 +53,9 @@ STRIP_COLUMN_BYTES = 320
 #: 112 rows; 384² float64 ones ran the forward 1.13x and the inverse 1.15x
 #: faster, 512² float32 ones 1.07-1.08x; RMax/CMod on 224² float64 1.05x).
 XPASS_SPLIT_BYTES = 1 << 20
+#: Bytes of the widest vector register (512 bits): those strips hold whole
+#: vectors of rows.
+VECTOR_BYTES = 64
 #: The inverse's strips (four buffers of a strip per thread rather than three):
 #: a 4096² float32 image ran 1.05x faster with 64 rows than with 80.
 INVERSE_STRIP_COLUMN_BYTES = 256
@@ -163,7 +166,7 @@ def geometry(H, W, level, layout, itemsize, chunked=True, band=None,
     if xbytes > XPASS_BYTES:
         R = strip // itemsize
     elif xbytes > XPASS_SPLIT_BYTES:
-        lanes = 64 // itemsize  # rows of one 512-bit vector
+        lanes = VECTOR_BYTES // itemsize
         strips = -(-xbytes // XPASS_SPLIT_BYTES)
         R = -(-L // (strips * lanes)) * lanes
     R = min(R, L)
