@@ -251,6 +251,47 @@ def test_kernels_ask_for_the_widest_vectors():
             assert "zmm" in asm
 
 
+def _transpose_twice(x, xt, back):
+    transpose_rows = _kernels._filtering.transpose_rows
+    transpose_rows(x, xt, 0 * x.shape[0])
+    transpose_rows(xt, back, min(0, x.shape[1]))  # (Numba's min: a helper of its own)
+
+
+def test_called_kernels_are_linked_after_optimisation(monkeypatch):
+    """A kernel's own code is optimised with Numba's helpers (here ``min``)
+    linked in, and without the code of the kernels it calls, which is linked
+    after (optimised already); the results are unchanged."""
+    x = np.random.default_rng(1).standard_normal((6, 40)).astype(np.float32)
+    probe = njit(pipeline_class=_jit.compiler(False))(lambda a: a.shape[0])
+    probe(x)
+    library_class = type(probe.overloads[probe.signatures[0]].library)
+    assert library_class.__name__ == "KernelLibrary"
+    optimise = library_class._optimize_final_module
+    optimised = []  # the functions defined when each library is optimised
+
+    def spy(library):
+        optimised.append([f.name for f in library._final_module.functions
+                          if not f.is_declaration])
+        optimise(library)
+
+    monkeypatch.setattr(library_class, "_optimize_final_module", spy)
+    fresh = njit(pipeline_class=_jit.compiler(False))(_transpose_twice)
+    xt, back = np.empty((40, 6), np.float32), np.empty((6, 40), np.float32)
+    fresh(x, xt, back)
+    np.testing.assert_array_equal(xt, x.T)
+    np.testing.assert_array_equal(back, x)
+    own = optimised[-1]  # the fresh kernel's: the last library optimised
+    assert any("_transpose_twice" in name for name in own)
+    assert any("min" in name for name in own)
+    assert not any(name.startswith(_jit.KERNEL_SYMBOLS) for name in own)
+    library = fresh.overloads[fresh.signatures[0]].library
+    linked = [f.name for f in library._final_module.functions if not f.is_declaration]
+    assert any(name.startswith(_jit.KERNEL_SYMBOLS + "10_filtering14transpose_rows")
+               for name in linked)
+    assert _jit._is_kernel(library) and not _jit._is_kernel(
+        probe.overloads[probe.signatures[0]].library)
+
+
 def test_compiling_notice_only_when_the_cache_is_cold(tmp_path, monkeypatch, capsys):
     (tmp_path / "fresh_kernel.py").write_text(
         "import numba\n\n@numba.njit(cache=True)\ndef double(a):\n    return 2 * a\n")
