@@ -41,7 +41,7 @@ WIDE_VECTORS = '"prefer-vector-width"="512"'
 KERNEL_SYMBOLS = "_ZN5dtwpt8_kernels"
 #: What :class:`KernelLibrary <_compilers>` uses of Numba's code library (private
 #: names): a Numba without them finalizes kernels its own way.
-_LIBRARY_NEEDS = ("_linking_libraries", "_reload_init", "_final_module",
+_LIBRARY_NEEDS = ("_linking_libraries", "_reload_init", "_final_module", "_get_module_for_linking",
                   "_optimize_final_module", "_finalize_final_module", "_raise_if_finalized")
 
 
