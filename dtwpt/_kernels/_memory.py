@@ -72,13 +72,19 @@ def store_fence(typingctx):
 
 @kernel(inline="always")
 def stream_row(dst, d0, src, n):
-    """``dst[d0 : d0 + n] = src[:n]`` (1D contiguous arrays of one dtype): with
-    nontemporal stores if the row is whole cache lines (it starts on a line
-    boundary and fills its last line), else with ordinary ones."""
-    per = LINE // dst.itemsize
-    whole = (n % per == 0) & (_address(dst, d0) % LINE == 0)
-    lines = (n // per) * whole
+    """``dst[d0 : d0 + n] = src[:n]`` (1D contiguous arrays of one dtype): the
+    whole cache lines of the destination with nontemporal stores, the
+    elements before its first line boundary and after its last with ordinary
+    ones (every element if none starts on a line: an address that is not a
+    multiple of the item size)."""
+    size = dst.itemsize
+    per = LINE // size
+    gap = -_address(dst, d0) % LINE  # bytes from dst[d0] to the next line
+    head = min(gap // size if gap % size == 0 else n, n)
+    lines = (n - head) // per
+    for j in range(head):
+        dst[d0 + j] = src[j]
     for k in range(lines):
-        _stream_line(dst, d0 + k * per, src, k * per)
-    for j in range(lines * per, n):
+        _stream_line(dst, d0 + head + k * per, src, head + k * per)
+    for j in range(head + lines * per, n):
         dst[d0 + j] = src[j]
