@@ -14,6 +14,8 @@ import dtwpt._plan
 from dtwpt import _kernels
 from dtwpt._kernels import _jit, _notice
 
+from conftest import run_isolated
+
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, level", [((128, 160), 3), ((136, 1024), 1), ((256, 128), 2)])
@@ -290,6 +292,42 @@ def test_called_kernels_are_linked_after_optimisation(monkeypatch):
                for name in linked)
     assert _jit._is_kernel(library) and not _jit._is_kernel(
         probe.overloads[probe.signatures[0]].library)
+
+
+_FIRST_PROCESS = """
+    import numpy as np, dtwpt
+    from dtwpt._kernels import _filtering
+    x = np.random.default_rng(3).standard_normal((2, 96, 128)).astype(np.float32)
+    np.save({path!r}, dtwpt.dtcwpt2(x, 2).coeffs)
+    # Called kernels are optimised but keep no machine code of their own.
+    (library,) = [r.library for r in _filtering.analysis_level.overloads.values()]
+    assert library.compiled is False
+"""
+
+_SECOND_PROCESS = """
+    import numpy as np, dtwpt
+    from dtwpt import _kernels
+    from dtwpt._kernels import _filtering
+    x = np.random.default_rng(3).standard_normal((2, 96, 128)).astype(np.float32)
+    _kernels.STREAM_BYTES = 0  # a work function this cache lacks: compiled here
+    streamed = dtwpt.dtcwpt2(x, 2).coeffs
+    assert sum(_filtering.analysis_level.stats.cache_hits.values()) >= 1
+    np.testing.assert_array_equal(streamed, np.load({path!r}))
+    print("same")
+"""
+
+
+def test_called_kernels_from_the_cache_serve_new_callers(tmp_path, monkeypatch):
+    """Kernels that only other kernels call are cached without machine code
+    of their own (their callers compile the copies they link); a later
+    process that loads them from the cache and compiles a new caller with
+    them (the streaming variant of the forward work function) computes the
+    same coefficients, bit for bit, as the process that compiled them."""
+    assert _jit.compiler(True) is not None, "this Numba lacks the compiler classes"
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "cache"))
+    path = str(tmp_path / "coeffs.npy")
+    run_isolated(_FIRST_PROCESS.format(path=path), timeout=300)
+    assert run_isolated(_SECOND_PROCESS.format(path=path), timeout=300).strip() == "same"
 
 
 def test_compiling_notice_only_when_the_cache_is_cold(tmp_path, monkeypatch, capsys):
