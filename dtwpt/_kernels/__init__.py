@@ -338,23 +338,27 @@ def rmax_geometry(B, H, W, level, itemsize, q, bank, types, bands=True):
                    own_bands=False)
 
 
+def _window(q):
+    """The pooling window argument of the kernels: None for the default ``q = 1``,
+    whose kernels are then compiled without the code of other windows."""
+    return None if q == 1 else q
+
+
 def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, iv, ih, sign,
                     scratch, geo):
     """RMax and CMod ``(B, P, h, w)`` of every packet for a batch ``x (B, H, W)``
     with geometry ``geo`` (:func:`rmax_geometry`); ``scratch`` rows hold
     :func:`rmax_row_size` elements.
     """
-    P = iv.size
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
     sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R, geo.band, geo.top, geo.bottom)
-    no_pairs = np.empty((0, P, 4))
     # Streamed rows are computed in xt (idle in the y-pass), then stored.
     stream = _streamed((rmax, cmod), geo.cw)
 
     def call(row, slot, images, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, x, rmax, cmod, no_pairs, *images, *rows, *units, *bands, bank, types, level,
-                q, table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+        return (x, x, rmax, cmod, None, *images, *rows, *units, *bands, bank, types, level,
+                _window(q), table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q), v.xt[: 2 * geo.cw] if stream else None)
 
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):
@@ -381,8 +385,8 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
         calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, geo.L, 0, geo.nunits,
-                      0, 1, 1, bank, types, level, q, table, sign, sizes, v.z, v.xt, v.xbuf0,
-                      v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q), None))
+                      0, 1, 1, bank, types, level, _window(q), table, sign, sizes, v.z, v.xt,
+                      v.xbuf0, v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q), None))
     run(_passes.rmax_cmod_work, calls)
     return norms
 

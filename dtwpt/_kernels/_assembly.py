@@ -62,7 +62,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
 
 @kernel(inner=True, fastmath={"contract"})
 def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows, unit, G, K, cw,
-                   halo, q, pool, line):
+                   halo, window, pool, line):
     """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`):
     output rows ``ny0 + oy .. ny1 + oy`` from rows ``ny0 .. ny1`` of the
     y-packets, which have ``h`` rows each (``rows = (ny0, ny1, oy)``: a band
@@ -84,9 +84,14 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
     ``yb`` the parts ``[b even | b odd]`` filtered by y-tree b and
     ``yb_dec`` the part ``a even`` (``x-tree`` letters; see :mod:`._scratch`).
 
+    The window's half-width ``q`` is ``window``, or 1 if ``window`` is None:
+    Numba then compiles the default window only (the branches on ``q`` fold
+    away), and another window compiles a variant of its own.
+
     With a ``line`` (two rows of ``cw`` values) rather than None, each output
     row is computed there, then streamed (:func:`._memory.stream_row`).
     """
+    q = 1 if window is None else window
     g, chunk = unit // K, unit % K
     pw = cw + 2 * halo  # columns of a part's chunk
     width = G * pw

@@ -157,27 +157,29 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
 
 @kernel(fastmath={"contract"})
 def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank,
-                   types, level, q, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool, line):
+                   types, level, window, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool,
+                   line):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1:db``;
     ``geo = (G, K, cw, halo, R, band, top, bottom)`` (see :mod:`._scratch`);
-    ``r0:r1`` are rows of a band's units (clipped to the band).
+    ``r0:r1`` are rows of a band's units (clipped to the band); ``window``:
+    the pooling window's half-width, None for 1 (see :func:`pool_rmax_cmod`).
 
-    With pairs (``norms`` of ``n > 0`` rows), ``norms[i]`` (see :func:`pair_norms`)
-    of the pairs ``(x[i], xs[i])`` instead, RMax and CMod of the current pair
-    in ``rmax (2, P, h, w)`` and ``cmod (2, P, h, w)``: one kernel (one
-    compilation) serves both uses. ``line``: None, or a buffer of two rows of
-    a chunk to stream the output rows through (see :func:`pool_rmax_cmod`).
+    With pairs (``norms`` an array rather than None), ``norms[i]`` (see
+    :func:`pair_norms`) of the pairs ``(x[i], xs[i])`` instead, RMax and CMod
+    of the current pair in ``rmax (2, P, h, w)`` and ``cmod (2, P, h, w)``
+    (Numba compiles the pair code only then: it prunes the branches on
+    ``norms is None``). ``line``: None, or a buffer of two rows of a chunk to
+    stream the output rows through (see :func:`pool_rmax_cmod`).
     """
     G, K, cw, halo, R, band, top, bottom = geo
     filt, first, ntaps, shift = bank
     H = x.shape[1]
     part = G * (cw + 2 * halo)  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
-    pairs = norms.shape[0] > 0
     for i in range(i0, i1, di):
-        for s in range(2 if pairs else 1):
+        for s in range(1 if norms is None else 2):
             image = x[i] if s == 0 else xs[i]
-            o = s if pairs else i
+            o = i if norms is None else s
             for b in range(b0, b1, db):
                 # The band's units hold image rows start .. start + rows
                 # (periodic); its output rows are those of y-packet rows
@@ -228,10 +230,10 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                         r += n
                     else:
                         pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
-                                       sign, rows >> level, out_rows, u, G, K, cw, halo, q, pool,
-                                       line)
+                                       sign, rows >> level, out_rows, u, G, K, cw, halo, window,
+                                       pool, line)
                         u += 1
-        if pairs:
+        if norms is not None:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
     if line is not None:
         store_fence()
