@@ -294,6 +294,32 @@ def test_called_kernels_are_linked_after_optimisation(monkeypatch):
         probe.overloads[probe.signatures[0]].library)
 
 
+def test_kernel_functions_are_optimised_once(monkeypatch):
+    """A kernel's functions go through LLVM's optimisation once, in the whole
+    module (Numba's per-function pass as they are added is skipped); the
+    results are those of a plain ``numba.njit``."""
+    from numba.core.registry import cpu_target
+
+    codegen = cpu_target.target_context.codegen()
+    calls = []
+    per_function = codegen._function_pass_manager
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return per_function(*args, **kwargs)
+
+    monkeypatch.setattr(codegen, "_function_pass_manager", counted)
+    x = np.random.default_rng(2).standard_normal((4, 9))
+    ref = np.empty_like(x)
+    njit(_scale_rows)(x, ref)
+    assert calls, "a plain njit function no longer goes through the per-function pass"
+    calls.clear()
+    out = np.empty_like(x)
+    njit(pipeline_class=_jit.compiler(False))(_scale_rows)(x, out)
+    assert not calls
+    np.testing.assert_array_equal(out, ref)
+
+
 _FIRST_PROCESS = """
     import numpy as np, dtwpt
     from dtwpt._kernels import _filtering
