@@ -129,7 +129,7 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
                             a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
                             plus[uq + c] = max(max(a0 + b0, a1 + b1), a2 + b2)
                             minus[uq + c] = max(max(a0 - b0, a1 - b1), a2 - b2)
-                    else:  # rows d1 and d2
+                    elif window is not None:  # rows d1 and d2 (k > 0: q > 1)
                         for c in range(uwidth):
                             a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
                             a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
@@ -168,7 +168,7 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
                     # RMax: the max along x over the window of each output.
                     orow = rmax[p, ny + oy]
                     dst, d0 = (orow, uo) if line is None else (line, np.uint64(0))
-                    if q == 1:  # odd samples n - 1 and n, even sample n
+                    if window is None:  # q = 1: odd samples n - 1 and n, even sample n
                         for n in range(np.uint64(left), ucw):
                             left_odd, centre = odd[uprev + n], even[ubase + n]
                             dst[d0 + n] = max(max(left_odd, centre), odd[ubase + n])

@@ -69,7 +69,7 @@ def _scatter_units(leaves, t, z, r0, r1, level, G, K, cw, nph):
                                col + ph * cw)
 
 
-@kernel(inline="always")
+@kernel(inner=True)
 def _scatter_rmax_units(leaves, t, z, r0, r1, level, G, K, cw, halo):
     """Undecimated x-tree ``t``'s leaves of rows ``r0:r1`` scattered into the
     units ``z`` of the RMax/CMod layout (x-tree a's odd and even parts, then
