@@ -11,6 +11,8 @@ Layout of the package:
 - :mod:`._passes`: the x-pass of a row strip, the y-pass of a unit, and one
   work function per purpose (coefficients, RMax/CMod and pair norms, inverse);
 - :mod:`._memory`: nontemporal stores of large outputs;
+- :mod:`._scalar`: ``min`` and ``max`` of two numbers, without Numba's generic
+  helpers;
 - :mod:`._checks`: the one-pass value check of the validators;
 - :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
   message when kernels are compiled;

@@ -10,6 +10,7 @@ import numpy as np
 from ._filtering import output_row
 from ._jit import kernel
 from ._memory import stream_row
+from ._scalar import larger, smaller
 
 
 @kernel(inline="always")
@@ -98,7 +99,7 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
     seg = width + 2 * q
     vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]
     # Outputs whose window leaves the packet (n + d // 2 outside [0, cw)) wrap.
-    left, right = (0, 0) if halo else (min((q + 1) // 2, cw), min(q // 2, cw))
+    left, right = (0, 0) if halo else (smaller((q + 1) // 2, cw), smaller(q // 2, cw))
     nv = ya.shape[0] // (2 * h)
     # The hot loops index with unsigned integers (names starting with u): no
     # negative-index wrapping to check and no view to build per short row, and
@@ -113,9 +114,9 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
             # n + d // 2 of phase d % 2): the first three set the maxima in one
             # sweep (all of the default q = 1), then two at a time update them
             # (q = 0: the one row three times).
-            for k in range(max(q, 1)):
+            for k in range(larger(q, 1)):
                 d0 = -q if k == 0 else 2 * k - q
-                d1, d2 = min(d0 + 1, q), min(d0 + 2, q)
+                d1, d2 = smaller(d0 + 1, q), smaller(d0 + 2, q)
                 ur0 = np.uint64(r0 + (d0 % 2) * h + (ny + d0 // 2) % h)
                 ur1 = np.uint64(r0 + (d1 % 2) * h + (ny + d1 // 2) % h)
                 ur2 = np.uint64(r0 + (d2 % 2) * h + (ny + d2 // 2) % h)
@@ -127,14 +128,14 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
                             a0, b0 = ya[ur0, ua + c], yb[ur0, ub + c]
                             a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
                             a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
-                            plus[uq + c] = max(max(a0 + b0, a1 + b1), a2 + b2)
-                            minus[uq + c] = max(max(a0 - b0, a1 - b1), a2 - b2)
+                            plus[uq + c] = larger(larger(a0 + b0, a1 + b1), a2 + b2)
+                            minus[uq + c] = larger(larger(a0 - b0, a1 - b1), a2 - b2)
                     elif window is not None:  # rows d1 and d2 (k > 0: q > 1)
                         for c in range(uwidth):
                             a1, b1 = ya[ur1, ua + c], yb[ur1, ub + c]
                             a2, b2 = ya[ur2, ua + c], yb[ur2, ub + c]
-                            plus[uq + c] = max(max(plus[uq + c], a1 + b1), a2 + b2)
-                            minus[uq + c] = max(max(minus[uq + c], a1 - b1), a2 - b2)
+                            plus[uq + c] = larger(larger(plus[uq + c], a1 + b1), a2 + b2)
+                            minus[uq + c] = larger(larger(minus[uq + c], a1 - b1), a2 - b2)
             urow, udec = np.uint64(r0 + ny), np.uint64(v * h + ny)  # even rows
             for j in range(G):
                 base = q + j * pw + halo  # the packet's (chunk's) samples in vmax
@@ -171,20 +172,20 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
                     if window is None:  # q = 1: odd samples n - 1 and n, even sample n
                         for n in range(np.uint64(left), ucw):
                             left_odd, centre = odd[uprev + n], even[ubase + n]
-                            dst[d0 + n] = max(max(left_odd, centre), odd[ubase + n])
+                            dst[d0 + n] = larger(larger(left_odd, centre), odd[ubase + n])
                     else:
                         for n in range(left, cw - right):
                             m = even[base + n]
                             for d in range(-q, q + 1):
-                                m = max(m, vmax[k, d % 2, base + n + d // 2])
+                                m = larger(m, vmax[k, d % 2, base + n + d // 2])
                             dst[d0 + np.uint64(n)] = m
                     # The wrapped outputs: n < left and n >= tail.
-                    tail = max(cw - right, left)
+                    tail = larger(cw - right, left)
                     for i in range(left + cw - tail):
                         n = i if i < left else tail + i - left
                         m = even[base + n]
                         for d in range(-q, q + 1):
-                            m = max(m, vmax[k, d % 2, base + (n + d // 2) % cw])
+                            m = larger(m, vmax[k, d % 2, base + (n + d // 2) % cw])
                         dst[d0 + np.uint64(n)] = m
                     if line is not None:
                         stream_row(orow, uo, line, cw)

@@ -23,6 +23,7 @@ block ``b``.
 import numpy as np
 
 from ._jit import kernel
+from ._scalar import smaller
 
 
 @kernel(inline="always")
@@ -234,7 +235,7 @@ def transpose_rows(src, dst, col0):
     n, m = src.shape
     uc0 = np.uint64(col0)
     for i0 in range(0, n, 32):
-        ui0, ui1 = np.uint64(i0), np.uint64(min(i0 + 32, n))
+        ui0, ui1 = np.uint64(i0), np.uint64(smaller(i0 + 32, n))
         for c in range(np.uint64(m)):
             for i in range(ui0, ui1):
                 dst[c, uc0 + i] = src[i, c]

@@ -19,6 +19,7 @@ from numba import types
 from numba.extending import intrinsic
 
 from ._jit import kernel
+from ._scalar import smaller
 
 #: Bytes of a streaming store: one cache line.
 LINE = 64
@@ -80,7 +81,7 @@ def stream_row(dst, d0, src, n):
     size = dst.itemsize
     per = LINE // size
     gap = -_address(dst, d0) % LINE  # bytes from dst[d0] to the next line
-    head = min(gap // size if gap % size == 0 else n, n)
+    head = smaller(gap // size if gap % size == 0 else n, n)
     lines = (n - head) // per
     for j in range(head):
         dst[d0 + j] = src[j]

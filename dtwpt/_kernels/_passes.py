@@ -21,6 +21,7 @@ from ._assembly import (
 from ._filtering import analysis_level, transpose_rows, tree_analysis, tree_synthesis
 from ._jit import kernel
 from ._memory import store_fence
+from ._scalar import larger, smaller
 
 
 @kernel(inline="always")
@@ -38,7 +39,7 @@ def _band_rows(b, band, top, bottom, H):
     """The image row of the first row of band ``b``'s units (``top`` rows above
     the band, periodic: may be negative) and the rows of its units (see
     :class:`._scratch.Geometry`)."""
-    return b * band - top, min(band, H - b * band) + top + bottom
+    return b * band - top, smaller(band, H - b * band) + top + bottom
 
 
 @kernel(inline="always")
@@ -47,7 +48,7 @@ def _strip_rows(r, last, R, start, H):
     (image row ``start + r``, periodic): at most ``R``, up to ``last``, and
     not across image row 0 or ``H``, so that it is contiguous in the image (a
     band's units hold fewer than ``2 H`` rows)."""
-    n = min(R, last - r)
+    n = smaller(R, last - r)
     if r < -start < r + n:
         n = -start - r
     if r < H - start < r + n:
@@ -95,7 +96,7 @@ def _scatter_periodic(phase, start, length, dst, col0):
     pos = start % n
     done = 0
     while done < length:
-        m = min(length - done, n - pos)
+        m = smaller(length - done, n - pos)
         transpose_rows(phase[pos : pos + m], dst, col0 + done)
         done += m
         pos = 0
@@ -127,7 +128,7 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
             start, rows = _band_rows(b, band, top, bottom, H)
             out_rows = (nph * (top >> level), nph * ((rows - bottom) >> level),
                         nph * (start >> level))
-            r, u, last = r0, u0, min(r1, rows)
+            r, u, last = r0, u0, smaller(r1, rows)
             while r < last or u < u1:  # x-pass strips, then y-pass units
                 on_x = r < last
                 n = _strip_rows(r, last, R, start, H)
@@ -186,7 +187,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                 # ny0 .. ny1, moved by oy.
                 start, rows = _band_rows(b, band, top, bottom, H)
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
-                r, u, last = r0, u0, min(r1, rows)
+                r, u, last = r0, u0, smaller(r1, rows)
                 while r < last or u < u1:  # x-pass strips, then y-pass units
                     on_x = r < last
                     n = _strip_rows(r, last, R, start, H)
@@ -268,8 +269,8 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types,
             # The band's units hold image rows start .. start + rows (periodic),
             # exact in rows top .. rows - bottom.
             start, rows = _band_rows(b, band, top, bottom, H)
-            lo, hi = max(r0, top), min(r1, rows - bottom)
-            nstrips = max(0, (hi - lo + R - 1) // R)
+            lo, hi = larger(r0, top), smaller(r1, rows - bottom)
+            nstrips = larger(0, (hi - lo + R - 1) // R)
             ya_b, yb_b, ytmp_b = ya[:rows], yb[:rows], ytmp[:rows]
             # y-pass units, then x-pass strips: one loop with one call of the
             # synthesis tree, whose code is then compiled once.
@@ -277,7 +278,7 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types,
                 on_y = job < nunits
                 u = u0 + job
                 r = lo + (job - nunits) * R
-                n = min(R, hi - r) if not on_y else 0  # rows of the strip
+                n = smaller(R, hi - r) if not on_y else 0  # rows of the strip
                 leaves = xleaves[: W * n].reshape(W, n)
                 image = xr[: W * n].reshape(W, n)  # the x-trees' sum
                 if on_y:
