@@ -13,6 +13,7 @@ import dtwpt
 import dtwpt._plan
 from dtwpt import _kernels
 from dtwpt._kernels import _jit, _notice
+from dtwpt._kernels._scalar import larger, smaller
 
 from conftest import run_isolated
 
@@ -292,6 +293,25 @@ def test_called_kernels_are_linked_after_optimisation(monkeypatch):
                for name in linked)
     assert _jit._is_kernel(library) and not _jit._is_kernel(
         probe.overloads[probe.signatures[0]].library)
+
+
+@njit
+def _both_ways(a, b):
+    return larger(a, b), max(a, b), smaller(a, b), min(a, b)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_scalar_min_max_match_the_builtins(dtype):
+    """``larger``/``smaller`` return what Numba's ``max``/``min`` return, bit
+    for bit: NaN in either place, signed zeros, infinities, ties."""
+    values = [-np.inf, -2.5, -0.0, 0.0, 1.0, 3.0, np.inf, np.nan]
+    if dtype == np.int64:
+        values = [-7, -1, 0, 1, 5, 2**40]
+    for a in values:
+        for b in values:
+            got = _both_ways(dtype(a), dtype(b))
+            for mine, builtin in ((got[0], got[1]), (got[2], got[3])):
+                assert np.asarray(mine).tobytes() == np.asarray(builtin).tobytes(), (a, b)
 
 
 def test_kernel_functions_are_optimised_once(monkeypatch):
