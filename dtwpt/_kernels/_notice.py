@@ -9,7 +9,7 @@ import sys
 import threading
 
 #: Typical seconds of a first compilation, per work function (2-core machine).
-SECONDS = {"coefficient_work": 3, "rmax_cmod_work": 5, "inverse_work": 3,
+SECONDS = {"coefficient_work": 2, "rmax_cmod_work": 3, "inverse_work": 2,
            "output_pair_norms_work": 1}
 
 _checked = set()
