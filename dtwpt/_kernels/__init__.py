@@ -94,8 +94,10 @@ __all__ = [
 #: streamed, those of a float32 one (51 MB) 1.2x slower.
 STREAM_BYTES = 64 << 20
 #: Rows that do not start on a cache line are streamed if they take at least
-#: this many bytes (three whole lines or more): the same bytes, and 1.2-1.45
-#: times faster into a 2048² or 4096² image's ``out=`` 16 bytes past a page.
+#: this many bytes (seven whole lines or more): the same bytes, 1.05-1.25
+#: times faster into a 2048² or 4096² image's ``out=`` 16 bytes past a page;
+#: rows of 448 bytes (a float64 batch of 224² images) ran 1.1-1.2 times
+#: slower streamed so.
 STREAM_ROW_BYTES = 8 * LINE
 
 #: Images of at least this many pixels are shared by all threads when the batch is smaller.

@@ -23,13 +23,17 @@
   refuse an ``out=`` that shares memory with an input), so LLVM drops the
   run-time overlap checks of each vectorised loop, which cost most on short
   rows (the inverse ran 1.1-1.2x faster);
-- the code of the kernels a kernel calls is linked into it after its own code
-  is optimised, rather than optimised again there (``KernelLibrary`` in
-  :func:`_compilers`), its functions are optimised once (in the whole
-  module, not also one by one as Numba adds them), and a kernel that only
-  kernels call is never compiled to machine code on its own
-  (``CalleeLibrary``), and two front-end passes the kernels have no use for
-  are left out (:data:`UNUSED_PASSES`): less compilation on first use.
+- less compilation on first use:
+
+  - the code of the kernels a kernel calls is linked into it after its own
+    code is optimised, rather than optimised again there (``KernelLibrary``
+    in :func:`_compilers`);
+  - a kernel's functions are optimised once, in the whole module, not also
+    one by one as Numba adds them;
+  - a kernel that only kernels call is never compiled to machine code on
+    its own (``CalleeLibrary``);
+  - two front-end passes the kernels have no use for are left out
+    (:data:`UNUSED_PASSES`).
 
 None changes a result: each output is the same expression in every vector
 lane. If a Numba release changes the compiler classes used here, the kernels
