@@ -8,8 +8,11 @@ message is printed (the message is a courtesy, never an error).
 import sys
 import threading
 
-#: Typical seconds of a first compilation, per work function (2-core machine).
-SECONDS = {"coefficient_work": 2, "rmax_cmod_work": 3, "inverse_work": 2,
+#: Typical seconds of a first call's compilation, by the first kernel it
+#: compiles (2-core machine): the value check of the validators comes first in
+#: most calls, so its figure is that of a whole first call of ``dtcwpt2``,
+#: ``rmax_cmod`` or the experiments (2.2-3.2 s).
+SECONDS = {"count_outside": 3, "coefficient_work": 2, "rmax_cmod_work": 3, "inverse_work": 2,
            "output_pair_norms_work": 1}
 
 _checked = set()
@@ -41,7 +44,7 @@ def compiling_notice(kernel, args):
             cold = False
         if cold and not _shown:
             _shown = True
-            seconds = SECONDS.get(kernel.py_func.__name__, 5)
+            seconds = SECONDS.get(kernel.py_func.__name__, 3)
             print(f"dtwpt: compiling kernels (first use only, ~{seconds} s)", file=sys.stderr,
                   flush=True)
 
