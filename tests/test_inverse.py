@@ -57,7 +57,8 @@ def test_coefficient_values_are_checked_while_the_inverse_reads_them(dtype, shap
     np.testing.assert_allclose(idtcwpt2(packets), x, atol=1e-4)
     bound = float(np.finfo(dtype).max) / _plan.gain(packets.wavelet, None, 2, inverse=True)
     for value, words in ((np.nan, "NaN or infinite"), (np.inf, "NaN or infinite"),
-                         (2 * bound, "values up to")):
+                         (-np.inf, "NaN or infinite"), (np.copysign(np.nan, -1), "NaN"),
+                         (2 * bound, "values up to"), (-2 * bound, "values up to")):
         bad = packets.coeffs.copy()
         bad.flat[-1] = complex(0.0, value)  # the last image's last packet: read last
         with pytest.raises(ValueError, match=words):
