@@ -62,7 +62,9 @@ _CODEGEN_NEEDS = ("_tm", "_create_empty_module", "_add_module", "_engine")
 #: closures, and the rewrites after typing (whole-array arithmetic, indexing by
 #: string literals). The kernels define no closures and use neither; each pass
 #: cost a run of Numba's IR analysis over every kernel (0.3 s of the first
-#: ``rmax_cmod`` call).
+#: ``rmax_cmod`` call). Without them, a closure in a kernel still computes
+#: right (Numba compiles it as a function), and whole-array arithmetic fails
+#: to compile (it would need reference counting): no wrong result either way.
 UNUSED_PASSES = ("InlineClosureLikes", "NopythonRewrites")
 #: How the symbols of Numba's environment pointers begin.
 ENV_SYMBOLS = "_ZN08NumbaEnv"
