@@ -8,10 +8,8 @@ Run from anywhere::
 What is timed, for float32 and float64 inputs:
 
 - ``dtwpt.dtcwpt2(x, level)`` on a batch of images (after a warm-up call, so
-  Numba compilation and cache loading are excluded; the kernels are loaded
-  from the Numba cache, filled first by a child interpreter: the process that
-  compiles them runs slightly different machine code, see the Performance
-  page);
+  Numba compilation and cache loading are excluded; a child interpreter fills
+  the Numba cache first, so that no compilation happens in this process);
 - ``dtwpt.rmax_cmod(x, level)`` on the same batch;
 - ``dtwpt.dtcwpt2`` on a single image, in milliseconds (median of many calls);
 - the PyWavelets equivalent of the transform: per image, four
