@@ -43,10 +43,12 @@ def test_wide_packets_are_chunked():
 @pytest.mark.parametrize("shape, level", [((64, 64), 3), ((32, 1024), 1), ((512, 4096), 2)])
 def test_rmax_cmod_units_store_each_x_leaf_once(shape, level):
     """RMax/CMod units hold the two phases of both x-trees once: 4 H W values,
-    plus the halo columns of chunked packets (2 halo per part and chunk)."""
+    plus the halo columns of chunked packets (2 halo per part and chunk, then
+    padding to whole vectors)."""
     H, W = shape
     geo = _kernels._scratch.geometry(H, W, level, _kernels.RMAX_CMOD, 4)
-    halo_columns = 4 * 2 * geo.halo * geo.K * 2**level
+    halo_columns = 4 * (geo.pw - geo.cw) * geo.K * 2**level
+    assert geo.pw >= geo.cw + 2 * geo.halo
     assert geo.zsize == H * (4 * W + halo_columns)
     assert geo.ycols == 3 * geo.scols // 4
 
@@ -405,19 +407,22 @@ def test_compiling_notice_is_quiet_with_a_warm_kernel(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("q", [3, 9])
-def test_rmax_of_wide_packets_matches_pooled_undecimated_transform(q):
+@pytest.mark.parametrize("W, dtype", [(1024, np.float64), (1000, np.float32)])
+@pytest.mark.parametrize("q", [1, 3, 9])
+def test_rmax_of_wide_packets_matches_pooled_undecimated_transform(q, W, dtype):
     """Wide packets are pooled in chunks with a halo (q <= 8) or whole (q = 9):
     RMax is the max of the undecimated real part over a (2q+1)^2 window centred
-    on every even sample, periodic."""
-    x = np.random.default_rng(1).standard_normal((32, 1024))
-    geo = _kernels._scratch.geometry(32, 1024, 1, _kernels.RMAX_CMOD, 8)
-    assert geo.K > 1 and geo.halo > 0
+    on every even sample, periodic. Chunks of 125 float32 columns are padded
+    to 144 (whole vectors)."""
+    x = np.random.default_rng(1).standard_normal((32, W)).astype(dtype)
+    geo = _kernels._scratch.geometry(32, W, 1, _kernels.RMAX_CMOD, x.itemsize)
+    assert geo.K > 1 and geo.halo > 0 and geo.pw * x.itemsize % 64 == 0
     ymax, ymod = dtwpt.rmax_cmod(x, 1, q=q)
     real = dtwpt.dtcwpt2(x, 1, decimated=False).coeffs.real
     pooled = np.full(real.shape, -np.inf)
     for dy in range(-q, q + 1):
         for dx in range(-q, q + 1):
             pooled = np.maximum(pooled, np.roll(real, (-dy, -dx), axis=(-2, -1)))
-    np.testing.assert_allclose(ymax, pooled[:, ::2, ::2], rtol=0, atol=1e-12)
-    np.testing.assert_allclose(ymod, np.abs(dtwpt.dtcwpt2(x, 1).coeffs), rtol=0, atol=1e-12)
+    atol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(ymax, pooled[:, ::2, ::2], rtol=0, atol=atol)
+    np.testing.assert_allclose(ymod, np.abs(dtwpt.dtcwpt2(x, 1).coeffs), rtol=0, atol=atol)

@@ -355,7 +355,7 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     :func:`rmax_row_size` elements.
     """
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
-    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R, geo.band, geo.top, geo.bottom)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.pw, geo.R, geo.band, geo.top, geo.bottom)
     # Streamed rows are computed in xt (idle in the y-pass), then stored.
     stream = _streamed((rmax, cmod), geo.cw)
 
@@ -381,7 +381,7 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     P, h, w = iv.size, H >> level, W >> level
     used = rmax_row_size(geo, q)
     bank, table = (filt, first, ntaps, shift), _packet_table(iv, ih, sign, level)
-    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.R, geo.band, geo.top, geo.bottom)
+    sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.pw, geo.R, geo.band, geo.top, geo.bottom)
     norms = np.empty((n, P, 4))
     k = max(1, min(workers(), n, scratch.shape[0]))
     calls = []

@@ -63,7 +63,7 @@ def assemble_coefficients(ya, yb, out, iv, ih, sign, conj, unit, G, K, cw, nph, 
 
 @kernel(inner=True, fastmath={"contract"})
 def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows, unit, G, K, cw,
-                   halo, window, pool, line):
+                   halo, pw, window, pool, line):
     """RMax and CMod of the packets of ``unit`` (RMax/CMod layout, see :mod:`._scratch`):
     output rows ``ny0 + oy .. ny1 + oy`` from rows ``ny0 .. ny1`` of the
     y-packets, which have ``h`` rows each (``rows = (ny0, ny1, oy)``: a band
@@ -77,7 +77,8 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
     So the max over the window centred on ``2n`` is a max over ``2q + 1``
     whole rows (along y, for the whole unit and both signs at once), then over
     shifted rows (along x): whole packets (``K == 1``) wrap the ``q`` samples
-    next to their edges periodically, chunks read them from their halo.
+    next to their edges periodically, chunks read them from their halo (a
+    chunk's part takes ``pw`` columns, from ``halo`` columns before it).
 
     ``ya`` holds the parts ``[a odd | a even]`` of the unit's x-leaves
     filtered by y-tree a (undecimated), ``ya_dec`` the part ``b even`` filtered
@@ -94,7 +95,6 @@ def pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax, cmod, packet_of, sign, h, rows,
     """
     q = 1 if window is None else window
     g, chunk = unit // K, unit % K
-    pw = cw + 2 * halo  # columns of a part's chunk
     width = G * pw
     seg = width + 2 * q
     vmax = pool[: 4 * seg].reshape(2, 2, seg)  # [sign, x phase, q + column + q]

@@ -71,12 +71,12 @@ def _scatter_units(leaves, t, z, r0, r1, level, G, K, cw, nph):
 
 
 @kernel(inner=True)
-def _scatter_rmax_units(leaves, t, z, r0, r1, level, G, K, cw, halo):
+def _scatter_rmax_units(leaves, t, z, r0, r1, level, G, K, cw, halo, pw):
     """Undecimated x-tree ``t``'s leaves of rows ``r0:r1`` scattered into the
     units ``z`` of the RMax/CMod layout (x-tree a's odd and even parts, then
-    x-tree b's even and odd ones)."""
+    x-tree b's even and odd ones): ``pw`` columns of a part's chunk, from
+    ``halo`` columns before it on (periodic)."""
     w = K * cw
-    pw = cw + 2 * halo  # columns of a part's chunk
     for ih in range(1 << level):
         j = ih % G
         block = leaves[ih * 2 * w : (ih + 1) * 2 * w]
@@ -161,7 +161,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                    types, level, window, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool,
                    line):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1:db``;
-    ``geo = (G, K, cw, halo, R, band, top, bottom)`` (see :mod:`._scratch`);
+    ``geo = (G, K, cw, halo, pw, R, band, top, bottom)`` (see :mod:`._scratch`);
     ``r0:r1`` are rows of a band's units (clipped to the band); ``window``:
     the pooling window's half-width, None for 1 (see :func:`pool_rmax_cmod`).
 
@@ -172,10 +172,10 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
     ``norms is None``). ``line``: None, or a buffer of two rows of a chunk to
     stream the output rows through (see :func:`pool_rmax_cmod`).
     """
-    G, K, cw, halo, R, band, top, bottom = geo
+    G, K, cw, halo, pw, R, band, top, bottom = geo
     filt, first, ntaps, shift = bank
     H = x.shape[1]
-    part = G * (cw + 2 * halo)  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
+    part = G * pw  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
     for i in range(i0, i1, di):
         for s in range(1 if norms is None else 2):
@@ -204,7 +204,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                                                level if on_x else level - 1, 1 if on_x else 2,
                                                buf0, buf1)
                         if on_x:
-                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo)
+                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo, pw)
                             continue
                         # The last y level: undecimated on the two parts whose RMax is
                         # pooled (x-tree a's for y-tree a, x-tree b's for y-tree b),
@@ -231,8 +231,8 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
                         r += n
                     else:
                         pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
-                                       sign, rows >> level, out_rows, u, G, K, cw, halo, window,
-                                       pool, line)
+                                       sign, rows >> level, out_rows, u, G, K, cw, halo, pw,
+                                       window, pool, line)
                         u += 1
         if norms is not None:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
