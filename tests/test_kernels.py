@@ -158,6 +158,74 @@ def test_bands_match_whole_images(monkeypatch, shape, level, options, dtype, bat
         np.testing.assert_array_equal(a, b)
 
 
+def _first_call_only(seen):
+    """A stand-in for :func:`_kernels._threads.run` that runs only the first of
+    the concurrent calls, as if the other threads never started."""
+    def run(kernel, calls):
+        seen.append(len(calls))
+        return [kernel(*calls[0])] + [0] * (len(calls) - 1)
+    return run
+
+
+@pytest.mark.skipif(_kernels.workers() < 2, reason="needs two threads")
+@pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
+@pytest.mark.parametrize("batch", [3, 1])
+def test_a_thread_takes_every_job_the_others_leave(monkeypatch, op, batch):
+    """Images of a batch (and the bands of one image that threads take whole)
+    are taken as threads come free: when only the first thread's call runs,
+    it takes every one, and the outputs are complete (they start as NaN)."""
+    if batch == 1 and op == "rmax_cmod":
+        pytest.skip("RMax/CMod threads share each band of one image")
+    x = np.random.default_rng(3).standard_normal((batch, 256, 192)).astype(np.float32)
+    expected, _ = _run(op, x, 3, batch == 1)
+    seen = []
+    monkeypatch.setattr(_kernels, "run", _first_call_only(seen))
+    got, geo = _run(op, x, 3, batch == 1)
+    assert max(seen) > 1 and (batch > 1 or geo.nbands > 1)
+    for a, b in zip(expected, got):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.skipif(_kernels.workers() < 2, reason="needs two threads")
+def test_a_thread_takes_every_pair_the_others_leave(monkeypatch):
+    """Pair norms, from the images or from stored RMax/CMod, are taken pair by
+    pair as threads come free."""
+    x = np.random.default_rng(4).standard_normal((5, 64, 48))
+    xs = np.roll(x, 1, axis=-1)
+    expected = dtwpt.pair_squared_norms(x, xs, 2)
+    ymax, ymod = dtwpt.rmax_cmod(np.concatenate([x, xs]), 2)
+    stored = _kernels.output_pair_norms(ymax, ymod, 5)
+    seen = []
+    monkeypatch.setattr(_kernels, "run", _first_call_only(seen))
+    np.testing.assert_array_equal(dtwpt.pair_squared_norms(x, xs, 2), expected)
+    np.testing.assert_array_equal(_kernels.output_pair_norms(ymax, ymod, 5), stored)
+    assert max(seen) > 1
+
+
+def test_take_hands_each_value_to_one_thread():
+    """The atomic counter behind the job flags: threads taking values at the same
+    time get every value once."""
+    from dtwpt._kernels._atomic import take
+
+    @njit(nogil=True)
+    def grab(counters, got, n):
+        k = 0
+        value = take(counters, 1)
+        while value < n:
+            got[k] = value
+            k += 1
+            value = take(counters, 1)
+        return k
+
+    n = 200_000
+    counters = np.zeros(3, np.int64)
+    got = np.full((4, n), -1, np.int64)
+    counts = _kernels._threads.spread(grab, [(counters, got[w], n) for w in range(4)])
+    taken = np.concatenate([got[w, :k] for w, k in enumerate(counts)])
+    np.testing.assert_array_equal(np.sort(taken), np.arange(n))
+    assert counters[0] == counters[2] == 0 and counters[1] == n + 4
+
+
 @pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("batch, shape, level", [(3, (204, 96), 2), (1, (256, 192), 3)])

@@ -16,6 +16,7 @@ Layout of the package:
 - :mod:`._checks`: the one-pass value check of the validators;
 - :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
   message when kernels are compiled;
+- :mod:`._atomic`: the atomic counter with which threads take jobs;
 - :mod:`._jit`: the Numba options of every kernel, and the lowering pass that
   asks LLVM for 512-bit vectors and ``noalias`` arguments.
 
@@ -24,11 +25,12 @@ a kernel compiled with code from another module keeps that code until its
 own file changes. After editing one of these modules, delete the cache files
 (``__pycache__/*.nbi``, ``*.nbc``) or set a fresh ``NUMBA_CACHE_DIR``.
 
-The drivers below split a batch over threads image by image; a batch smaller
-than the thread count (one large image) is split inside each image instead:
-by bands of rows (see :mod:`._scratch`) if it runs in bands, each thread
-taking whole bands in its own units; otherwise the threads share the x-pass
-by strips of rows, then the y-pass by units.
+The drivers below split a batch over threads image by image, each thread
+taking the next image when it is done with its last (:mod:`._atomic`); a
+batch smaller than the thread count (one large image) is split inside each
+image instead: by bands of rows (see :mod:`._scratch`) if it runs in bands,
+each thread taking whole bands the same way, in its own units; otherwise the
+threads share the x-pass by strips of rows, then the y-pass by units.
 """
 import numpy as np
 
@@ -163,36 +165,37 @@ def scratch_rows(B, geo, own_bands=True):
 
 
 def _schedule(B, geo, nrows, call, rows_first=True):
-    """Argument tuples of the work function: ``call(row, slot, images, rows,
-    units, bands)`` (scratch row, working-buffer slot, and ``(start, stop[,
-    step])`` ranges; rows are those of a band's units).
+    """Argument tuples of the work function: ``call(row, slot, jobs, rows,
+    units, bands)`` (scratch row, working-buffer slot, ``jobs = (taken, i0,
+    i1)``: images ``i0:i1`` and the flags of their jobs, see
+    :mod:`._passes`; ``(start, stop)`` ranges of rows of a band's units, of
+    units and of bands).
 
     Returns a list of rounds (each a list of concurrent calls). Threads take
-    whole images; with fewer images than threads, whole bands of each image
-    if there are scratch rows for them (each thread in its own row); else
-    they share each band: its rows, then its units (the reverse with
-    ``rows_first=False``: the inverse, whose rows are the band's own rows,
-    without those above and below).
+    whole images as they come free; with fewer images than threads, whole
+    bands of each image the same way if there are scratch rows for them (each
+    thread in its own row); else they share each band: its rows, then its
+    units (the reverse with ``rows_first=False``: the inverse, whose rows are
+    the band's own rows, without those above and below), each thread doing
+    its own share.
     """
     n = workers()
-    if not _shared(B, geo):
-        k = max(1, min(n, B, nrows))
-        return [[call(w, 0, (w, B, k), (0, geo.L), (0, geo.nunits), (0, geo.nbands, 1))
-                 for w in range(k)]]
-    if geo.nbands > 1 and nrows > 1:
-        k = min(n, geo.nbands, nrows)
-        return [[call(w, 0, (0, B, 1), (0, geo.L), (0, geo.nunits), (w, geo.nbands, k))
+    shared = _shared(B, geo)
+    if not shared or (geo.nbands > 1 and nrows > 1):
+        k = min(n, geo.nbands, nrows) if shared else max(1, min(n, B, nrows))
+        jobs = (np.zeros(B * geo.nbands, np.int64), 0, B)  # one set of flags: shared
+        return [[call(w, 0, jobs, (0, geo.L), (0, geo.nunits), (0, geo.nbands))
                  for w in range(k)]]
     rounds = []
     for i in range(B):
-        image = (i, i + 1, 1)
         for b in range(geo.nbands):
-            band = (b, b + 1, 1)
+            band = (b, b + 1)
             stored = geo.band_rows(b)
             first, count = (0, stored) if rows_first else (geo.top, stored - geo.top - geo.bottom)
-            by_rows = [call(0, w, image, (first + r0, first + r1), (0, 0), band)
+            own = np.zeros((2, n, 1), np.int64)  # a flag per call: each does its share
+            by_rows = [call(0, w, (own[0, w], i, i + 1), (first + r0, first + r1), (0, 0), band)
                        for w, (r0, r1) in enumerate(ranges(count, n))]
-            by_units = [call(0, w, image, (0, 0), u, band)
+            by_units = [call(0, w, (own[1, w], i, i + 1), (0, 0), u, band)
                         for w, u in enumerate(ranges(geo.nunits, n))]
             rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
     return rounds
@@ -230,9 +233,9 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign,
     # branches on it).
     stream = _streamed((out,), geo.nph * geo.cw)
 
-    def call(row, slot, images, rows, units, bands):
+    def call(row, slot, jobs, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, out, *images, *rows, *units, *bands, bank, types, level, packets, sizes, v.z,
+        return (x, out, *jobs, *rows, *units, *bands, bank, types, level, packets, sizes, v.z,
                 v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 v.xt[: 2 * geo.nph * geo.cw].view(out.dtype) if stream else None)
 
@@ -359,9 +362,9 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
     # Streamed rows are computed in xt (idle in the y-pass), then stored.
     stream = _streamed((rmax, cmod), geo.cw)
 
-    def call(row, slot, images, rows, units, bands):
+    def call(row, slot, jobs, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, x, rmax, cmod, None, *images, *rows, *units, *bands, bank, types, level,
+        return (x, x, rmax, cmod, None, *jobs, *rows, *units, *bands, bank, types, level,
                 _window(q), table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q), v.xt[: 2 * geo.cw] if stream else None)
 
@@ -384,12 +387,13 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     sizes = (geo.G, geo.K, geo.cw, geo.halo, geo.pw, geo.R, geo.band, geo.top, geo.bottom)
     norms = np.empty((n, P, 4))
     k = max(1, min(workers(), n, scratch.shape[0]))
+    taken = np.zeros(n, np.int64)  # pairs taken as threads come free
     calls = []
     for worker in range(k):
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
-        calls.append((x, xs, planes[0], planes[1], norms, worker, n, k, 0, geo.L, 0, geo.nunits,
-                      0, 1, 1, bank, types, level, _window(q), table, sign, sizes, v.z, v.xt,
+        calls.append((x, xs, planes[0], planes[1], norms, taken, 0, n, 0, geo.L, 0, geo.nunits,
+                      0, 1, bank, types, level, _window(q), table, sign, sizes, v.z, v.xt,
                       v.xbuf0, v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q), None))
     run(_passes.rmax_cmod_work, calls)
     return norms
@@ -399,8 +403,9 @@ def output_pair_norms(ymax, ymod, n):
     """Pair norms ``(n, P, 4)``; ``ymax`` and ``ymod`` hold the ``n`` images X
     followed by the ``n`` images X'."""
     norms = np.empty((n, ymod.shape[1], 4))
+    taken = np.zeros(n, np.int64)  # pairs taken as threads come free
     k = max(1, min(workers(), n))
-    run(_passes.output_pair_norms_work, [(ymax, ymod, n, norms, w, n, k) for w in range(k)])
+    run(_passes.output_pair_norms_work, [(ymax, ymod, n, norms, taken)] * k)
     return norms
 
 
@@ -419,9 +424,9 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
                dtype_bound(bound, x.dtype))
     sizes = (geo.G, geo.K, geo.cw, geo.R, geo.band, geo.top, geo.bottom)
 
-    def call(row, slot, images, rows, units, bands):
+    def call(row, slot, jobs, rows, units, bands):
         v = carve_inverse(scratch[row], geo, slot)
-        return (coeffs, x, *images, *units, *rows, *bands, bank, types, level, packets, sizes, *v)
+        return (coeffs, x, *jobs, *units, *rows, *bands, bank, types, level, packets, sizes, *v)
 
     outside = 0
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call, rows_first=False):

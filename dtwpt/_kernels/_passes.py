@@ -2,12 +2,17 @@
 per-thread work functions that the batch drivers call (see :mod:`._scratch`
 for the geometry and the buffers).
 
-Every work function takes ranges: images ``i0, i1, di``, image rows
-``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). A thread that owns whole
-images passes all the rows and units; threads that share one image first
-split its rows (x-pass only), then its units (y-pass only). Each work
-function runs the x-pass strips and the y-pass units as jobs of one loop with
-one call of the filter (or synthesis) tree, whose code is then compiled once.
+Every work function takes ranges: images ``i0, i1``, bands ``b0, b1``, image
+rows ``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). Its jobs, the
+(image, band) pairs of those ranges, are taken on demand: a thread goes
+through them in order and does those whose flag in ``taken`` it is the first
+to raise (:func:`._atomic.take`), so that threads sharing the flags share the
+jobs as they come free, and a thread with flags of its own does them all. A
+thread that owns whole images (or bands) passes all the rows and units;
+threads that share one band first split its rows (x-pass only), then its
+units (y-pass only), each with a flag of its own. Each work function runs the
+x-pass strips and the y-pass units as steps of one loop with one call of the
+filter (or synthesis) tree, whose code is then compiled once.
 """
 
 import numpy as np
@@ -18,6 +23,7 @@ from ._assembly import (
     pool_rmax_cmod,
     split_coefficients,
 )
+from ._atomic import take
 from ._filtering import analysis_level, transpose_rows, tree_analysis, tree_synthesis
 from ._jit import kernel
 from ._memory import store_fence
@@ -40,6 +46,13 @@ def _band_rows(b, band, top, bottom, H):
     the band, periodic: may be negative) and the rows of its units (see
     :class:`._scratch.Geometry`)."""
     return b * band - top, smaller(band, H - b * band) + top + bottom
+
+
+@kernel(inline="always")
+def _taken(taken, i, i0, b, b0, b1):
+    """Whether job ``(i, b)`` was taken by another thread (see the module
+    docstring); if not, it is taken now."""
+    return take(taken, (i - i0) * (b1 - b0) + b - b0) != 0
 
 
 @kernel(inline="always")
@@ -103,9 +116,10 @@ def _scatter_periodic(phase, start, length, dst, col0):
 
 
 @kernel()
-def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types, level,
+def coefficient_work(x, out, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank, types, level,
                      packets, geo, z, xt, xbuf0, xbuf1, ybuf, line):
-    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1:di``, bands ``b0:b1:db``.
+    """Complex packets ``out (B, P, h', w')`` of images ``i0:i1``, bands ``b0:b1``
+    (the jobs not ``taken`` yet).
 
     ``line``: None, or a complex buffer of a row of a unit's packets to
     stream the rows through (see :func:`assemble_coefficients`).
@@ -121,8 +135,10 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
     # Three y-buffers suffice: y-tree a ends in ybuf[(level - 1) % 2], and y-tree b
     # uses ybuf[2] and the other one.
     spare = 1 if (level - 1) % 2 == 0 else 0
-    for i in range(i0, i1, di):
-        for b in range(b0, b1, db):
+    for i in range(i0, i1):
+        for b in range(b0, b1):
+            if _taken(taken, i, i0, b, b0, b1):
+                continue
             # The band's units hold image rows start .. start + rows (periodic);
             # its output rows are the y-packets' rows ny0 .. ny1, moved by oy.
             start, rows = _band_rows(b, band, top, bottom, H)
@@ -157,10 +173,11 @@ def coefficient_work(x, out, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank, types
 
 
 @kernel(fastmath={"contract"})
-def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1, db, bank,
+def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank,
                    types, level, window, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool,
                    line):
-    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1:di``, bands ``b0:b1:db``;
+    """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1``, bands ``b0:b1`` (the
+    jobs not ``taken`` yet; pairs: one band);
     ``geo = (G, K, cw, halo, pw, R, band, top, bottom)`` (see :mod:`._scratch`);
     ``r0:r1`` are rows of a band's units (clipped to the band); ``window``:
     the pooling window's half-width, None for 1 (see :func:`pool_rmax_cmod`).
@@ -177,11 +194,13 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
     H = x.shape[1]
     part = G * pw  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
-    for i in range(i0, i1, di):
+    for i in range(i0, i1):
+        if _taken(taken, i, i0, b0, b0, b0 + 1):  # pairs, or one band: see rmax_geometry
+            continue
         for s in range(1 if norms is None else 2):
             image = x[i] if s == 0 else xs[i]
             o = i if norms is None else s
-            for b in range(b0, b1, db):
+            for b in range(b0, b1):
                 # The band's units hold image rows start .. start + rows
                 # (periodic); its output rows are those of y-packet rows
                 # ny0 .. ny1, moved by oy.
@@ -241,10 +260,10 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, i0, i1, di, r0, r1, u0, u1, b0, b1,
 
 
 @kernel()
-def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types, level,
+def inverse_work(coeffs, x, taken, i0, i1, u0, u1, r0, r1, b0, b1, bank, types, level,
                  packets, geo, z, ya, yb, ytmp, ybuf, xleaves, xbuf0, xbuf1, xr):
     """Images ``x[i]`` from complex coefficients ``(B, P, h, w)``, ``i`` in
-    ``i0:i1:di``, bands ``b0:b1:db``.
+    ``i0:i1``, bands ``b0:b1`` (the jobs not ``taken`` yet).
 
     The forward passes run backwards: units ``u0:u1`` are split into y-leaves
     ``ya, yb`` (trees a and b), synthesised along y and summed into the unit
@@ -264,8 +283,10 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types,
     w = K * cw
     nunits = u1 - u0
     outside = 0
-    for i in range(i0, i1, di):
-        for b in range(b0, b1, db):
+    for i in range(i0, i1):
+        for b in range(b0, b1):
+            if _taken(taken, i, i0, b, b0, b1):
+                continue
             # The band's units hold image rows start .. start + rows (periodic),
             # exact in rows top .. rows - bottom.
             start, rows = _band_rows(b, band, top, bottom, H)
@@ -305,7 +326,9 @@ def inverse_work(coeffs, x, i0, i1, di, u0, u1, r0, r1, b0, b1, db, bank, types,
 
 
 @kernel()
-def output_pair_norms_work(ymax, ymod, n, norms, i0, i1, di):
-    """``norms[i]`` of the pair (image ``i``, image ``n + i``), ``i`` in ``i0:i1:di``."""
-    for i in range(i0, i1, di):
-        pair_norms(ymax[i], ymod[i], ymax[n + i], ymod[n + i], norms[i])
+def output_pair_norms_work(ymax, ymod, n, norms, taken):
+    """``norms[i]`` of the pairs (image ``i``, image ``n + i``), ``i < n``, not
+    ``taken`` yet."""
+    for i in range(n):
+        if not _taken(taken, i, 0, 0, 0, 1):
+            pair_norms(ymax[i], ymod[i], ymax[n + i], ymod[n + i], norms[i])
