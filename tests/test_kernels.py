@@ -202,6 +202,29 @@ def test_a_thread_takes_every_pair_the_others_leave(monkeypatch):
     assert max(seen) > 1
 
 
+@njit
+def _transpose(src, dst, col0):
+    _kernels._filtering.transpose_rows(src, dst, col0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_transpose_rows_in_tiles_matches_numpy(dtype):
+    """The transpose moves 8 x 8 tiles through vector registers and the rows
+    and columns left over one by one: every shape, column offset and source
+    row stride gives NumPy's transpose, and nothing outside it is written."""
+    rng = np.random.default_rng(5)
+    for n in (1, 7, 8, 9, 28, 33, 80):
+        for m in (1, 5, 8, 16, 40, 83):
+            for col0 in (0, 3, 16):
+                wide = rng.standard_normal((n, m + 9)).astype(dtype)
+                for src in (wide[:, :m].copy(), wide[:, 4 : 4 + m]):  # C and strided rows
+                    dst = np.full((m, col0 + n + 5), np.nan, dtype)
+                    _transpose(src, dst, col0)
+                    expected = np.full_like(dst, np.nan)
+                    expected[:, col0 : col0 + n] = src.T
+                    np.testing.assert_array_equal(dst, expected)
+
+
 def test_take_hands_each_value_to_one_thread():
     """The atomic counter behind the job flags: threads taking values at the same
     time get every value once."""

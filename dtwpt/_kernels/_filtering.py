@@ -23,7 +23,7 @@ block ``b``.
 import numpy as np
 
 from ._jit import kernel
-from ._scalar import smaller
+from ._tiles import TILE, transpose_tile
 
 
 @kernel(inline="always")
@@ -230,12 +230,17 @@ def tree_synthesis(src, dst, types, filt, first, ntaps, shift, level, buf0, buf1
 
 @kernel(inner=True)
 def transpose_rows(src, dst, col0):
-    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``, 32 rows at a
-    time (unsigned indices: no negative-index wrapping to check)."""
+    """``dst[:, col0 + i] = src[i, :]`` for every row ``i`` of ``src``: in
+    square tiles of one vector per row (:func:`._tiles.transpose_tile`), each
+    column of tiles in turn (so that the rows of ``dst`` it writes are
+    written whole before the next), and the rows and columns left over one
+    value at a time (unsigned indices: no negative-index wrapping to check)."""
     n, m = src.shape
-    uc0 = np.uint64(col0)
-    for i0 in range(0, n, 32):
-        ui0, ui1 = np.uint64(i0), np.uint64(smaller(i0 + 32, n))
-        for c in range(np.uint64(m)):
-            for i in range(ui0, ui1):
-                dst[c, uc0 + i] = src[i, c]
+    n_tiled, m_tiled = n - n % TILE, m - m % TILE
+    for c0 in range(0, m_tiled, TILE):
+        for i0 in range(0, n_tiled, TILE):
+            transpose_tile(src, i0, c0, dst, c0, col0 + i0)
+    uc0, un = np.uint64(col0), np.uint64(n)
+    for c in range(np.uint64(m)):  # rows of dst: past the tiles' columns, or all
+        for i in range(np.uint64(n_tiled if c < m_tiled else 0), un):
+            dst[c, uc0 + i] = src[i, c]
