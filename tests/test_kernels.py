@@ -203,15 +203,22 @@ def test_a_thread_takes_every_pair_the_others_leave(monkeypatch):
 
 
 @njit
-def _transpose(src, dst, col0):
+def _transpose_rows(src, dst, col0):
     _kernels._filtering.transpose_rows(src, dst, col0)
 
 
+@njit
+def _transpose_values(src, dst, col0):
+    _kernels._filtering.transpose_values(src, dst, col0)
+
+
+@pytest.mark.parametrize("transpose", [_transpose_rows, _transpose_values])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_transpose_rows_in_tiles_matches_numpy(dtype):
-    """The transpose moves 8 x 8 tiles through vector registers and the rows
-    and columns left over one by one: every shape, column offset and source
-    row stride gives NumPy's transpose, and nothing outside it is written."""
+def test_transposes_match_numpy(dtype, transpose):
+    """The transpose in 8 x 8 tiles through vector registers (the rows and
+    columns left over one by one), and the one value by value: every shape,
+    column offset and source row stride gives NumPy's transpose, and nothing
+    outside it is written."""
     rng = np.random.default_rng(5)
     for n in (1, 7, 8, 9, 28, 33, 80):
         for m in (1, 5, 8, 16, 40, 83):
@@ -219,7 +226,7 @@ def test_transpose_rows_in_tiles_matches_numpy(dtype):
                 wide = rng.standard_normal((n, m + 9)).astype(dtype)
                 for src in (wide[:, :m].copy(), wide[:, 4 : 4 + m]):  # C and strided rows
                     dst = np.full((m, col0 + n + 5), np.nan, dtype)
-                    _transpose(src, dst, col0)
+                    transpose(src, dst, col0)
                     expected = np.full_like(dst, np.nan)
                     expected[:, col0 : col0 + n] = src.T
                     np.testing.assert_array_equal(dst, expected)

@@ -23,6 +23,7 @@ block ``b``.
 import numpy as np
 
 from ._jit import kernel
+from ._scalar import smaller
 from ._tiles import TILE, transpose_tile
 
 
@@ -244,3 +245,18 @@ def transpose_rows(src, dst, col0):
     for c in range(np.uint64(m)):  # rows of dst: past the tiles' columns, or all
         for i in range(np.uint64(n_tiled if c < m_tiled else 0), un):
             dst[c, uc0 + i] = src[i, c]
+
+
+@kernel(inner=True)
+def transpose_values(src, dst, col0):
+    """:func:`transpose_rows` one value at a time, 32 rows of ``src`` at a time
+    (unsigned indices: no negative-index wrapping to check): the x-pass's
+    scatter into the units of small RMax/CMod images, which ran 1.05 times
+    faster so than in tiles (see :func:`._passes._scatter_rmax_units`)."""
+    n, m = src.shape
+    uc0 = np.uint64(col0)
+    for i0 in range(0, n, 32):
+        ui0, ui1 = np.uint64(i0), np.uint64(smaller(i0 + 32, n))
+        for c in range(np.uint64(m)):
+            for i in range(ui0, ui1):
+                dst[c, uc0 + i] = src[i, c]
