@@ -37,7 +37,7 @@ from ._scalar import larger, smaller
 
 
 @kernel(inline="always")
-def _transposed_strip(x, r0, n, xt, tiles=0):
+def _transposed_strip(x, r0, n, xt, tiles=True):
     """Rows ``r0 .. r0 + n`` of ``x`` transposed into ``xt``: a ``(W, n)`` view
     (``tiles``: None to transpose value by value, see :func:`_scatter_rmax_units`)."""
     W = x.shape[1]
@@ -219,7 +219,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, 
     part = G * pw  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
     for i in range(i0, i1):
-        if _taken(taken, i, i0, b0, b0, b0 + 1):  # pairs, or one band: see rmax_geometry
+        if take(taken, i - i0) != 0:  # one job per image (pairs never run in bands)
             continue
         for s in range(1 if norms is None else 2):
             image = x[i] if s == 0 else xs[i]
@@ -355,5 +355,5 @@ def output_pair_norms_work(ymax, ymod, n, norms, taken):
     """``norms[i]`` of the pairs (image ``i``, image ``n + i``), ``i < n``, not
     ``taken`` yet."""
     for i in range(n):
-        if not _taken(taken, i, 0, 0, 0, 1):
+        if take(taken, i) == 0:
             pair_norms(ymax[i], ymod[i], ymax[n + i], ymod[n + i], norms[i])

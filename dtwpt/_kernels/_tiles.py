@@ -56,32 +56,31 @@ def transpose_tile(typingctx, src, i0, c0, dst, d0, e0):
     def codegen(context, builder, signature, args):
         src_type, i_type, c_type, dst_type, d_type, e_type = signature.args
         item = context.get_value_type(src_type.dtype)
-        lanes = TILE
-        vector = ir.VectorType(item, lanes).as_pointer()
+        vector = ir.VectorType(item, TILE).as_pointer()
         align = context.get_abi_sizeof(item)
 
-        def pointer(array_type, value, row, col):
+        def as_intp(value, value_type):
+            return context.cast(builder, value, value_type, types.intp)
+
+        def row_pointers(array_type, value, row0, col):
+            """Pointers to the TILE vectors from ``array[row0 + r, col]``."""
             array = context.make_array(array_type)(context, builder, value)
             shape = cgutils.unpack_tuple(builder, array.shape, 2)
             strides = cgutils.unpack_tuple(builder, array.strides, 2)
-            at = cgutils.get_item_pointer2(context, builder, array.data, shape, strides,
-                                           array_type.layout, [row, col], wraparound=False)
-            return builder.bitcast(at, vector)
+            rows = [builder.add(row0, context.get_constant(types.intp, r)) for r in range(TILE)]
+            return [builder.bitcast(cgutils.get_item_pointer2(
+                context, builder, array.data, shape, strides, array_type.layout, [row, col],
+                wraparound=False), vector) for row in rows]
 
-        def index(value, value_type, offset):
-            start = context.cast(builder, value, value_type, types.intp)
-            return builder.add(start, context.get_constant(types.intp, offset))
-
-        rows = [builder.load(pointer(src_type, args[0], index(args[1], i_type, r),
-                                     context.cast(builder, args[2], c_type, types.intp)),
-                             align=align)
-                for r in range(lanes)]
-        for bit in range(lanes.bit_length() - 1):
-            rows = _stage(builder, rows, bit, lanes)
-        for r in range(lanes):
-            target = pointer(dst_type, args[3], index(args[4], d_type, r),
-                             context.cast(builder, args[5], e_type, types.intp))
-            builder.store(rows[r], target, align=align)
+        sources = row_pointers(src_type, args[0], as_intp(args[1], i_type),
+                               as_intp(args[2], c_type))
+        rows = [builder.load(at, align=align) for at in sources]
+        for bit in range(TILE.bit_length() - 1):
+            rows = _stage(builder, rows, bit, TILE)
+        targets = row_pointers(dst_type, args[3], as_intp(args[4], d_type),
+                               as_intp(args[5], e_type))
+        for row, at in zip(rows, targets):
+            builder.store(row, at, align=align)
         return context.get_dummy_value()
 
     return sig, codegen
