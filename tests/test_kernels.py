@@ -167,19 +167,31 @@ def _first_call_only(seen):
     return run
 
 
+def _last_call_first(seen):
+    """A stand-in for :func:`_kernels._threads.run` that runs the concurrent
+    calls one after the other, the last first, as if the other threads
+    started only once it had ended."""
+    def run(kernel, calls):
+        seen.append(len(calls))
+        return [kernel(*args) for args in calls[::-1]][::-1]
+    return run
+
+
 @pytest.mark.skipif(_kernels.workers() < 2, reason="needs two threads")
+@pytest.mark.parametrize("order", [_first_call_only, _last_call_first])
 @pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
 @pytest.mark.parametrize("batch", [3, 1])
-def test_a_thread_takes_every_job_the_others_leave(monkeypatch, op, batch):
-    """Images of a batch (and the bands of one image that threads take whole)
-    are taken as threads come free: when only the first thread's call runs,
-    it takes every one, and the outputs are complete (they start as NaN)."""
-    if batch == 1 and op == "rmax_cmod":
-        pytest.skip("RMax/CMod threads share each band of one image")
+def test_a_thread_takes_every_job_the_others_leave(monkeypatch, op, batch, order):
+    """Images of a batch, the bands of one image that threads take whole and
+    the steps of the bands that RMax/CMod's threads share are taken as threads
+    come free: when only one thread's call runs, or the others start once it
+    has ended, it takes every one (and the others, none: they wait only for
+    steps another thread has taken), and the outputs are complete (they
+    start as NaN)."""
     x = np.random.default_rng(3).standard_normal((batch, 256, 192)).astype(np.float32)
     expected, _ = _run(op, x, 3, batch == 1)
     seen = []
-    monkeypatch.setattr(_kernels, "run", _first_call_only(seen))
+    monkeypatch.setattr(_kernels, "run", order(seen))
     got, geo = _run(op, x, 3, batch == 1)
     assert max(seen) > 1 and (batch > 1 or geo.nbands > 1)
     for a, b in zip(expected, got):

@@ -164,7 +164,7 @@ def scratch_rows(B, geo, own_bands=True):
     return min(workers(), geo.nbands) if own_bands else 1
 
 
-def _schedule(B, geo, nrows, call, rows_first=True):
+def _schedule(B, geo, nrows, call, rows_first=True, steps=False):
     """Argument tuples of the work function: ``call(row, slot, jobs, rows,
     units, bands)`` (scratch row, working-buffer slot, ``jobs = (taken, i0,
     i1)``: images ``i0:i1`` and the flags of their jobs, see
@@ -174,18 +174,31 @@ def _schedule(B, geo, nrows, call, rows_first=True):
     Returns a list of rounds (each a list of concurrent calls). Threads take
     whole images as they come free; with fewer images than threads, whole
     bands of each image the same way if there are scratch rows for them (each
-    thread in its own row); else they share each band: its rows, then its
-    units (the reverse with ``rows_first=False``: the inverse, whose rows are
-    the band's own rows, without those above and below), each thread doing
-    its own share.
+    thread in its own row); else they share each band. With ``steps`` (a work
+    function that takes them: ``jobs = (taken, steps, i0, i1)``), in one
+    round: each thread takes the band's next step (row strip or unit) when it
+    is done with its last (see ``rmax_cmod_work``); ``steps`` is empty when
+    threads take whole images. Otherwise in two rounds per band: its rows,
+    then its units (the reverse with ``rows_first=False``: the inverse, whose
+    rows are the band's own rows, without those above and below), each thread
+    doing its own share.
     """
     n = workers()
     shared = _shared(B, geo)
     if not shared or (geo.nbands > 1 and nrows > 1):
         k = min(n, geo.nbands, nrows) if shared else max(1, min(n, B, nrows))
         jobs = (np.zeros(B * geo.nbands, np.int64), 0, B)  # one set of flags: shared
+        if steps:
+            jobs = (jobs[0], np.zeros(0, np.int64), 0, B)
         return [[call(w, 0, jobs, (0, geo.L), (0, geo.nunits), (0, geo.nbands))
                  for w in range(k)]]
+    if steps:
+        # Per band: strips and units done, then a flag per step (a strip stops
+        # at image rows 0 and H too: at most two more).
+        width = 2 + -(-geo.L // geo.R) + 2 + geo.nunits
+        jobs = (np.zeros(B, np.int64), np.zeros(B * geo.nbands * width, np.int64), 0, B)
+        return [[call(0, w, jobs, (0, geo.L), (0, geo.nunits), (0, geo.nbands))
+                 for w in range(n)]]
     rounds = []
     for i in range(B):
         for b in range(geo.nbands):
@@ -368,7 +381,7 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
                 _window(q), table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 pool_view(scratch[row], geo, slot, q), v.xt[: 2 * geo.cw] if stream else None)
 
-    for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):
+    for calls in _schedule(x.shape[0], geo, scratch.shape[0], call, steps=True):
         run(_passes.rmax_cmod_work, calls)
 
 
@@ -388,13 +401,15 @@ def pair_norms_batch(x, xs, types, filt, first, ntaps, shift, level, q, iv, ih, 
     norms = np.empty((n, P, 4))
     k = max(1, min(workers(), n, scratch.shape[0]))
     taken = np.zeros(n, np.int64)  # pairs taken as threads come free
+    no_steps = np.zeros(0, np.int64)  # each thread does whole pairs
     calls = []
     for worker in range(k):
         v = carve(scratch[worker], geo, 0)
         planes = scratch[worker, used : used + 4 * P * h * w].reshape(2, 2, P, h, w)
-        calls.append((x, xs, planes[0], planes[1], norms, taken, 0, n, 0, geo.L, 0, geo.nunits,
-                      0, 1, bank, types, level, _window(q), table, sign, sizes, v.z, v.xt,
-                      v.xbuf0, v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q), None))
+        calls.append((x, xs, planes[0], planes[1], norms, taken, no_steps, 0, n, 0, geo.L,
+                      0, geo.nunits, 0, 1, bank, types, level, _window(q), table, sign, sizes,
+                      v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf, pool_view(scratch[worker], geo, 0, q),
+                      None))
     run(_passes.rmax_cmod_work, calls)
     return norms
 

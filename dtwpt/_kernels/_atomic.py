@@ -2,10 +2,27 @@
 same list of jobs, each doing those whose flag it is the first to raise, so
 that a thread slowed by other work on its core does fewer jobs rather than
 holding the others up at the end of the call (see :mod:`._passes`).
+
+Threads that share one image's steps also count the steps they have done
+(:func:`arrive`) and wait for a count (:func:`arrived`) before the steps that
+read what those wrote.
 """
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+
+def _counter(context, builder, signature, args):
+    """Pointer to ``counters[index]`` (``args``: the array and the index)."""
+    array_type, index_type = signature.args
+    array = context.make_array(array_type)(context, builder, args[0])
+    at = context.cast(builder, args[1], index_type, types.intp)
+    return cgutils.get_item_pointer(context, builder, array_type, array, [at], wraparound=False)
+
+
+def _counters_and_index(counters, index):
+    return (isinstance(counters, types.Array) and counters.dtype == types.int64
+            and counters.ndim == 1 and isinstance(index, types.Integer))
 
 
 @intrinsic
@@ -17,17 +34,41 @@ def take(typingctx, counters, index):
     "monotonic"): the jobs it hands out write disjoint outputs, which the
     calling thread reads after joining the others.
     """
-    if not (isinstance(counters, types.Array) and counters.dtype == types.int64
-            and counters.ndim == 1 and isinstance(index, types.Integer)):
+    if not _counters_and_index(counters, index):
         return None
 
     def codegen(context, builder, signature, args):
-        array_type, index_type = signature.args
-        array = context.make_array(array_type)(context, builder, args[0])
-        at = context.cast(builder, args[1], index_type, types.intp)
-        pointer = cgutils.get_item_pointer(context, builder, array_type, array, [at],
-                                           wraparound=False)
         one = context.get_constant(types.int64, 1)
-        return builder.atomic_rmw("add", pointer, one, "monotonic")
+        return builder.atomic_rmw("add", _counter(context, builder, signature, args), one,
+                                  "monotonic")
+
+    return types.int64(counters, index), codegen
+
+
+@intrinsic
+def arrive(typingctx, counters, index):
+    """``counters[index] += 1`` as one atomic step that *releases* the calling
+    thread's earlier writes: a thread that reads the new count with
+    :func:`arrived` sees them. Returns the value before."""
+    if not _counters_and_index(counters, index):
+        return None
+
+    def codegen(context, builder, signature, args):
+        one = context.get_constant(types.int64, 1)
+        return builder.atomic_rmw("add", _counter(context, builder, signature, args), one,
+                                  "acq_rel")
+
+    return types.int64(counters, index), codegen
+
+
+@intrinsic
+def arrived(typingctx, counters, index):
+    """``counters[index]``, read atomically; the writes released by the
+    :func:`arrive` calls it counts are visible after it ("acquire")."""
+    if not _counters_and_index(counters, index):
+        return None
+
+    def codegen(context, builder, signature, args):
+        return builder.load_atomic(_counter(context, builder, signature, args), "acquire", 8)
 
     return types.int64(counters, index), codegen

@@ -8,9 +8,13 @@ rows ``r0, r1`` (x-pass) and units ``u0, u1`` (y-pass). Its jobs, the
 through them in order and does those whose flag in ``taken`` it is the first
 to raise (:func:`._atomic.take`), so that threads sharing the flags share the
 jobs as they come free, and a thread with flags of its own does them all. A
-thread that owns whole images (or bands) passes all the rows and units;
-threads that share one band first split its rows (x-pass only), then its
-units (y-pass only), each with a flag of its own. Each work function runs the
+thread that owns whole images (or bands) passes all the rows and units.
+Threads that share one band of the transforms first split its rows (x-pass
+only), then its units (y-pass only), in two calls with a flag of their own.
+RMax/CMod's threads share every band in one call: each step of a band (an
+x-pass strip, then a unit) is a job, and a thread waits, before the band's
+first unit, for the strips that others took to be done, and before the next
+band, for the units (see :func:`_shared_step`). Each work function runs the
 x-pass strips and the y-pass units as steps of one loop with one call of the
 filter (or synthesis) tree, whose code is then compiled once.
 """
@@ -23,7 +27,7 @@ from ._assembly import (
     pool_rmax_cmod,
     split_coefficients,
 )
-from ._atomic import take
+from ._atomic import arrive, arrived, take
 from ._filtering import (
     analysis_level,
     transpose_rows,
@@ -63,6 +67,30 @@ def _taken(taken, i, i0, b, b0, b1):
     """Whether job ``(i, b)`` was taken by another thread (see the module
     docstring); if not, it is taken now."""
     return take(taken, (i - i0) * (b1 - b0) + b - b0) != 0
+
+
+@kernel(inline="always")
+def _wait(counts, index, value):
+    """Until ``counts[index]`` reaches ``value``: the steps it counts are done,
+    and their writes visible (see :func:`._atomic.arrived`). Only steps that
+    a running thread has taken are waited for."""
+    while arrived(counts, index) < value:
+        pass
+
+
+@kernel(inline="always")
+def _shared_step(steps, base, step, on_x, first_unit):
+    """Whether the calling thread does step ``step`` (1-based: x-pass strips,
+    then units) of a band that threads share: ``steps[base]`` and
+    ``steps[base + 1]`` count the band's strips and units done,
+    ``steps[base + 1 + step]`` is the step's flag (:func:`._atomic.take`).
+    Before the band's first unit, every strip must be done (the units hold
+    what the strips wrote): the thread waits for those others took, each a
+    step another thread is running.
+    """
+    if first_unit and not on_x:
+        _wait(steps, base, step - 1)
+    return take(steps, base + 1 + step) == 0
 
 
 @kernel(inline="always")
@@ -197,11 +225,13 @@ def coefficient_work(x, out, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank, types,
 
 
 @kernel(fastmath={"contract"})
-def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank,
-                   types, level, window, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf, pool,
-                   line):
+def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u1, b0, b1,
+                   bank, types, level, window, packet_of, sign, geo, z, xt, xbuf0, xbuf1, ybuf,
+                   pool, line):
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1``, bands ``b0:b1`` (the
-    jobs not ``taken`` yet; pairs: one band);
+    images not ``taken`` yet; pairs: one band), or, if ``steps`` is not empty,
+    the steps of every image and band that threads sharing them leave (see
+    :func:`_shared_step`);
     ``geo = (G, K, cw, halo, pw, R, band, top, bottom)`` (see :mod:`._scratch`);
     ``r0:r1`` are rows of a band's units (clipped to the band); ``window``:
     the pooling window's half-width, None for 1 (see :func:`pool_rmax_cmod`).
@@ -218,8 +248,10 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, 
     H = x.shape[1]
     part = G * pw  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
+    shared = steps.size > 0
+    stride = steps.size // larger(1, (i1 - i0) * (b1 - b0))  # of a band's counts and flags
     for i in range(i0, i1):
-        if take(taken, i - i0) != 0:  # one job per image (pairs never run in bands)
+        if not shared and take(taken, i - i0) != 0:  # pairs never run in bands
             continue
         for s in range(1 if norms is None else 2):
             image = x[i] if s == 0 else xs[i]
@@ -230,12 +262,22 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, 
                 # ny0 .. ny1, moved by oy.
                 start, rows = _band_rows(b, band, top, bottom, H)
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
+                base = ((i - i0) * (b1 - b0) + b - b0) * stride
                 r, u, last = r0, u0, smaller(r1, rows)
+                step = 0
                 while r < last or u < u1:  # x-pass strips, then y-pass units
                     on_x = r < last
                     n = _strip_rows(r, last, R, start, H)
-                    src = _transposed_strip(image, (start + r + H) % H, n, xt, line) if on_x \
-                        else z[u, :rows]
+                    sr, su = r, u  # this step's strip or unit
+                    if on_x:
+                        r += n
+                    else:
+                        u += 1
+                    step += 1
+                    if shared and not _shared_step(steps, base, step, on_x, su == u0):
+                        continue
+                    src = _transposed_strip(image, (start + sr + H) % H, n, xt, line) if on_x \
+                        else z[su, :rows]
                     ya = yb = ya_dec = yb_dec = src
                     for t in range(2):
                         buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
@@ -247,8 +289,8 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, 
                                                level if on_x else level - 1, 1 if on_x else 2,
                                                buf0, buf1)
                         if on_x:
-                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo, pw,
-                                                line)
+                            _scatter_rmax_units(leaves, t, z, sr, sr + n, level, G, K, cw, halo,
+                                                pw, line)
                             continue
                         # The last y level: undecimated on the two parts whose RMax is
                         # pooled (x-tree a's for y-tree a, x-tree b's for y-tree b),
@@ -271,13 +313,14 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, i0, i1, r0, r1, u0, u1, b0, 
                             ya, ya_dec = und, dec
                         else:
                             yb, yb_dec = und, dec
-                    if on_x:
-                        r += n
-                    else:
+                    if not on_x:
                         pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
-                                       sign, rows >> level, out_rows, u, G, K, cw, halo, pw,
+                                       sign, rows >> level, out_rows, su, G, K, cw, halo, pw,
                                        window, pool, line)
-                        u += 1
+                    if shared:
+                        arrive(steps, base + (0 if on_x else 1))
+                if shared:  # the next band's x-pass overwrites the units
+                    _wait(steps, base + 1, u1 - u0)
         if norms is not None:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
     if line is not None:
