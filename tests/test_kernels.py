@@ -167,6 +167,27 @@ def _first_call_only(seen):
     return run
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, level, options", BAND_CASES)
+def test_rmax_cmod_threads_sharing_steps_match_whole_images(monkeypatch, shape, level, options,
+                                                            dtype):
+    """RMax/CMod's threads on one image in bands, each taking the bands' next
+    step (row strip or unit) as it comes free (the streaming variant, here
+    for every row), equal the whole image computed by one thread, bit for
+    bit."""
+    x = np.random.default_rng(level).standard_normal((1,) + shape).astype(dtype)
+    whole, _ = _run("rmax_cmod", np.concatenate([x, x]), level, False, **options)
+    monkeypatch.setattr(_kernels, "_streamed", lambda outputs, chunk: True)
+    calls = []
+    schedule = _kernels._schedule
+    monkeypatch.setattr(_kernels, "_schedule", lambda *a, **k: calls.append(k) or
+                        schedule(*a, **k))
+    banded, geo = _run("rmax_cmod", x, level, True, **options)
+    assert geo.nbands > 1 and calls == [{"steps": True}]
+    for a, b in zip(whole, banded):
+        np.testing.assert_array_equal(a[:1], b)
+
+
 def _last_call_first(seen):
     """A stand-in for :func:`_kernels._threads.run` that runs the concurrent
     calls one after the other, the last first, as if the other threads
@@ -188,6 +209,8 @@ def test_a_thread_takes_every_job_the_others_leave(monkeypatch, op, batch, order
     has ended, it takes every one (and the others, none: they wait only for
     steps another thread has taken), and the outputs are complete (they
     start as NaN)."""
+    if op == "rmax_cmod" and batch == 1:  # steps are shared in the streaming variant
+        monkeypatch.setattr(_kernels, "_streamed", lambda outputs, chunk: True)
     x = np.random.default_rng(3).standard_normal((batch, 256, 192)).astype(np.float32)
     expected, _ = _run(op, x, 3, batch == 1)
     seen = []

@@ -14,7 +14,7 @@ only), then its units (y-pass only), in two calls with a flag of their own.
 RMax/CMod's threads share every band in one call: each step of a band (an
 x-pass strip, then a unit) is a job, and a thread waits, before the band's
 first unit, for the strips that others took to be done, and before the next
-band, for the units (see :func:`_shared_step`). Each work function runs the
+band, for the units (see :func:`_band_step`). Each work function runs the
 x-pass strips and the y-pass units as steps of one loop with one call of the
 filter (or synthesis) tree, whose code is then compiled once.
 """
@@ -78,19 +78,42 @@ def _wait(counts, index, value):
         pass
 
 
-@kernel(inline="always")
-def _shared_step(steps, base, step, on_x, first_unit):
-    """Whether the calling thread does step ``step`` (1-based: x-pass strips,
-    then units) of a band that threads share: ``steps[base]`` and
-    ``steps[base + 1]`` count the band's strips and units done,
-    ``steps[base + 1 + step]`` is the step's flag (:func:`._atomic.take`).
-    Before the band's first unit, every strip must be done (the units hold
-    what the strips wrote): the thread waits for those others took, each a
-    step another thread is running.
+#: What :func:`_band_step` does.
+TAKE, TAKE_AFTER_STRIPS, STRIP_DONE, UNIT_DONE, BAND_DONE = 0, 1, 2, 3, 4
+
+
+@kernel(inner=True)
+def _band_step(steps, base, what, k):
+    """The steps of a band that threads share (see the module docstring):
+    ``steps[base]`` and ``steps[base + 1]`` count the band's strips and units
+    done, ``steps[base + 1 + k]`` is the flag of step ``k`` (1-based: x-pass
+    strips, then units; see :func:`._atomic.take`). ``what``:
+
+    - TAKE: whether the calling thread does step ``k``;
+    - TAKE_AFTER_STRIPS: the same for the band's first unit (step ``k``,
+      after ``k - 1`` strips), once every strip is done (the units hold what
+      the strips wrote): the thread waits only for strips that others took,
+      each a step that another thread is running;
+    - STRIP_DONE, UNIT_DONE: counts one more strip or unit done;
+    - BAND_DONE: waits for ``k`` units to be done (the next band's strips
+      overwrite them).
+
+    With ``steps`` empty (threads with whole images), it does nothing and
+    every step is the caller's. Called rather than inlined: LLVM would
+    otherwise compile the work function's loop once per case (unswitching
+    it on a test of ``steps``).
     """
-    if first_unit and not on_x:
-        _wait(steps, base, step - 1)
-    return take(steps, base + 1 + step) == 0
+    if steps.size == 0:
+        return True
+    if what == TAKE_AFTER_STRIPS:
+        _wait(steps, base, k - 1)
+    if what <= TAKE_AFTER_STRIPS:
+        return take(steps, base + 1 + k) == 0
+    if what <= UNIT_DONE:
+        arrive(steps, base + what - STRIP_DONE)
+    else:
+        _wait(steps, base + 1, k)
+    return True
 
 
 @kernel(inline="always")
@@ -248,10 +271,11 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
     H = x.shape[1]
     part = G * pw  # y-tree a reads parts 0-2 of a unit, y-tree b parts 1-3
     spare = 1 if (level - 1) % 2 == 0 else 0  # y-tree b's second buffer (see coefficient_work)
-    shared = steps.size > 0
-    stride = steps.size // larger(1, (i1 - i0) * (b1 - b0))  # of a band's counts and flags
+    stride = 0  # of a band's counts and flags in steps; 0: each thread takes whole images
+    if steps is not None:
+        stride = steps.size // larger(1, (i1 - i0) * (b1 - b0))
     for i in range(i0, i1):
-        if not shared and take(taken, i - i0) != 0:  # pairs never run in bands
+        if stride == 0 and take(taken, i - i0) != 0:  # pairs never run in bands
             continue
         for s in range(1 if norms is None else 2):
             image = x[i] if s == 0 else xs[i]
@@ -268,18 +292,15 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                 while r < last or u < u1:  # x-pass strips, then y-pass units
                     on_x = r < last
                     n = _strip_rows(r, last, R, start, H)
-                    sr, su = r, u  # this step's strip or unit
-                    if on_x:
-                        r += n
-                    else:
-                        u += 1
                     step += 1
-                    if shared and not _shared_step(steps, base, step, on_x, su == u0):
-                        continue
-                    src = _transposed_strip(image, (start + sr + H) % H, n, xt, line) if on_x \
-                        else z[su, :rows]
+                    mine = True
+                    if steps is not None:
+                        mine = _band_step(steps, base,
+                                          TAKE if on_x or u > u0 else TAKE_AFTER_STRIPS, step)
+                    src = _transposed_strip(image, (start + r + H) % H, n, xt, line) \
+                        if on_x and mine else z[u, :rows]
                     ya = yb = ya_dec = yb_dec = src
-                    for t in range(2):
+                    for t in range(2 if mine else 0):
                         buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
                         buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
                         # The y-trees stop a level short: their last level follows.
@@ -289,7 +310,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                                                level if on_x else level - 1, 1 if on_x else 2,
                                                buf0, buf1)
                         if on_x:
-                            _scatter_rmax_units(leaves, t, z, sr, sr + n, level, G, K, cw, halo,
+                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo,
                                                 pw, line)
                             continue
                         # The last y level: undecimated on the two parts whose RMax is
@@ -313,14 +334,19 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                             ya, ya_dec = und, dec
                         else:
                             yb, yb_dec = und, dec
-                    if not on_x:
-                        pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
-                                       sign, rows >> level, out_rows, su, G, K, cw, halo, pw,
-                                       window, pool, line)
-                    if shared:
-                        arrive(steps, base + (0 if on_x else 1))
-                if shared:  # the next band's x-pass overwrites the units
-                    _wait(steps, base + 1, u1 - u0)
+                    if on_x:
+                        r += n
+                    else:
+                        if mine:
+                            pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
+                                           sign, rows >> level, out_rows, u, G, K, cw, halo, pw,
+                                           window, pool, line)
+                        u += 1
+                    if steps is not None:
+                        if mine:
+                            _band_step(steps, base, STRIP_DONE if on_x else UNIT_DONE, step)
+                if steps is not None:
+                    _band_step(steps, base, BAND_DONE, u1 - u0)
         if norms is not None:
             pair_norms(rmax[0], cmod[0], rmax[1], cmod[1], norms[i])
     if line is not None:
