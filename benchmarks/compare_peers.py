@@ -31,7 +31,9 @@ What is timed, for float32 and float64 inputs:
   ``python -m dtwpt.experiments`` (default run) likewise;
 - single large images (``--large``, default 2048 and 4096 pixels square):
   ``dtcwpt2``, ``rmax_cmod`` and ``idtcwpt2`` in Mpix/s, with their ratio to
-  the batch rate (the goal: at least 80 %), PyWavelets on the 2048 image, and
+  the batch rate (the goal: at least 80 %) and, without a goal, the same
+  ratio into reused ``out=`` arrays (outputs too large for the output pool,
+  float64 at 4096, otherwise take fresh pages), PyWavelets on the 2048 image, and
   the peak memory of a call over its input plus output (``tracemalloc`` in a
   fresh interpreter, float32, the largest size);
 - ``idtcwpt2`` on the batch, and its rate over the forward rate;
@@ -321,10 +323,19 @@ def large_image_rows(n, dtype, level, batch_rate, wavelet, repeat, with_pywt):
         rate[fn] = throughput(mpix, time_calls(call, reps))
     packets = dtwpt.dtcwpt2(x, level)
     rate["idtcwpt2"] = throughput(mpix, time_calls(lambda: dtwpt.idtcwpt2(packets), reps))
+    # The same into reused outputs: without the fresh pages of outputs too large
+    # for the output pool (float64 at 4096^2), which the rows above include.
+    pooled = dtwpt.rmax_cmod(x, level)
+    reused = {"dtcwpt2": throughput(mpix, time_calls(
+                  lambda: dtwpt.dtcwpt2(x, level, out=packets.coeffs), reps)),
+              "rmax_cmod": throughput(mpix, time_calls(
+                  lambda: dtwpt.rmax_cmod(x, level, out=pooled), reps))}
     rows = [row(f"{fn} {n}^2", dtype, "Mpix/s", *r) for fn, r in rate.items()]
     for fn in ("dtcwpt2", "rmax_cmod"):
         ratio = [r / batch_rate[fn] for r in rate[fn]]
         rows.append(row(f"{fn} {n}^2 / batch rate", dtype, "x", *ratio))
+        rows.append(row(f"{fn} {n}^2, out= reused / batch rate", dtype, "x",
+                        *[r / batch_rate[fn] for r in reused[fn]]))
     rows.append(row(f"idtcwpt2 {n}^2 / dtcwpt2 {n}^2", dtype, "x",
                     rate["idtcwpt2"][0] / rate["dtcwpt2"][0],
                     rate["idtcwpt2"][1] / rate["dtcwpt2"][1]))

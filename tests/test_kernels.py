@@ -17,6 +17,33 @@ from dtwpt._kernels._scalar import larger, smaller
 
 from conftest import run_isolated
 
+SPLIT_BYTES = _kernels.SPLIT_BYTES
+
+
+@pytest.fixture(autouse=True)
+def _threads_share_small_images(monkeypatch):
+    """The images here are small: threads share single images all the same
+    (below ``SPLIT_BYTES``, one thread would take each)."""
+    monkeypatch.setattr(_kernels, "SPLIT_BYTES", 0)
+
+
+@pytest.mark.skipif(_kernels.workers() < 2, reason="needs two threads")
+def test_threads_share_single_images_from_a_size_on(monkeypatch):
+    """A single image is shared by the threads from ``SPLIT_BYTES`` on (half as
+    many for RMax/CMod), and its results do not depend on it."""
+    monkeypatch.setattr(_kernels, "SPLIT_BYTES", SPLIT_BYTES)
+    for n, dtype, layout, shared in [(192, 4, _kernels.DECIMATED, False),
+                                     (320, 4, _kernels.DECIMATED, True),
+                                     (192, 4, _kernels.RMAX_CMOD, False),
+                                     (256, 4, _kernels.RMAX_CMOD, True),
+                                     (224, 8, _kernels.UNDECIMATED, True)]:
+        geo = _kernels._scratch.geometry(n, n, 3, layout, dtype)
+        assert _kernels._shared(1, geo) == shared and not _kernels._shared(2, geo)
+    x = np.random.default_rng(6).standard_normal((320, 320)).astype(np.float32)
+    shared = dtwpt.dtcwpt2(x, 3).coeffs.copy()
+    monkeypatch.setattr(_kernels, "SPLIT_BYTES", 1 << 62)
+    np.testing.assert_array_equal(dtwpt.dtcwpt2(x, 3).coeffs, shared)
+
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, level", [((128, 160), 3), ((136, 1024), 1), ((256, 128), 2)])

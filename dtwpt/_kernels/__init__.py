@@ -102,8 +102,14 @@ STREAM_BYTES = 64 << 20
 #: slower streamed so.
 STREAM_ROW_BYTES = 8 * LINE
 
-#: Images of at least this many pixels are shared by all threads when the batch is smaller.
-SPLIT_PIXELS = 128 * 128
+#: Images of at least this many bytes are shared by all threads when the batch is
+#: smaller (RMax/CMod's, with about twice the work per pixel: half as many).
+#: Smaller images run faster on one thread, since threads sharing an image wait
+#: for each other between its passes. Measured crossovers, two threads against
+#: one, J = 3: float32 images of about 300² (forward), 330² (inverse), 210²
+#: (RMax/CMod); float64 about 225², 235², 195² (a 192² float32 image ran 1.5
+#: times faster on one thread, a 512² one 1.35-1.6 times slower).
+SPLIT_BYTES = 384 << 10
 
 
 #: Arrays of at least this many elements are shared by all threads in :func:`extremes`
@@ -149,9 +155,10 @@ def extremes(a):
 
 def _shared(B, geo):
     """Whether threads share the images of a batch of ``B``: fewer images than
-    threads, each large enough."""
+    threads, each large enough (:data:`SPLIT_BYTES`)."""
     n = workers()
-    return B < n and n > 1 and geo.H * geo.W >= SPLIT_PIXELS
+    least = SPLIT_BYTES // 2 if geo.layout == RMAX_CMOD else SPLIT_BYTES
+    return B < n and n > 1 and geo.H * geo.W * geo.itemsize >= least
 
 
 def scratch_rows(B, geo, own_bands=True):

@@ -106,6 +106,7 @@ class Geometry(NamedTuple):
     band: int  # image rows per band (H: one band)
     top: int  # rows above a band in its units (a multiple of 2**level)
     bottom: int  # rows below it
+    itemsize: int  # bytes of a value
 
     @property
     def L(self):
@@ -185,7 +186,7 @@ def geometry(H, W, level, layout, itemsize, chunked=True, band=None,
         R = -(-L // (strips * lanes)) * lanes
     R = min(R, L)
     return Geometry(H, W, level, layout, w, nph, G, K, cw, halo, pw, scols, ycols,
-                    ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom)
+                    ((1 << level) // G) * K, R, xrows, L * nph, band, top, bottom, itemsize)
 
 
 def _reach(first, ntaps, shift, types, j):
