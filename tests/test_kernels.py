@@ -194,15 +194,17 @@ def _first_call_only(seen):
     return run
 
 
+@pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, level, options", BAND_CASES)
 def test_rmax_cmod_threads_sharing_steps_match_whole_images(monkeypatch, shape, level, options,
-                                                            dtype):
-    """RMax/CMod's threads on one image in bands, each taking the bands' next
-    step (row strip or unit) as it comes free (the streaming variant, here
-    for every row), equal the whole image computed by one thread, bit for
-    bit."""
-    x = np.random.default_rng(level).standard_normal((1,) + shape).astype(dtype)
+                                                            dtype, batch):
+    """RMax/CMod in bands in its streaming variant (here for every row):
+    threads on one image, each taking the bands' next step (row strip or
+    unit) as it comes free, or each on whole images of a batch; each band
+    after the first takes the rows it shares with the band before from the
+    units. The same as whole images, bit for bit."""
+    x = np.random.default_rng(level).standard_normal((batch,) + shape).astype(dtype)
     whole, _ = _run("rmax_cmod", np.concatenate([x, x]), level, False, **options)
     monkeypatch.setattr(_kernels, "_streamed", lambda outputs, chunk: True)
     calls = []
@@ -212,7 +214,7 @@ def test_rmax_cmod_threads_sharing_steps_match_whole_images(monkeypatch, shape, 
     banded, geo = _run("rmax_cmod", x, level, True, **options)
     assert geo.nbands > 1 and calls == [{"steps": True}]
     for a, b in zip(whole, banded):
-        np.testing.assert_array_equal(a[:1], b)
+        np.testing.assert_array_equal(a[:batch], b)
 
 
 def _last_call_first(seen):

@@ -1,9 +1,11 @@
-"""Single large images (every thread on one image) and the cold start.
+"""Single images (every thread on one image) and the cold start.
 
 The goals (see ``benchmarks/compare_peers.py``): per-pixel rate of a single
 2048^2 / 4096^2 image at least 80 % of the batch rate, the inverse at least as
 fast as the forward transform, a first call with an empty Numba cache within
 3 s (``dtcwpt2``, ``rmax_cmod``) and a first default experiments run within 8 s.
+The 256^2 and 512^2 images, without a goal, sit either side of the size from
+which the threads share a single image (``dtwpt._kernels.SPLIT_BYTES``).
 """
 import os
 import subprocess
@@ -14,7 +16,7 @@ import numpy as np
 
 import dtwpt
 
-SIDES = (2048, 4096)
+SIDES = (256, 512, 2048, 4096)
 DTYPES = ("float32", "float64")
 
 

@@ -116,6 +116,24 @@ def _band_step(steps, base, what, k):
     return True
 
 
+@kernel(inner=True)
+def _carry_rows(unit, first, n):
+    """Rows ``first .. first + n`` of a unit copied to rows ``0 .. n``.
+
+    Consecutive bands share ``n = top + bottom`` image rows: the last rows of
+    a band's units (from row ``first = band`` on) are the first rows of the
+    next band's. Their x-pass results do not depend on the band, so the
+    next band takes them from here rather than filtering them again (a fifth
+    of a band's x-pass at :math:`J = 3`). Each unit is carried once its
+    y-pass is done, by the thread that did it; the next band's strips start
+    after every unit is done.
+    """
+    ncols = unit.shape[1]
+    for row in range(n):
+        for c in range(ncols):
+            unit[row, c] = unit[first + row, c]
+
+
 @kernel(inline="always")
 def _strip_rows(r, last, R, start, H):
     """Rows of the x-pass strip that starts at row ``r`` of a band's units
@@ -288,6 +306,9 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
                 base = ((i - i0) * (b1 - b0) + b - b0) * stride
                 r, u, last = r0, u0, smaller(r1, rows)
+                if steps is not None:
+                    if b > b0:  # the rows shared with the band before are in the units
+                        r = larger(r0, top + bottom)  # (see _carry_rows)
                 step = 0
                 while r < last or u < u1:  # x-pass strips, then y-pass units
                     on_x = r < last
@@ -341,6 +362,9 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                             pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
                                            sign, rows >> level, out_rows, u, G, K, cw, halo, pw,
                                            window, pool, line)
+                            if steps is not None:
+                                if b + 1 < b1:
+                                    _carry_rows(z[u], band, top + bottom)
                         u += 1
                     if steps is not None:
                         if mine:
