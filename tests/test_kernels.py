@@ -194,25 +194,29 @@ def _first_call_only(seen):
     return run
 
 
+@pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated"])
 @pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape, level, options", BAND_CASES)
-def test_rmax_cmod_threads_sharing_steps_match_whole_images(monkeypatch, shape, level, options,
-                                                            dtype, batch):
-    """RMax/CMod in bands in its streaming variant (here for every row):
-    threads on one image, each taking the bands' next step (row strip or
-    unit) as it comes free, or each on whole images of a batch; each band
-    after the first takes the rows it shares with the band before from the
-    units. The same as whole images, bit for bit."""
+def test_streaming_variant_in_bands_matches_whole_images(monkeypatch, shape, level, options,
+                                                         dtype, batch, op):
+    """Bands in the kernels' streaming variant (here for every row): a band
+    that follows the band in a thread's units takes the rows it shares with
+    it from them (RMax/CMod: every band after the first, its steps taken by
+    threads as they come free; the transforms: runs of bands that a thread
+    takes one after the other); on one image or on whole images of a batch.
+    The same as whole images, bit for bit."""
+    if op != "rmax_cmod":
+        options = {k: v for k, v in options.items() if k != "q"}
     x = np.random.default_rng(level).standard_normal((batch,) + shape).astype(dtype)
-    whole, _ = _run("rmax_cmod", np.concatenate([x, x]), level, False, **options)
+    whole, _ = _run(op, np.concatenate([x, x]), level, False, **options)
     monkeypatch.setattr(_kernels, "_streamed", lambda outputs, chunk: True)
     calls = []
     schedule = _kernels._schedule
     monkeypatch.setattr(_kernels, "_schedule", lambda *a, **k: calls.append(k) or
                         schedule(*a, **k))
-    banded, geo = _run("rmax_cmod", x, level, True, **options)
-    assert geo.nbands > 1 and calls == [{"steps": True}]
+    banded, geo = _run(op, x, level, True, **options)
+    assert geo.nbands > 1 and calls[-1] == ({"steps": True} if op == "rmax_cmod" else {})
     for a, b in zip(whole, banded):
         np.testing.assert_array_equal(a[:batch], b)
 

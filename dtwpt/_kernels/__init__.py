@@ -260,8 +260,11 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign,
 
     def call(row, slot, jobs, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, out, *jobs, *rows, *units, *bands, bank, types, level, packets, sizes, v.z,
-                v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+        # Threads on one image start at bands spread evenly, so that each takes
+        # a run of consecutive bands (see coefficient_work).
+        lead = row * (bands[1] - bands[0]) // scratch.shape[0]
+        return (x, out, *jobs, *rows, *units, *bands, lead, bank, types, level, packets, sizes,
+                v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 v.xt[: 2 * geo.nph * geo.cw].view(out.dtype) if stream else None)
 
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):

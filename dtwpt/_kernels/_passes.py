@@ -124,9 +124,10 @@ def _carry_rows(unit, first, n):
     a band's units (from row ``first = band`` on) are the first rows of the
     next band's. Their x-pass results do not depend on the band, so the
     next band takes them from here rather than filtering them again (a fifth
-    of a band's x-pass at :math:`J = 3`). Each unit is carried once its
-    y-pass is done, by the thread that did it; the next band's strips start
-    after every unit is done.
+    of a band's x-pass at :math:`J = 3`). RMax/CMod carries each unit once
+    its y-pass is done, by the thread that did it (the next band's strips
+    start after every unit is done); the forward transform carries its
+    units when a thread takes the band after the one they hold.
     """
     ncols = unit.shape[1]
     for row in range(n):
@@ -209,10 +210,14 @@ def _scatter_periodic(phase, start, length, dst, col0, tiles):
 
 
 @kernel()
-def coefficient_work(x, out, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank, types, level,
+def coefficient_work(x, out, taken, i0, i1, r0, r1, u0, u1, b0, b1, lead, bank, types, level,
                      packets, geo, z, xt, xbuf0, xbuf1, ybuf, line):
     """Complex packets ``out (B, P, h', w')`` of images ``i0:i1``, bands ``b0:b1``
-    (the jobs not ``taken`` yet).
+    (the jobs not ``taken`` yet), each image's bands from band ``b0 + lead`` on
+    (cyclically), so that threads on one image take runs of consecutive bands.
+    With streamed outputs (large images), a band that follows the band in the
+    thread's units takes the rows it shares with it from them (see
+    :func:`_carry_rows`).
 
     ``line``: None, or a complex buffer of a row of a unit's packets to
     stream the rows through (see :func:`assemble_coefficients`).
@@ -228,8 +233,11 @@ def coefficient_work(x, out, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank, types,
     # Three y-buffers suffice: y-tree a ends in ybuf[(level - 1) % 2], and y-tree b
     # uses ybuf[2] and the other one.
     spare = 1 if (level - 1) % 2 == 0 else 0
+    nb = b1 - b0
+    held = -1  # the job (image, band) whose rows the units hold
     for i in range(i0, i1):
-        for b in range(b0, b1):
+        for k in range(nb):
+            b = b0 + (k + lead) % nb
             if _taken(taken, i, i0, b, b0, b1):
                 continue
             # The band's units hold image rows start .. start + rows (periodic);
@@ -238,6 +246,13 @@ def coefficient_work(x, out, taken, i0, i1, r0, r1, u0, u1, b0, b1, bank, types,
             out_rows = (nph * (top >> level), nph * ((rows - bottom) >> level),
                         nph * (start >> level))
             r, u, last = r0, u0, smaller(r1, rows)
+            job = (i - i0) * nb + b - b0
+            if line is not None:
+                if b > b0 and held == job - 1:  # the band before: rows it shares are here
+                    for unit in range(z.shape[0]):
+                        _carry_rows(z[unit], band, top + bottom)
+                    r = larger(r0, top + bottom)
+            held = job
             while r < last or u < u1:  # x-pass strips, then y-pass units
                 on_x = r < last
                 n = _strip_rows(r, last, R, start, H)
