@@ -287,7 +287,7 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
     """RMax and CMod ``(B, P, h, w)`` of images ``i0:i1``, bands ``b0:b1`` (the
     images not ``taken`` yet; pairs: one band), or, if ``steps`` is not empty,
     the steps of every image and band that threads sharing them leave (see
-    :func:`_shared_step`);
+    :func:`_band_step`);
     ``geo = (G, K, cw, halo, pw, R, band, top, bottom)`` (see :mod:`._scratch`);
     ``r0:r1`` are rows of a band's units (clipped to the band); ``window``:
     the pooling window's half-width, None for 1 (see :func:`pool_rmax_cmod`).
@@ -319,24 +319,30 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                 # ny0 .. ny1, moved by oy.
                 start, rows = _band_rows(b, band, top, bottom, H)
                 out_rows = (top >> level, (rows - bottom) >> level, (start >> level))
-                base = ((i - i0) * (b1 - b0) + b - b0) * stride
                 r, u, last = r0, u0, smaller(r1, rows)
+                # (Numba removes the code on steps when it is None: the kernels
+                # that batches use compile without it.)
                 if steps is not None:
+                    base = ((i - i0) * (b1 - b0) + b - b0) * stride
+                    step = 0
                     if b > b0:  # the rows shared with the band before are in the units
                         r = larger(r0, top + bottom)  # (see _carry_rows)
-                step = 0
                 while r < last or u < u1:  # x-pass strips, then y-pass units
                     on_x = r < last
                     n = _strip_rows(r, last, R, start, H)
-                    step += 1
-                    mine = True
                     if steps is not None:
-                        mine = _band_step(steps, base,
-                                          TAKE if on_x or u > u0 else TAKE_AFTER_STRIPS, step)
-                    src = _transposed_strip(image, (start + r + H) % H, n, xt, line) \
-                        if on_x and mine else z[u, :rows]
+                        step += 1
+                        if not _band_step(steps, base,
+                                          TAKE if on_x or u > u0 else TAKE_AFTER_STRIPS, step):
+                            if on_x:  # another thread's step
+                                r += n
+                            else:
+                                u += 1
+                            continue
+                    src = _transposed_strip(image, (start + r + H) % H, n, xt, line) if on_x \
+                        else z[u, :rows]
                     ya = yb = ya_dec = yb_dec = src
-                    for t in range(2 if mine else 0):
+                    for t in range(2):
                         buf0 = xbuf0 if on_x else (ybuf[0] if t == 0 else ybuf[2])
                         buf1 = xbuf1 if on_x else (ybuf[1] if t == 0 else ybuf[spare])
                         # The y-trees stop a level short: their last level follows.
@@ -346,8 +352,8 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                                                level if on_x else level - 1, 1 if on_x else 2,
                                                buf0, buf1)
                         if on_x:
-                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo,
-                                                pw, line)
+                            _scatter_rmax_units(leaves, t, z, r, r + n, level, G, K, cw, halo, pw,
+                                                line)
                             continue
                         # The last y level: undecimated on the two parts whose RMax is
                         # pooled (x-tree a's for y-tree a, x-tree b's for y-tree b),
@@ -373,17 +379,15 @@ def rmax_cmod_work(x, xs, rmax, cmod, norms, taken, steps, i0, i1, r0, r1, u0, u
                     if on_x:
                         r += n
                     else:
-                        if mine:
-                            pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
-                                           sign, rows >> level, out_rows, u, G, K, cw, halo, pw,
-                                           window, pool, line)
-                            if steps is not None:
-                                if b + 1 < b1:
-                                    _carry_rows(z[u], band, top + bottom)
+                        pool_rmax_cmod(ya, yb, ya_dec, yb_dec, rmax[o], cmod[o], packet_of,
+                                       sign, rows >> level, out_rows, u, G, K, cw, halo, pw,
+                                       window, pool, line)
+                        if steps is not None:
+                            if b + 1 < b1:
+                                _carry_rows(z[u], band, top + bottom)
                         u += 1
                     if steps is not None:
-                        if mine:
-                            _band_step(steps, base, STRIP_DONE if on_x else UNIT_DONE, step)
+                        _band_step(steps, base, STRIP_DONE if on_x else UNIT_DONE, step)
                 if steps is not None:
                     _band_step(steps, base, BAND_DONE, u1 - u0)
         if norms is not None:
