@@ -99,9 +99,8 @@ def _band_step(steps, base, what, k):
       overwrite them).
 
     With ``steps`` empty (threads with whole images), it does nothing and
-    every step is the caller's. Called rather than inlined: LLVM would
-    otherwise compile the work function's loop once per case (unswitching
-    it on a test of ``steps``).
+    every step is the caller's. Called rather than inlined: its code is
+    compiled once for its three call sites.
     """
     if steps.size == 0:
         return True
