@@ -5,11 +5,19 @@ holding the others up at the end of the call (see :mod:`._passes`).
 
 Threads that share one image's steps also count the steps they have done
 (:func:`arrive`) and wait for a count (:func:`arrived`) before the steps that
-read what those wrote.
+read what those wrote, giving their processor away (:func:`give_way`) when
+the wait is long.
 """
+import sys
+
+from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+#: The C library's call that gives the processor to another runnable thread
+#: (POSIX ``sched_yield``); None where there is none to call (Windows).
+YIELD = None if sys.platform == "win32" else "sched_yield"
 
 
 def _counter(context, builder, signature, args):
@@ -72,3 +80,20 @@ def arrived(typingctx, counters, index):
         return builder.load_atomic(_counter(context, builder, signature, args), "acquire", 8)
 
     return types.int64(counters, index), codegen
+
+
+@intrinsic
+def give_way(typingctx):
+    """Lets another runnable thread have the calling thread's processor
+    (:data:`YIELD`; nothing where there is none): a thread that waits for
+    another, which may be waiting for a processor itself (more threads than
+    processors, or other processes), then spins no longer than the
+    scheduler's turn."""
+    def codegen(context, builder, signature, args):
+        if YIELD is not None:
+            call = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.IntType(32), []), YIELD)
+            builder.call(call, [])
+        return context.get_dummy_value()
+
+    return types.void(), codegen

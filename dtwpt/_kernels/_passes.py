@@ -27,7 +27,7 @@ from ._assembly import (
     pool_rmax_cmod,
     split_coefficients,
 )
-from ._atomic import arrive, arrived, take
+from ._atomic import arrive, arrived, give_way, take
 from ._filtering import (
     analysis_level,
     transpose_rows,
@@ -69,13 +69,24 @@ def _taken(taken, i, i0, b, b0, b1):
     return take(taken, (i - i0) * (b1 - b0) + b - b0) != 0
 
 
+#: Reads of a count that a waiting thread makes before it gives its processor
+#: away between reads (:func:`._atomic.give_way`): a few microseconds.
+SPINS = 2000
+
+
 @kernel(inline="always")
 def _wait(counts, index, value):
     """Until ``counts[index]`` reaches ``value``: the steps it counts are done,
     and their writes visible (see :func:`._atomic.arrived`). Only steps that
-    a running thread has taken are waited for."""
+    a running thread has taken are waited for; after :data:`SPINS` reads, the
+    thread gives its processor away between reads, so that a thread it
+    waits for gets it if it needs it."""
+    spins = 0
     while arrived(counts, index) < value:
-        pass
+        if spins < SPINS:
+            spins += 1
+        else:
+            give_way()
 
 
 #: What :func:`_band_step` does.
