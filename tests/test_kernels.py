@@ -324,6 +324,35 @@ def test_take_hands_each_value_to_one_thread():
     assert counters[0] == counters[2] == 0 and counters[1] == n + 4
 
 
+def test_counts_hand_over_writes_between_threads():
+    """Counts that threads wait for (:func:`arrive`, :func:`arrived`, giving the
+    processor away while they wait): a thread that sees a count sees what the
+    threads counted in it wrote before. Four threads, each writing its values
+    and counting them, then checking every other thread's values once the
+    count says they are all written; more threads than processors make them
+    wait for each other."""
+    from dtwpt._kernels._atomic import arrive, arrived, give_way
+
+    @njit(nogil=True)
+    def relay(counts, data, w, rounds):
+        threads = data.shape[0]
+        bad = 0
+        for r in range(rounds):
+            data[w, r] = w * rounds + r + 1
+            arrive(counts, r)
+            while arrived(counts, r) < threads:
+                give_way()
+            for v in range(threads):
+                bad += data[v, r] != v * rounds + r + 1
+        return bad
+
+    rounds = 2000
+    counts = np.zeros(rounds, np.int64)
+    data = np.zeros((4, rounds), np.int64)
+    assert _kernels._threads.spread(relay, [(counts, data, w, rounds) for w in range(4)]) == [0] * 4
+    np.testing.assert_array_equal(counts, 4)
+
+
 @pytest.mark.parametrize("op", ["rmax_cmod", "forward", "undecimated", "inverse"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("batch, shape, level", [(3, (204, 96), 2), (1, (256, 192), 3)])
