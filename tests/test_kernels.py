@@ -349,7 +349,8 @@ def test_counts_hand_over_writes_between_threads():
     rounds = 2000
     counts = np.zeros(rounds, np.int64)
     data = np.zeros((4, rounds), np.int64)
-    assert _kernels._threads.spread(relay, [(counts, data, w, rounds) for w in range(4)]) == [0] * 4
+    bad = _kernels._threads.spread(relay, [(counts, data, w, rounds) for w in range(4)])
+    assert bad == [0] * 4
     np.testing.assert_array_equal(counts, 4)
 
 

@@ -33,6 +33,17 @@ def _counters_and_index(counters, index):
             and counters.ndim == 1 and isinstance(index, types.Integer))
 
 
+def _add_one(ordering):
+    """Code of ``counters[index] += 1`` as one atomic step with LLVM's memory
+    ``ordering``, returning the value before."""
+    def codegen(context, builder, signature, args):
+        one = context.get_constant(types.int64, 1)
+        return builder.atomic_rmw("add", _counter(context, builder, signature, args), one,
+                                  ordering)
+
+    return codegen
+
+
 @intrinsic
 def take(typingctx, counters, index):
     """``counters[index] += 1`` as one atomic step; returns the value before.
@@ -44,13 +55,7 @@ def take(typingctx, counters, index):
     """
     if not _counters_and_index(counters, index):
         return None
-
-    def codegen(context, builder, signature, args):
-        one = context.get_constant(types.int64, 1)
-        return builder.atomic_rmw("add", _counter(context, builder, signature, args), one,
-                                  "monotonic")
-
-    return types.int64(counters, index), codegen
+    return types.int64(counters, index), _add_one("monotonic")
 
 
 @intrinsic
@@ -60,13 +65,7 @@ def arrive(typingctx, counters, index):
     :func:`arrived` sees them. Returns the value before."""
     if not _counters_and_index(counters, index):
         return None
-
-    def codegen(context, builder, signature, args):
-        one = context.get_constant(types.int64, 1)
-        return builder.atomic_rmw("add", _counter(context, builder, signature, args), one,
-                                  "acq_rel")
-
-    return types.int64(counters, index), codegen
+    return types.int64(counters, index), _add_one("acq_rel")
 
 
 @intrinsic
