@@ -16,7 +16,8 @@ Layout of the package:
 - :mod:`._checks`: the one-pass value check of the validators;
 - :mod:`._threads`, :mod:`._notice`: the thread pool, and the one-time
   message when kernels are compiled;
-- :mod:`._atomic`: the atomic counter with which threads take jobs;
+- :mod:`._atomic`: the atomic counters with which threads take jobs and wait
+  for each other's;
 - :mod:`._jit`: the Numba options of every kernel, and the lowering pass that
   asks LLVM for 512-bit vectors and ``noalias`` arguments.
 
@@ -171,12 +172,12 @@ def scratch_rows(B, geo, own_bands=True):
     return min(workers(), geo.nbands) if own_bands else 1
 
 
-def _schedule(B, geo, nrows, call, rows_first=True, steps=None):
+def _schedule(B, geo, nrows, call, rows_first=True, steps=False):
     """Argument tuples of the work function: ``call(row, slot, jobs, rows,
-    units, bands)`` (scratch row, working-buffer slot, ``jobs = (taken, i0,
-    i1)``: images ``i0:i1`` and the flags of their jobs, see
-    :mod:`._passes`; ``(start, stop)`` ranges of rows of a band's units, of
-    units and of bands).
+    units, bands)`` (scratch row, working-buffer slot, ``jobs = (taken, steps,
+    i0, i1)``: images ``i0:i1``, the flags of their jobs and the flags and
+    counts of their bands' steps or None, see :mod:`._passes`; ``(start,
+    stop)`` ranges of rows of a band's units, of units and of bands).
 
     Returns a list of rounds (each a list of concurrent calls). Threads take
     whole images as they come free; with fewer images than threads, whole
@@ -184,22 +185,15 @@ def _schedule(B, geo, nrows, call, rows_first=True, steps=None):
     thread in its own row); else they share each band in two rounds: its
     rows, then its units (the reverse with ``rows_first=False``: the inverse,
     whose rows are the band's own rows, without those above and below), each
-    thread doing its own share.
-
-    ``steps``: None for a work function without a ``steps`` argument;
-    otherwise ``jobs = (taken, steps, i0, i1)``. With ``steps`` True, threads
-    that share an image take the steps of its bands (row strips, then units)
-    as they come free, in one round (see ``rmax_cmod_work``), and ``steps``
-    is empty when they take whole images; with False the kernels get None for
-    it.
+    thread doing its own share; with ``steps`` True (a work function that
+    takes them), in one round, each thread taking the next step of a band
+    (row strip or unit) as it comes free (see ``rmax_cmod_work``).
     """
     n = workers()
     shared = _shared(B, geo)
     if not shared or (geo.nbands > 1 and nrows > 1):
         k = min(n, geo.nbands, nrows) if shared else max(1, min(n, B, nrows))
-        jobs = (np.zeros(B * geo.nbands, np.int64), 0, B)  # one set of flags: shared
-        if steps is not None:
-            jobs = (jobs[0], np.zeros(0, np.int64) if steps else None, 0, B)
+        jobs = (np.zeros(B * geo.nbands, np.int64), None, 0, B)  # one set of flags: shared
         return [[call(w, 0, jobs, (0, geo.L), (0, geo.nunits), (0, geo.nbands))
                  for w in range(k)]]
     if steps:
@@ -216,11 +210,10 @@ def _schedule(B, geo, nrows, call, rows_first=True, steps=None):
             stored = geo.band_rows(b)
             first, count = (0, stored) if rows_first else (geo.top, stored - geo.top - geo.bottom)
             own = np.zeros((2, n, 1), np.int64)  # a flag per call: each does its share
-            flags = [(own[p, w],) if steps is None else (own[p, w], None)  # (steps False)
-                     for p in range(2) for w in range(n)]
-            by_rows = [call(0, w, (*flags[w], i, i + 1), (first + r0, first + r1), (0, 0), band)
+            by_rows = [call(0, w, (own[0, w], None, i, i + 1), (first + r0, first + r1),
+                            (0, 0), band)
                        for w, (r0, r1) in enumerate(ranges(count, n))]
-            by_units = [call(0, w, (*flags[n + w], i, i + 1), (0, 0), u, band)
+            by_units = [call(0, w, (own[1, w], None, i, i + 1), (0, 0), u, band)
                         for w, u in enumerate(ranges(geo.nunits, n))]
             rounds += [by_rows, by_units] if rows_first else [by_units, by_rows]
     return rounds
@@ -260,11 +253,12 @@ def forward_batch(x, out, types, filt, first, ntaps, shift, level, iv, ih, sign,
 
     def call(row, slot, jobs, rows, units, bands):
         v = carve(scratch[row], geo, slot)
+        taken, _, i0, i1 = jobs
         # Threads on one image start at bands spread evenly, so that each takes
         # a run of consecutive bands (see coefficient_work).
         lead = row * (bands[1] - bands[0]) // scratch.shape[0]
-        return (x, out, *jobs, *rows, *units, *bands, lead, bank, types, level, packets, sizes,
-                v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
+        return (x, out, taken, i0, i1, *rows, *units, *bands, lead, bank, types, level, packets,
+                sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
                 v.xt[: 2 * geo.nph * geo.cw].view(out.dtype) if stream else None)
 
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call):
@@ -392,13 +386,18 @@ def rmax_cmod_batch(x, rmax, cmod, types, filt, first, ntaps, shift, level, q, i
 
     def call(row, slot, jobs, rows, units, bands):
         v = carve(scratch[row], geo, slot)
-        return (x, x, rmax, cmod, None, *jobs, *rows, *units, *bands, bank, types, level,
-                _window(q), table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1, v.ybuf,
-                pool_view(scratch[row], geo, slot, q), v.xt[: 2 * geo.cw] if stream else None)
+        taken, steps, i0, i1 = jobs
+        if stream and steps is None:  # whole images, in the variant that shares steps
+            steps = np.zeros(0, np.int64)
+        return (x, x, rmax, cmod, None, taken, steps, i0, i1, *rows, *units, *bands, bank,
+                types, level, _window(q), table, sign, sizes, v.z, v.xt, v.xbuf0, v.xbuf1,
+                v.ybuf, pool_view(scratch[row], geo, slot, q),
+                v.xt[: 2 * geo.cw] if stream else None)
 
     # Threads share an image's steps only in the streaming variant of the
-    # kernels (large outputs): the other variant, which batches use, then
-    # compiles without that code (its first call 0.2-0.3 s sooner).
+    # kernels (large outputs), which takes an array of steps, empty for whole
+    # images; the other variant, which batches use, takes None and compiles
+    # without that code (its first call 0.2-0.3 s sooner).
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call, steps=stream):
         run(_passes.rmax_cmod_work, calls)
 
@@ -458,7 +457,9 @@ def inverse_batch(coeffs, x, types, filt, first, ntaps, shift, level, iv, ih, si
 
     def call(row, slot, jobs, rows, units, bands):
         v = carve_inverse(scratch[row], geo, slot)
-        return (coeffs, x, *jobs, *units, *rows, *bands, bank, types, level, packets, sizes, *v)
+        taken, _, i0, i1 = jobs
+        return (coeffs, x, taken, i0, i1, *units, *rows, *bands, bank, types, level, packets,
+                sizes, *v)
 
     outside = 0
     for calls in _schedule(x.shape[0], geo, scratch.shape[0], call, rows_first=False):
